@@ -1,0 +1,3 @@
+from worldmodel.cli import main
+
+raise SystemExit(main())
