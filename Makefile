@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test test-python test-e2e bench clean
+.PHONY: setup run demo test test-python test-e2e browsers web bench clean
 
 setup: $(STAMP)
 
@@ -24,10 +24,27 @@ demo: setup
 
 run: demo
 
-test: test-python
+test: test-python test-e2e
 
 test-python: setup
 	$(VENV)/bin/pytest -n 2 -q
+
+# The web app: exact npm versions from package-lock.json, the distribution's Chromium and Firefox ESR
+# (Playwright cannot download browsers here; apt needs root), then the build (generates web/public/rt.wat).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+browsers:
+	@test -x /usr/bin/chromium -a -x /usr/bin/firefox-esr || { apt-get update && apt-get install -y chromium firefox-esr; }
+
+web: setup $(NODE_STAMP)
+	PYTHON=$(PY) npm run build
+
+# e2e/serve.sh exports a tiny bundle, writes the conformance corpus, builds the app and serves it.
+test-e2e: setup $(NODE_STAMP) browsers
+	PYTHON=$(PY) CI=1 npx playwright test
 
 bench: setup
 	$(PY) -m benchmarks.peer_corpus

@@ -14,6 +14,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, one-line help)
     "convert": ("worldmodel.wat.cli_convert", "compile a Python program to a WAT module"),
     "run": ("worldmodel.runtime_cli", "run a .wat or .py program in the sandbox"),
+    "data": ("worldmodel.data.cli", "build the curriculum dataset"),
+    "serve": ("worldmodel.serve", "serve the web app and a model bundle (COOP/COEP, range requests)"),
+    "ask": ("worldmodel.model.cli_ask", "answer one question (the model writes WAT, the runtime computes)"),
+    "chat": ("worldmodel.model.cli_chat", "interactive question answering"),
+    "eval": ("worldmodel.evaluate", "accuracy, compile rate and provenance on a question file"),
+    "train": ("worldmodel.train.cli", "LoRA fine-tuning (resumable; DDP under torchrun)"),
 }
 
 

@@ -1,0 +1,79 @@
+// Python runtime vs browser sandbox on the same modules (e2e/make_conformance_corpus.py, run by
+// e2e/serve.sh): the computed text must be byte-identical, and failures must have the same error kind.
+// Error messages are compared too, except for assembler diagnostics (wat_syntax, invalid_module), whose
+// wording belongs to the assembler (wasmtime's `wat` crate vs wabt), not to the protocol.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+interface Case {
+  name: string;
+  wat: string;
+  ok: boolean;
+  error_kind: string | null;
+  computed_text: string;
+}
+
+const ASSEMBLER_KINDS = new Set(['wat_syntax', 'invalid_module']);
+
+test('the browser sandbox matches the Python runtime byte for byte', async ({ page }) => {
+  test.setTimeout(300_000);
+  const corpus: { counts: Record<string, number>; cases: Case[] } = JSON.parse(readFileSync('build/e2e/conformance.json', 'utf-8'));
+  expect(corpus.counts.fixture).toBeGreaterThan(30);
+  await page.goto('/?threads=1');
+  await page.waitForFunction(() => 'worldmodel' in window);
+  const results = await page.evaluate(async (cases) => {
+    const { Sandbox } = (window as unknown as { worldmodel: { Sandbox: new () => { run(wat: string): Promise<{ ok: boolean; errorKind: string | null; computedText: string }> } } }).worldmodel;
+    const sandbox = new Sandbox();
+    const out = [];
+    for (const c of cases) {
+      const r = await sandbox.run(c.wat);
+      out.push({ ok: r.ok, errorKind: r.errorKind, computedText: r.computedText });
+    }
+    return out;
+  }, corpus.cases);
+
+  const mismatches: string[] = [];
+  corpus.cases.forEach((c, i) => {
+    const r = results[i];
+    const sameText = r.computedText === c.computed_text || (!c.ok && ASSEMBLER_KINDS.has(c.error_kind ?? ''));
+    if (r.ok !== c.ok || r.errorKind !== c.error_kind || !sameText) {
+      mismatches.push(`${c.name}: python ${c.ok ? 'ok' : c.error_kind} ${JSON.stringify(c.computed_text)} | browser ${r.ok ? 'ok' : r.errorKind} ${JSON.stringify(r.computedText)}`);
+    }
+  });
+  console.log(`conformance: ${corpus.cases.length - mismatches.length}/${corpus.cases.length} identical (${JSON.stringify(corpus.counts)})`);
+  expect(mismatches, mismatches.join('\n')).toEqual([]);
+});
+
+interface ParsedTurn {
+  text: string;
+  think: string | null;
+  wat: string | null;
+  bytelog: string | null;
+  computed: string | null;
+  computed_error: string | null;
+  final: string;
+  blocks: string[];
+}
+
+test('the browser parses answers exactly like worldmodel.protocol', async ({ page }) => {
+  const { answers }: { answers: ParsedTurn[] } = JSON.parse(readFileSync('build/e2e/conformance.json', 'utf-8'));
+  expect(answers.length).toBeGreaterThan(7);
+  await page.goto('/?threads=1');
+  await page.waitForFunction(() => 'worldmodel' in window);
+  const parsed = await page.evaluate((texts) => {
+    const { parseAnswer } = (window as unknown as { worldmodel: { parseAnswer: (t: string) => Record<string, unknown> } }).worldmodel;
+    return texts.map((t) => parseAnswer(t));
+  }, answers.map((a) => a.text));
+  answers.forEach((a, i) => {
+    const p = parsed[i];
+    expect({ think: p.think, wat: p.wat, bytelog: p.bytelog, computed: p.computed, computed_error: p.computedError, final: p.final, blocks: p.blocks }, a.text).toEqual({
+      think: a.think,
+      wat: a.wat,
+      bytelog: a.bytelog,
+      computed: a.computed,
+      computed_error: a.computed_error,
+      final: a.final,
+      blocks: a.blocks,
+    });
+  });
+});

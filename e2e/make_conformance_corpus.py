@@ -1,0 +1,134 @@
+"""Builds the Python-vs-browser conformance corpus: WAT modules with the Python runtime's results.
+
+Sources, each run through `worldmodel.runtime.run_wat` (the reference):
+  1. hand-written fixtures (e2e/fixtures/*.wat): every result type, float formatting, every error kind;
+  2. curriculum modules: the WAT of the dataset's assistant turns (worldmodel.data.build, a few per family);
+  3. the peer corpus' programs (../shared/corpus/peer-programs.jsonl) converted to linked-form WAT,
+     one program per distinct shape.
+The e2e test runs the same modules in the browser sandbox and compares ok, error kind and computed text
+byte for byte. It also parses the dataset's assistant turns (and edge cases) with both protocol parsers. Runs that end on fuel or time are left out: browsers have no fuel, so an endless loop is a
+`timeout` there and may be `fuel_exhausted` here (the e2e suite tests endless loops on their own).
+
+Usage: python e2e/make_conformance_corpus.py OUT.json [--peer N] [--per-family N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PEER_CORPUS = REPO.parent / "shared" / "corpus" / "peer-programs.jsonl"
+NONDETERMINISTIC = {"fuel_exhausted", "timeout"}
+
+
+def fixtures() -> list[tuple[str, str]]:
+    return [(f"fixture/{p.stem}", p.read_text(encoding="utf-8")) for p in sorted((HERE / "fixtures").glob("*.wat"))]
+
+
+def curriculum_turns(per_family: int) -> list[tuple[str, str]]:
+    """(row id, assistant turn) of the dataset, chat and refusal rows included (they have no module)."""
+    from worldmodel.data.build import build
+
+    result = build(seed=0, per_family=per_family)
+    return [(row["id"], row["messages"][-1]["content"]) for row in result.rows]
+
+
+def curriculum(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    from worldmodel import protocol
+
+    modules = []
+    for row_id, turn in turns:
+        answer = protocol.parse_answer(turn)
+        if answer.wat:
+            modules.append((f"curriculum/{row_id}", answer.wat))
+    return modules
+
+
+# Turns the parser must split the same way in both languages (the dataset adds well-formed ones).
+EDGE_TURNS = [
+    "Hello! How can I help?",
+    "<think> spaced plan </think>\n<wat_model>\n  (module)  \n</wat_model>\n<computed>1</computed>\n  Final 1.  ",
+    '<wat_model>(module)</wat_model>\n<computed error="ZeroDivisionError">division by zero</computed>\nI could not compute it.',
+    "<think>only a plan</think>",
+    "<computation>x = 1</computation>\n<computed>1</computed>\nOne.",
+    "<wat_model>\n(module\n",
+    "text <think>late think</think> after",
+]
+
+
+def parsed_turns(turns: list[str]) -> list[dict]:
+    from worldmodel import protocol
+
+    out = []
+    for text in turns:
+        a = protocol.parse_answer(text)
+        out.append({"text": text, "think": a.think, "wat": a.wat, "bytelog": a.bytelog, "computed": a.computed,
+                    "computed_error": a.computed_error, "final": a.final, "blocks": a.blocks})
+    return out
+
+
+def shape(program: str) -> str:
+    """A program with its numbers and strings blanked: programs of one shape exercise the same code."""
+    return re.sub(r"\d+(\.\d+)?", "0", re.sub(r"(['\"]).*?\1", "''", program))
+
+
+def peer_programs(limit: int) -> list[tuple[str, str]]:
+    from worldmodel.wat import ConversionError, convert
+
+    if not PEER_CORPUS.is_file():
+        raise FileNotFoundError(f"{PEER_CORPUS} (the shared peer corpus) is missing")
+    modules, seen = [], set()
+    for line in PEER_CORPUS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        key = shape(row["program"])
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            modules.append((f"peer/{row['id']}", convert(row["program"], standalone=False)))
+        except ConversionError:
+            continue  # rejected with a clear error by the converter: nothing to run
+        if len(modules) >= limit:
+            break
+    return modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--peer", type=int, default=120, help="peer programs (distinct shapes) to include")
+    parser.add_argument("--per-family", type=int, default=2, help="curriculum examples per family")
+    args = parser.parse_args(argv)
+
+    from worldmodel.runtime import run_wat
+
+    turns = curriculum_turns(args.per_family)
+    modules = fixtures()
+    counts = {"fixture": len(modules)}
+    for name, source in (("curriculum", lambda: curriculum(turns)), ("peer", lambda: peer_programs(args.peer))):
+        extra = source()
+        counts[name] = len(extra)
+        modules += extra
+    answers = parsed_turns(EDGE_TURNS + [turn for _, turn in turns])
+    counts["answers"] = len(answers)
+
+    cases = []
+    for name, wat in modules:
+        result = run_wat(wat)
+        if result.error_kind in NONDETERMINISTIC:
+            continue
+        cases.append({"name": name, "wat": wat, "ok": result.ok, "error_kind": result.error_kind,
+                      "computed_text": result.computed_text})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"counts": counts, "cases": cases, "answers": answers}, indent=1), encoding="utf-8")
+    print(f"conformance corpus: {len(cases)} modules {counts} -> {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""The dataset pipeline: sample → question + solution → convert → run → check → row.
+
+Everything random comes from one `random.Random(seed)`, drawn in a fixed order, so a seed gives
+byte-identical files. Checking (CPython, converter, runtime) is a pure function of the solution and may run
+in worker processes without changing the result.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from worldmodel import protocol
+from worldmodel.data import phrasing
+from worldmodel.data.execute import Execution, execute, matches_truth
+from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
+from worldmodel.data.spec import Family, held_out, say_answer
+
+SPLITS = ("train", "validation", "test")
+VALIDATION_FRACTION = 0.08
+PER_FAMILY = 90  # sampled questions per family: 50 families give ~4,500 computed rows
+REFUSALS_PER_TEMPLATE = 4
+PLAIN_REL_TOL = 1e-3  # the schema's default; rows without an answer never use it
+DUPLICATE = "duplicate"
+TOO_LONG = "too_long"
+# Training packs turns into a 2k context; one example must leave room for the chat template and more.
+MAX_TOKENS = 1024
+
+
+@dataclass
+class Candidate:
+    """A sampled question with its solution, waiting for the execution check."""
+
+    family: Family
+    template_index: int
+    question: str
+    source: str
+    truth: float | int
+    units: str | None
+    think: str
+    final_pattern: str
+    slots: dict[str, str]
+    answer_rng_state: int  # seeds the unit spelling in the final sentence, drawn before execution
+
+
+@dataclass
+class BuildResult:
+    rows: list[dict]
+    drops: Counter = field(default_factory=Counter)  # reason -> count
+    drops_by_family: dict[str, Counter] = field(default_factory=dict)
+    drop_examples: dict[str, str] = field(default_factory=dict)  # reason -> one detail line
+    token_lengths: dict[str, int] = field(default_factory=dict)  # row id -> tokens (when counted)
+
+    def drop(self, reason: str, family: str, detail: str = "") -> None:
+        self.drops[reason] += 1
+        self.drops_by_family.setdefault(family, Counter())[reason] += 1
+        self.drop_examples.setdefault(reason, f"{family}: {detail}"[:300])
+
+
+def sample_candidate(family: Family, rng: random.Random) -> Candidate:
+    index = rng.randrange(len(family.templates))
+    params = family.sample(rng)
+    slots = family.slots(params, rng)
+    question = phrasing.tidy(phrasing.dress(family.templates[index].format(**slots), rng))
+    return Candidate(
+        family=family,
+        template_index=index,
+        question=question,
+        source=family.solution(params),
+        truth=family.truth(params),
+        units=family.units(params),
+        think=rng.choice(family.think).format(**slots),
+        final_pattern=rng.choice(family.finals),
+        slots=slots,
+        answer_rng_state=rng.getrandbits(32),
+    )
+
+
+def _final_sentence(candidate: Candidate, computed_text: str) -> str:
+    rng = random.Random(candidate.answer_rng_state)
+    said = say_answer(computed_text, candidate.units, rng)
+    return candidate.final_pattern.format(**{**candidate.slots, "q": said, "v": computed_text})
+
+
+def _row(
+    row_id: str,
+    split: str,
+    stage: str,
+    family: str,
+    template: str,
+    question: str,
+    answer: float | int | None,
+    rel_tol: float,
+    units: str | None,
+    reply: str,
+) -> dict:
+    return {
+        "id": row_id,
+        "split": split,
+        "stage": stage,
+        "family": family,
+        "template": template,
+        "question": question,
+        "answer": answer,
+        "rel_tol": rel_tol,
+        "units": units,
+        "messages": [{"role": "user", "content": question}, {"role": "assistant", "content": reply}],
+    }
+
+
+def _executions(sources: list[str], workers: int) -> list[Execution]:
+    if workers <= 1:
+        return [execute(source) for source in sources]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(execute, sources, chunksize=16))
+
+
+def build(
+    seed: int = 0,
+    per_family: int = PER_FAMILY,
+    *,
+    families: Iterable[Family] | None = None,
+    chat: bool = True,
+    refusals: bool = True,
+    workers: int = 1,
+    count_tokens: Callable[[list[dict]], int] | None = None,
+) -> BuildResult:
+    """Generate, check and split the dataset. `count_tokens(messages)` enables the length check."""
+    rng = random.Random(seed)
+    families = list(FAMILIES if families is None else families)
+    result = BuildResult(rows=[])
+
+    candidates = [sample_candidate(family, rng) for family in families for _ in range(per_family)]
+    executions = _executions([c.source for c in candidates], workers)
+
+    seen: set[str] = set()
+    computed_rows: list[dict] = []
+    for number, (candidate, execution) in enumerate(zip(candidates, executions, strict=True)):
+        family = candidate.family
+        if execution.drop_reason is not None:
+            result.drop(execution.drop_reason, family.name, execution.detail)
+            continue
+        ok, reason = matches_truth(execution.computed_text, candidate.truth, family.tolerance)
+        if not ok:
+            result.drop(
+                reason,
+                family.name,
+                f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}",
+            )
+            continue
+        if candidate.question in seen:
+            result.drop(DUPLICATE, family.name, candidate.question)
+            continue
+        seen.add(candidate.question)
+        final = _final_sentence(candidate, execution.computed_text)
+        reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
+        computed_rows.append(
+            _row(
+                f"{family.name}-{number:05d}",
+                "",
+                family.stage,
+                family.name,
+                family.template_id(candidate.template_index),
+                candidate.question,
+                candidate.truth,
+                family.tolerance,
+                candidate.units,
+                reply,
+            )
+        )
+
+    plain_rows: list[dict] = []
+    if refusals:
+        plain_rows += refusal_rows(families, rng, seen)
+    if chat:
+        plain_rows += chat_rows(rng, seen)
+
+    rows = []
+    for row in computed_rows + plain_rows:
+        if count_tokens is not None:
+            length = count_tokens(row["messages"])
+            if length > MAX_TOKENS:
+                result.drop(TOO_LONG, row["family"], f"{length} tokens")
+                continue
+            result.token_lengths[row["id"]] = length
+        rows.append(row)
+    assign_splits(rows, rng)
+    result.rows = rows
+    return result
+
+
+def refusal_rows(families: list[Family], rng: random.Random, seen: set[str]) -> list[dict]:
+    """Questions missing a number they need: the reply asks for it and computes nothing."""
+    rows = []
+    for family in families:
+        for index, (question_template, reply_template) in enumerate(family.refusals):
+            for copy in range(REFUSALS_PER_TEMPLATE):
+                slots = family.slots(family.sample(rng), rng)
+                question = phrasing.tidy(phrasing.dress(question_template.format(**slots), rng))
+                if question in seen:
+                    continue
+                seen.add(question)
+                rows.append(
+                    _row(
+                        f"{family.name}-r{index:02d}-{copy}",
+                        "",
+                        "refusal",
+                        family.name,
+                        family.refusal_id(index),
+                        question,
+                        None,
+                        PLAIN_REL_TOL,
+                        None,
+                        rng.choice(phrasing.REFUSAL_LEADS) + reply_template.format(**slots),
+                    )
+                )
+    return rows
+
+
+def chat_rows(rng: random.Random, seen: set[str]) -> list[dict]:
+    """Plain chat turns: every prompt variant once, with one of the topic's replies."""
+    rows = []
+    for topic in CHAT_TOPICS:
+        for index, prompt in enumerate(topic.prompts):
+            # As written, and (for topics where it reads naturally) once more with a chatty opener/closer.
+            variants = [prompt, phrasing.dress(prompt, rng)] if topic.dressable else [prompt]
+            for copy, question in enumerate(variants):
+                if question in seen:
+                    continue
+                seen.add(question)
+                rows.append(
+                    _row(
+                        f"{topic.name}-{index:02d}-{copy}",
+                        "",
+                        "chat",
+                        topic.name,
+                        topic.template_id(index),
+                        question,
+                        None,
+                        PLAIN_REL_TOL,
+                        None,
+                        rng.choice(replies_for(topic, index)),
+                    )
+                )
+    return rows
+
+
+def assign_splits(rows: list[dict], rng: random.Random) -> None:
+    """Test = every row of a held-out template (new phrasings); validation = a random slice of the rest."""
+    for row in rows:
+        if held_out(row["template"]):
+            row["split"] = "test"
+        elif rng.random() < VALIDATION_FRACTION:
+            row["split"] = "validation"
+        else:
+            row["split"] = "train"
+
+
+def write_splits(result: BuildResult, out: Path, rng_seed: int) -> dict[str, Path]:
+    """One JSONL file per split, rows shuffled (deterministically) within each file."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(rng_seed)
+    paths = {}
+    for split in SPLITS:
+        rows = [row for row in result.rows if row["split"] == split]
+        rng.shuffle(rows)
+        path = out / f"{split}.jsonl"
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        paths[split] = path
+    return paths

@@ -1,0 +1,83 @@
+"""`worldmodel data build --out DIR`: generate, check and split the curriculum dataset, and write its card."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from worldmodel.data.build import PER_FAMILY
+
+DEFAULT_SEED = 0
+DEFAULT_OUT = Path("data/curriculum")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("build",), help="what to do (build: generate the dataset)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"output folder for train/validation/test JSONL and README.md (default {DEFAULT_OUT}: what "
+        "`worldmodel train` and `worldmodel eval` read)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--per-family",
+        type=int,
+        default=PER_FAMILY,
+        help=f"questions sampled per family before checks (default {PER_FAMILY})",
+    )
+    parser.add_argument("--card", type=Path, help="also write the dataset card here (e.g. docs/dataset-card.md)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes for the convert-and-run checks (results do not depend on it)",
+    )
+    parser.add_argument("--tokenizer", help="tokenizer folder for token lengths (default: the base model's)")
+
+
+def token_counter(path: str | None):
+    """Conversation length in tokens through the model's chat template."""
+    from worldmodel.model import load_tokenizer
+
+    tokenizer = load_tokenizer(path)
+
+    def count(messages: list[dict]) -> int:
+        ids = tokenizer.apply_chat_template(messages, tokenize=True)
+        return len(ids["input_ids"] if hasattr(ids, "keys") else ids)
+
+    return count
+
+
+def run(args: argparse.Namespace) -> int:
+    from worldmodel.data.build import build, write_splits
+    from worldmodel.data.card import render_card
+    from worldmodel.data.families import FAMILIES
+
+    if args.per_family < 1:
+        raise SystemExit("--per-family must be at least 1")
+    started = time.perf_counter()
+    result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer))
+    paths = write_splits(result, args.out, args.seed)
+    card = render_card(result, seed=args.seed, per_family=args.per_family, families=FAMILIES)
+    (args.out / "README.md").write_text(card, encoding="utf-8")
+    if args.card:
+        args.card.parent.mkdir(parents=True, exist_ok=True)
+        args.card.write_text(card, encoding="utf-8")
+
+    for split, path in paths.items():
+        print(f"{split:<10} {sum(1 for _ in path.open(encoding='utf-8')):>6} rows  {path}")
+    dropped = sum(result.drops.values())
+    print(
+        f"dropped {dropped} of {dropped + len(result.rows)} candidates"
+        + "".join(
+            f"\n  {reason:<18} {count:>5}  e.g. {result.drop_examples[reason][:120]}"
+            for reason, count in sorted(result.drops.items())
+        )
+    )
+    print(f"built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0

@@ -1,0 +1,1282 @@
+"""Stage "complex": physics, circuits, finance, geometry, sequences and primes, counting, multi-step word
+problems and small simulations with loops.
+
+Ground truths use a different route from the solutions where one exists (closed forms for loops, components
+for projectiles, exact fractions for money) so that a wrong solution cannot agree with its own check.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+from worldmodel.data import phrasing
+from worldmodel.data.families.system import _ITEMS, _NAMES
+from worldmodel.data.spec import Family, lit, print_money, program
+
+G = 9.81
+
+
+def F(x: float | int) -> Fraction:
+    """The exact value of a sampled decimal as written in the question (0.1 is 1/10, not the binary float)."""
+    return Fraction(str(x))
+
+
+def _q(x, unit: str, rng: random.Random) -> str:
+    return phrasing.say_quantity(x, unit, rng)
+
+
+def _nice(rng: random.Random, low: float, high: float, decimals: int = 1) -> float | int:
+    x = round(rng.uniform(low, high), rng.choice((0, decimals)))
+    return int(x) if float(x).is_integer() else x
+
+
+UNIFORM_MOTION = Family(
+    name="uniform_motion",
+    stage="complex",
+    templates=(
+        "A car travels at {v} for {t}. How far does it go?",
+        "How far do you get driving {t} at {v}?",
+        "A train moves at a steady {v} for {t}. What distance does it cover?",
+        "If I drive at {v} for {t}, how many kilometers do I cover?",
+        "Distance covered at {v} in {t}?",
+        "A bus averages {v} over a {t} trip. How long is the route?",
+        "Calculate the distance for a speed of {v} and a time of {t}.",
+        "We drove {t} at about {v}. How far did we go?",
+        "A delivery van with 3 drivers keeps a steady {v} for {t}. What distance does it cover?",
+        "Tell me the distance traveled at {v} over {t}.",
+        "speed {v}, time {t}, distance = ?",
+    ),
+    sample=lambda rng: {"v": rng.randint(5, 130), "t": _nice(rng, 0.5, 9)},
+    solution=lambda p: program(f"speed = {lit(p['v'])}", f"time = {lit(p['t'])}", "print(round(speed * time, 2))"),
+    truth=lambda p: float(F(p["v"]) * F(p["t"])),
+    think=("Distance is speed times time.", "Multiply the speed by the time."),
+    finals=("It covers {q}.", "{q}.", "The distance is {q}.", "That's {q}.", "You travel {q}."),
+    units=lambda p: "km",
+    render=lambda p, rng: {"v": _q(p["v"], "km/h", rng), "t": _q(p["t"], "h", rng)},
+    refusals=(
+        (
+            "A car travels at {v}. How far does it go?",
+            "I need to know how long the car travels. For how many hours is it driving?",
+        ),
+    ),
+)
+
+TRAVEL_TIME = Family(
+    name="travel_time",
+    stage="complex",
+    templates=(
+        "How long does it take to drive {d} at {v}?",
+        "A train covers {d} at {v}. How many hours does the trip take?",
+        "At {v}, how many hours for a {d} journey?",
+        "I need to travel {d} and can average {v}. How long will it take in hours?",
+        "Time needed to cover {d} at a constant {v}?",
+        "A coach drives {d} at {v}. How long is the ride in hours?",
+        "If a plane flies {d} at {v}, what is the flight time in hours?",
+        "Find the travel time for {d} at {v}.",
+        "A 12-carriage train runs at {v}. How long will {d} take, in hours?",
+        "How many hours is a {d} drive at {v}?",
+        "distance {d}, speed {v}. time in hours?",
+    ),
+    # At least an hour: the answer is rounded to 2 decimals.
+    sample=lambda rng: (lambda d: {"d": d, "v": rng.randint(5, min(d, 900))})(rng.randint(10, 2000)),
+    solution=lambda p: program(
+        f"distance = {lit(p['d'])}", f"speed = {lit(p['v'])}", "print(round(distance / speed, 2))"
+    ),
+    truth=lambda p: float(Fraction(p["d"], p["v"])),
+    think=("Time is distance divided by speed.", "Divide the distance by the speed."),
+    finals=("It takes {q}.", "{q}.", "About {q}.", "The trip takes {q}.", "That's {q}."),
+    units=lambda p: "h",
+    render=lambda p, rng: {"d": _q(p["d"], "km", rng), "v": _q(p["v"], "km/h", rng)},
+    rel_tol=5e-3,
+    refusals=(
+        ("How long does it take to drive {d}?", "That depends on your speed. How fast will you be going on average?"),
+    ),
+)
+
+ACCELERATION = Family(
+    name="acceleration",
+    stage="complex",
+    templates=(
+        "A car starts at {u} and accelerates at {a} for {t}. How far does it travel?",
+        "An object moving at {u} speeds up at {a} for {t}. What distance does it cover?",
+        "Find the displacement: initial speed {u}, acceleration {a}, time {t}.",
+        "A drone at {u} accelerates uniformly at {a} for {t}. How many meters does it fly in that time?",
+        "With u = {u}, a = {a} and t = {t}, what is the distance traveled?",
+        "A rocket sled begins at {u} and accelerates at {a}. How far does it go in {t}?",
+        "How far does a bike go in {t} if it starts at {u} and accelerates at {a}?",
+        "Use s = ut + ½at² for u = {u}, a = {a}, t = {t}.",
+        "A 1200 kg car starts at {u} and accelerates at {a} for {t}. How far does it go? (The mass doesn't matter here.)",
+        "Starting speed {u}, constant acceleration {a}, duration {t}: how many meters are covered?",
+    ),
+    sample=lambda rng: {"u": rng.randint(0, 30), "a": _nice(rng, 0.5, 6), "t": rng.randint(2, 30)},
+    solution=lambda p: program(
+        f"u = {lit(p['u'])}", f"a = {lit(p['a'])}", f"t = {lit(p['t'])}", "print(round(u * t + 0.5 * a * t ** 2, 2))"
+    ),
+    # Average speed times time: (u + v) / 2 * t with v = u + a t.
+    truth=lambda p: float((F(p["u"]) + (F(p["u"]) + F(p["a"]) * p["t"])) / 2 * p["t"]),
+    think=("Use s = u t + a t² / 2.", "Distance under constant acceleration: s = ut + ½at²."),
+    finals=("It travels {q}.", "{q}.", "The distance is {q}.", "s = {q}.", "That's {q}."),
+    units=lambda p: "m",
+    render=lambda p, rng: {
+        "u": _q(p["u"], "m/s", rng),
+        "a": f"{phrasing.plain(p['a'])} {rng.choice(('m/s²', 'm/s^2', 'meters per second squared'))}",
+        "t": _q(p["t"], "s", rng),
+    },
+    refusals=(
+        (
+            "A car starts at {u} and accelerates at {a}. How far does it travel?",
+            "I need the duration of the acceleration. For how many seconds does it accelerate?",
+        ),
+    ),
+)
+
+FREE_FALL = Family(
+    name="free_fall",
+    stage="complex",
+    templates=(
+        "How long does a stone take to fall {h}? Ignore air resistance.",
+        "A ball is dropped from {h}. How many seconds until it hits the ground?",
+        "A parcel falls from the top of a {h} tall tower. How long is the fall in seconds (g = 9.81 m/s²)?",
+        "Time to fall {h} from rest, without air resistance?",
+        "If I drop my keys from {h}, how long until they land?",
+        "A diver jumps from a {h} platform. How long is she in the air, in seconds?",
+        "Compute the fall time from a height of {h}.",
+        "Free fall from {h}: how many seconds?",
+        "A 2 kg rock falls from a {h} cliff. Neglecting air resistance, how long does it fall?",
+        "How many seconds does it take something to drop {h} from rest?",
+    ),
+    # At least 5 m, so the fall lasts over a second and rounding to 2 decimals stays within rel_tol.
+    sample=lambda rng: {"h": _nice(rng, 5, 300)},
+    solution=lambda p: program(f"h = {lit(p['h'])}", "g = 9.81", "print(round((2 * h / g) ** 0.5, 2))"),
+    # Solve h = g t² / 2 by bisection: independent of the closed form.
+    truth=lambda p: _bisect(lambda t: G * t * t / 2 - p["h"], 0, 100),
+    think=("Solve h = g t² / 2 for t: t = sqrt(2h/g).", "Fall time is the square root of 2h over g."),
+    finals=("It takes {q}.", "{q}.", "About {q}.", "The fall lasts {q}.", "t = {q}."),
+    units=lambda p: "s",
+    render=lambda p, rng: {"h": _q(p["h"], "m", rng)},
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "How long does a stone take to fall from the top of my building?",
+            "How tall is your building? Give me the height and I'll compute the fall time.",
+        ),
+    ),
+)
+
+
+def _bisect(f, low: float, high: float) -> float:
+    for _ in range(200):
+        middle = (low + high) / 2
+        if (f(low) <= 0) == (f(middle) <= 0):
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _projectile_truth(p: dict) -> float:
+    # Components: flight time 2 vy / g, range vx * time.
+    angle = math.radians(p["angle"])
+    vx, vy = p["v"] * math.cos(angle), p["v"] * math.sin(angle)
+    return vx * (2 * vy / G)
+
+
+PROJECTILE_RANGE = Family(
+    name="projectile_range",
+    stage="complex",
+    templates=(
+        "A ball is launched at {v} at {angle} degrees above flat ground. How far does it land?",
+        "What is the range of a projectile fired at {v} at an angle of {angle}°? Ignore air resistance.",
+        "I kick a ball at {v} at {angle} degrees. How far away does it hit the ground?",
+        "A cannon fires at {v}, elevation {angle}°. Horizontal range in meters?",
+        "Projectile: speed {v}, launch angle {angle} degrees, level ground. Find the range.",
+        "How far does a stone thrown at {v} and {angle}° travel horizontally?",
+        "A water jet leaves the nozzle at {v} at {angle} degrees. Where does it land?",
+        "Compute the horizontal distance for a launch at {angle} degrees and {v}, g = 9.81.",
+        "A golfer hits a ball at {v} and {angle}°. Ignoring air, how far does it carry?",
+        "Launch speed {v}, angle {angle} degrees: range on flat ground?",
+    ),
+    sample=lambda rng: {"v": rng.randint(10, 80), "angle": rng.randint(10, 80)},
+    solution=lambda p: program(
+        "import math",
+        f"v = {lit(p['v'])}",
+        f"angle = math.radians({lit(p['angle'])})",
+        "print(round(v ** 2 * math.sin(2 * angle) / 9.81, 2))",
+    ),
+    truth=_projectile_truth,
+    think=("Range on level ground is v² sin(2θ) / g.", "Use R = v² sin 2θ / g with g = 9.81."),
+    finals=("It lands {q} away.", "{q}.", "The range is {q}.", "About {q}.", "That's {q}."),
+    units=lambda p: "m",
+    render=lambda p, rng: {"v": _q(p["v"], "m/s", rng), "angle": str(p["angle"])},
+    refusals=(
+        (
+            "A ball is launched at {angle} degrees. How far does it go?",
+            "I need the launch speed too. How fast is the ball moving when it leaves?",
+        ),
+    ),
+)
+
+KINETIC_ENERGY = Family(
+    name="kinetic_energy",
+    stage="complex",
+    templates=(
+        "What is the kinetic energy of a {m} object moving at {v}?",
+        "A {m} car drives at {v}. How much kinetic energy does it have?",
+        "Find the kinetic energy: mass {m}, speed {v}.",
+        "A crate of mass {m} slides at {v}. Kinetic energy in joules?",
+        "How many joules of kinetic energy does a {m} sled at {v} have?",
+        "KE of {m} at {v}?",
+        "Compute ½mv² for m = {m} and v = {v}.",
+        "A {m} cart rolls at {v}. What's its kinetic energy?",
+        "A {m} boulder rolls at {v}. How much kinetic energy does it carry, in joules?",
+        "Tell me the kinetic energy of a mass of {m} moving at {v}.",
+    ),
+    sample=lambda rng: {"m": _nice(rng, 0.1, 2000), "v": _nice(rng, 0.5, 60)},
+    solution=lambda p: program(f"m = {lit(p['m'])}", f"v = {lit(p['v'])}", "print(round(0.5 * m * v ** 2, 2))"),
+    truth=lambda p: float(F(p["m"]) * F(p["v"]) * F(p["v"]) / 2),
+    think=("Kinetic energy is one half m v squared.", "Use KE = ½mv²."),
+    finals=("It has {q}.", "{q}.", "The kinetic energy is {q}.", "KE = {q}.", "That's {q}."),
+    units=lambda p: "J",
+    render=lambda p, rng: {"m": _q(p["m"], "kg", rng), "v": _q(p["v"], "m/s", rng)},
+    refusals=(
+        (
+            "What is the kinetic energy of a car moving at {v}?",
+            "I need the car's mass as well. How heavy is it, in kilograms?",
+        ),
+    ),
+)
+
+WORK_POWER = Family(
+    name="work_power",
+    stage="complex",
+    templates=(
+        "A motor lifts {m} up {h} in {t}. What power does it deliver, in watts?",
+        "A crane raises a {m} load by {h} in {t}. Find the power.",
+        "How many watts to lift {m} through {h} in {t}?",
+        "An elevator lifts {m} by {h} in {t}. What is its power output (g = 9.81)?",
+        "A winch pulls a {m} load up {h} in {t}. What average power does it produce?",
+        "Power needed to raise {m} a height of {h} within {t}?",
+        "Compute the power for lifting {m} by {h} over {t}.",
+        "A hoist carries {m} of bricks up {h} in {t}. What is the average power in watts?",
+        "Lifting {m} by {h} takes {t}. How much power is that?",
+        "What power in watts lifts {m} through {h} in {t}?",
+    ),
+    sample=lambda rng: {"m": rng.randint(1, 2000), "h": _nice(rng, 0.5, 50), "t": rng.randint(1, 120)},
+    solution=lambda p: program(
+        f"m = {lit(p['m'])}", f"h = {lit(p['h'])}", f"t = {lit(p['t'])}", "print(round(m * 9.81 * h / t, 2))"
+    ),
+    truth=lambda p: float(F(p["m"]) * F(G) * F(p["h"]) / p["t"]),
+    think=("Power is the work m g h divided by the time.", "Work = mgh, power = work / time."),
+    finals=("It delivers {q}.", "{q}.", "The power is {q}.", "P = {q}.", "About {q}."),
+    units=lambda p: "W",
+    render=lambda p, rng: {"m": _q(p["m"], "kg", rng), "h": _q(p["h"], "m", rng), "t": _q(p["t"], "s", rng)},
+    refusals=(
+        (
+            "A motor lifts {m} up {h}. What power does it deliver?",
+            "Power depends on how fast it lifts. How many seconds does the lift take?",
+        ),
+    ),
+)
+
+OHMS_LAW = Family(
+    name="ohms_law",
+    stage="complex",
+    templates=(
+        "What current flows through a {r} resistor connected to {v}?",
+        "A {v} battery drives a {r} resistor. Find the current in amperes.",
+        "Using Ohm's law, find I when V = {v} and R = {r}.",
+        "How many amps flow through {r} at {v}?",
+        "A lamp with resistance {r} is plugged into {v}. What current does it draw?",
+        "Current through a {r} load on a {v} supply?",
+        "Compute the current: voltage {v}, resistance {r}.",
+        "A {v} circuit has a total resistance of {r}. How much current flows?",
+        "Find the current in a {r} heater element connected across {v}.",
+        "V = {v}, R = {r}. I = ?",
+    ),
+    # Currents of at least 25 mA: the answer is rounded to 4 decimals.
+    sample=lambda rng: (lambda v: {"v": v, "r": rng.randint(1, max(2, int(v * 40)))})(
+        rng.choice((1.5, 3, 5, 9, 12, 24, 48, 120, 230, rng.randint(1, 400)))
+    ),
+    solution=lambda p: program(f"print(round({lit(p['v'])} / {lit(p['r'])}, 4))"),
+    truth=lambda p: float(F(p["v"]) / p["r"]),
+    think=("Ohm's law: current is voltage over resistance.", "I = V / R."),
+    finals=("The current is {q}.", "{q}.", "I = {q}.", "It draws {q}.", "About {q}."),
+    units=lambda p: "A",
+    render=lambda p, rng: {
+        "v": _q(p["v"], "V", rng),
+        "r": f"{phrasing.say_number(p['r'], rng, words=False)} {rng.choice(('ohm', 'ohms', 'Ω'))}",
+    },
+    rel_tol=5e-3,
+    refusals=(
+        ("What current flows through a {r} resistor?", "I need the voltage across it. What voltage is applied?"),
+    ),
+)
+
+PARALLEL_RESISTORS = Family(
+    name="parallel_resistors",
+    stage="complex",
+    templates=(
+        "What is the total resistance of {r1} and {r2} in parallel?",
+        "Two resistors, {r1} and {r2}, are connected in parallel. Find the equivalent resistance.",
+        "Equivalent resistance of {r1} parallel with {r2}?",
+        "I wire {r1} and {r2} side by side (parallel). What resistance do I get?",
+        "Compute R for {r1} || {r2}.",
+        "A circuit has {r1} and {r2} in parallel. What is the combined resistance in ohms?",
+        "Parallel combination of {r1} and {r2}: total resistance?",
+        "Two speakers of {r1} and {r2} are wired in parallel. What load resistance does the amplifier see?",
+        "Combine {r1} and {r2} in parallel. Total?",
+        "What single resistor replaces {r1} and {r2} connected in parallel?",
+    ),
+    sample=lambda rng: {"r1": rng.randint(1, 1000), "r2": rng.randint(1, 1000)},
+    solution=lambda p: program(f"r1 = {p['r1']}", f"r2 = {p['r2']}", "print(round(1 / (1 / r1 + 1 / r2), 2))"),
+    truth=lambda p: float(Fraction(p["r1"] * p["r2"], p["r1"] + p["r2"])),
+    think=("For parallel resistors, add the reciprocals and invert.", "1/R = 1/R1 + 1/R2."),
+    finals=("The total is {q}.", "{q}.", "R = {q}.", "It comes to {q}.", "The equivalent resistance is {q}."),
+    units=lambda p: "ohm",
+    render=lambda p, rng: {k: f"{p[k]} {rng.choice(('ohm', 'ohms', 'Ω'))}" for k in ("r1", "r2")},
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "What is the total resistance of {r1} in parallel with another resistor?",
+            "What is the other resistor's value? I need both to combine them.",
+        ),
+    ),
+)
+
+
+def _energy_cost_sample(rng: random.Random) -> dict:
+    while True:
+        p = {
+            "w": rng.choice((5, 10, 60, 100, 150, 500, 750, 1000, 1500, 2000, 2200)),
+            "h": rng.randint(1, 24),
+            "d": rng.randint(1, 365),
+            "price": round(rng.uniform(0.08, 0.45), 2),
+        }
+        # At least $5: the answer is rounded to cents.
+        if p["w"] * p["h"] * p["d"] * p["price"] >= 5000:
+            return p
+
+
+ENERGY_COST = Family(
+    name="energy_cost",
+    stage="complex",
+    templates=(
+        "A {w} heater runs {h} hours a day for {d} days. Electricity costs {price} per kWh. What is the cost?",
+        "How much does it cost to run a {w} appliance for {h} hours a day over {d} days at {price} per kWh?",
+        "My {w} PC is on {h} h per day. At {price}/kWh, what do I pay over {d} days?",
+        "Electricity is {price} per kWh. A {w} fridge compressor runs {h} hours daily. Cost for {d} days?",
+        "Find the energy bill: {w} device, {h} hours per day, {d} days, {price} per kilowatt-hour.",
+        "A {w} lamp burns {h} hours every day for {d} days. With power at {price} per kWh, how much does that cost?",
+        "What's the cost of {d} days of a {w} fan running {h} hours a day if 1 kWh costs {price}?",
+        "At {price} per kWh, how much does a {w} space heater cost to run {h} hours a day for {d} days?",
+        "Running cost: {w}, {h} h/day, {d} days, electricity {price} per kWh.",
+        "My {w} aquarium pump runs {h} hours a day. Electricity costs {price} per kWh. What do {d} days cost?",
+    ),
+    sample=_energy_cost_sample,
+    solution=lambda p: program(f"kwh = {p['w']} / 1000 * {p['h']} * {p['d']}", print_money(f"kwh * {lit(p['price'])}")),
+    truth=lambda p: float(Fraction(p["w"], 1000) * p["h"] * p["d"] * F(p["price"])),
+    think=(
+        "Energy in kWh is kilowatts times hours; multiply by the price.",
+        "Convert watts to kW, multiply by total hours, then by the price.",
+    ),
+    finals=("It costs {q}.", "{q}.", "The cost is {q}.", "You pay {q}.", "That's {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {"w": _q(p["w"], "W", rng), "price": phrasing.say_money(p["price"], rng)},
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "A {w} heater runs {h} hours a day for {d} days. What is the cost?",
+            "I need the electricity price. How much do you pay per kWh?",
+        ),
+    ),
+)
+
+
+def _interest_sample(rng: random.Random) -> dict:
+    return {
+        "p": rng.choice((rng.randint(1, 100) * 100, rng.randint(100, 50000))),
+        "r": rng.choice((1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8)),
+        "n": rng.choice((1, 4, 12)),
+        "years": rng.randint(1, 30),
+    }
+
+
+_COMPOUNDING = {
+    1: ("yearly", "annually", "once a year"),
+    4: ("quarterly", "every quarter"),
+    12: ("monthly", "every month"),
+}
+
+COMPOUND_INTEREST = Family(
+    name="compound_interest",
+    stage="complex",
+    templates=(
+        "I invest {money} at {rate} a year, compounded {freq}. How much do I have after {years} years?",
+        "What is {money} worth after {years} years at {rate} annual interest compounded {freq}?",
+        "A deposit of {money} earns {rate} per year, compounded {freq}. Balance after {years} years?",
+        "Compound interest: principal {money}, rate {rate}, compounded {freq}, {years} years. Final amount?",
+        "If my savings of {money} grow at {rate} compounded {freq}, what will they be in {years} years?",
+        "Calculate the future value of {money} at {rate} for {years} years, compounding {freq}.",
+        "My grandma put {money} in a bank at {rate} interest compounded {freq}. What is it after {years} years?",
+        "How much will {money} become in {years} years with {rate} yearly interest, compounded {freq}?",
+        "{money} sits in an account at {rate} per year, compounded {freq}, for {years} years. What is the final balance?",
+        "Find the amount after {years} years: {money} invested at {rate} compounded {freq}.",
+    ),
+    sample=_interest_sample,
+    solution=lambda p: program(
+        f"principal = {lit(p['p'])}",
+        f"rate = {lit(p['r'] / 100)}",
+        f"n = {p['n']}",
+        f"years = {p['years']}",
+        print_money("principal * (1 + rate / n) ** (n * years)"),
+    ),
+    truth=lambda p: float(F(p["p"]) * (1 + F(p["r"]) / 100 / p["n"]) ** (p["n"] * p["years"])),
+    think=("Use A = P (1 + r/n)^(n t).", "Compound the principal n times a year for the given years."),
+    finals=("You'll have {q}.", "{q}.", "The balance is {q}.", "It grows to {q}.", "That's {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {
+        "money": phrasing.say_money(p["p"], rng),
+        "rate": phrasing.say_percent(p["r"], rng),
+        "freq": rng.choice(_COMPOUNDING[p["n"]]),
+        "years": phrasing.say_number(p["years"], rng),
+    },
+    refusals=(
+        (
+            "I invest {money} compounded {freq}. How much do I have after {years} years?",
+            "What interest rate does the investment earn? I need it to compute the balance.",
+        ),
+    ),
+)
+
+
+def _loan_sample(rng: random.Random) -> dict:
+    return {
+        "p": rng.randint(5, 500) * 1000,
+        "r": rng.choice((2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 8, 9)),
+        "years": rng.choice((2, 3, 4, 5, 10, 15, 20, 25, 30)),
+    }
+
+
+def _loan_truth(p: dict) -> float:
+    # The payment that brings the balance to zero, by simulating the schedule and bisecting on the payment.
+    rate, months = p["r"] / 100 / 12, p["years"] * 12
+
+    def balance(payment: float) -> float:
+        owed = float(p["p"])
+        for _ in range(months):
+            owed = owed * (1 + rate) - payment
+        return owed
+
+    return _bisect(lambda pay: -balance(pay), 0, float(p["p"]))
+
+
+LOAN_PAYMENT = Family(
+    name="loan_payment",
+    stage="complex",
+    templates=(
+        "What is the monthly payment on a {money} loan at {rate} a year over {years} years?",
+        "I borrow {money} for {years} years at {rate} annual interest. What do I pay each month?",
+        "Mortgage of {money}, {rate} per year, {years}-year term. Monthly payment?",
+        "Compute the monthly installment for {money} borrowed at {rate} for {years} years.",
+        "A car loan of {money} at {rate} APR is repaid monthly over {years} years. How much per month?",
+        "How much is each monthly payment if I take a {money} loan at {rate} interest for {years} years?",
+        "Find the fixed monthly payment: principal {money}, annual rate {rate}, {years} years.",
+        "I want to borrow {money} over {years} years. The bank charges {rate} a year. What will my monthly payment be?",
+        "Monthly repayment for a {years}-year loan of {money} at {rate}?",
+        "Loan: {money}. Rate: {rate} per year. Term: {years} years. Payment per month?",
+    ),
+    sample=_loan_sample,
+    solution=lambda p: program(
+        f"principal = {p['p']}",
+        f"r = {lit(p['r'])} / 100 / 12",
+        f"n = {p['years']} * 12",
+        print_money("principal * r / (1 - (1 + r) ** -n)"),
+    ),
+    truth=_loan_truth,
+    think=(
+        "Use the annuity formula with the monthly rate and number of months.",
+        "Payment = P r / (1 - (1 + r)^-n) with monthly r.",
+    ),
+    finals=(
+        "You pay {q} a month.",
+        "{q} per month.",
+        "The monthly payment is {q}.",
+        "About {q} each month.",
+        "It's {q} monthly.",
+    ),
+    units=lambda p: "$",
+    render=lambda p, rng: {"money": phrasing.say_money(p["p"], rng), "rate": phrasing.say_percent(p["r"], rng)},
+    refusals=(
+        (
+            "What is the monthly payment on a {money} loan over {years} years?",
+            "What's the interest rate on the loan? The payment depends on it.",
+        ),
+    ),
+)
+
+CIRCLE_AREA = Family(
+    name="circle_area",
+    stage="complex",
+    templates=(
+        "What is the area of a circle with radius {r}?",
+        "Find the area of a circular garden {r} in radius.",
+        "A pizza has a radius of {r}. What is its area?",
+        "Area of a circle, r = {r}?",
+        "Compute the area of a disk with radius {r}.",
+        "A round plaza has a radius of {r}. How much surface does it have?",
+        "What area does a circle of diameter {d} cover?",
+        "Calculate πr² for r = {r}.",
+        "A round pond is {d} across. What's its surface area?",
+        "How many square units does a circle of radius {r} enclose?",
+    ),
+    sample=lambda rng: {"r": _nice(rng, 0.5, 50), "_unit": rng.choice(("m", "cm"))},
+    solution=lambda p: program("import math", f"r = {lit(p['r'])}", "print(round(math.pi * r ** 2, 2))"),
+    # Independent: the area by summing thin rings is overkill; use the exact product with a long decimal of pi.
+    truth=lambda p: float(F(p["r"]) ** 2 * Fraction("3.14159265358979323846")),
+    think=("Area of a circle is pi r squared.", "A = πr²."),
+    finals=("The area is {q}.", "{q}.", "It's {q}.", "A = {q}.", "About {q}."),
+    units=lambda p: p["_unit"] + "^2",
+    render=lambda p, rng: {
+        "r": _q(p["r"], p["_unit"], rng),
+        "d": _q(round(2 * p["r"], 1) if not float(p["r"]).is_integer() else 2 * int(p["r"]), p["_unit"], rng),
+    },
+    refusals=(("What is the area of my circular rug?", "I need its size. What is the rug's radius or diameter?"),),
+)
+
+CYLINDER_VOLUME = Family(
+    name="cylinder_volume",
+    stage="complex",
+    templates=(
+        "What is the volume of a cylinder with radius {r} and height {h}?",
+        "A can has radius {r} and height {h}. What's its volume?",
+        "Find the volume of a cylindrical tank: radius {r}, height {h}.",
+        "How much does a cylinder {h} tall with a {r} radius hold?",
+        "Compute πr²h for r = {r}, h = {h}.",
+        "A round pillar is {h} high with radius {r}. What is its volume?",
+        "Volume of a cylinder, r = {r}, h = {h}?",
+        "A water tank is a cylinder {h} tall with a radius of {r}. How much can it hold?",
+        "What is the volume of a tube with a {r} radius and a length of {h}?",
+        "Find V for a cylinder: radius {r}, height {h}.",
+    ),
+    sample=lambda rng: {"r": _nice(rng, 0.5, 30), "h": _nice(rng, 1, 100), "_unit": rng.choice(("m", "cm"))},
+    solution=lambda p: program(
+        "import math", f"r = {lit(p['r'])}", f"h = {lit(p['h'])}", "print(round(math.pi * r ** 2 * h, 2))"
+    ),
+    truth=lambda p: float(F(p["r"]) ** 2 * F(p["h"]) * Fraction("3.14159265358979323846")),
+    think=("Cylinder volume is pi r squared times h.", "V = πr²h."),
+    finals=("The volume is {q}.", "{q}.", "It holds {q}.", "V = {q}.", "About {q}."),
+    units=lambda p: p["_unit"] + "^3",
+    render=lambda p, rng: {"r": _q(p["r"], p["_unit"], rng), "h": _q(p["h"], p["_unit"], rng)},
+    refusals=(("A can has a radius of {r}. What's its volume?", "I also need the can's height. How tall is it?"),),
+)
+
+PYTHAGORAS = Family(
+    name="pythagoras",
+    stage="complex",
+    templates=(
+        "A right triangle has legs {a} and {b}. How long is the hypotenuse?",
+        "Find the hypotenuse for legs of {a} and {b}.",
+        "A ladder reaches {b} up a wall with its foot {a} from the wall. How long is the ladder?",
+        "What is the diagonal of a {a} by {b} rectangle?",
+        "I walk {a} east then {b} north. How far am I from the start in a straight line?",
+        "Right triangle, sides {a} and {b} around the right angle. Third side?",
+        "How long is the diagonal of a screen {a} wide and {b} tall?",
+        "Use Pythagoras: a = {a}, b = {b}, c = ?",
+        "A 4-sided field is a rectangle {a} by {b}. How long is the path across it corner to corner?",
+        "Legs {a} and {b}: what is the hypotenuse?",
+    ),
+    sample=lambda rng: {
+        "a": rng.randint(1, 200),
+        "b": rng.randint(1, 200),
+        "_unit": rng.choice(("m", "cm", "ft", "km")),
+    },
+    solution=lambda p: program(f"a = {p['a']}", f"b = {p['b']}", "print(round((a ** 2 + b ** 2) ** 0.5, 2))"),
+    truth=lambda p: math.hypot(p["a"], p["b"]),
+    think=("The hypotenuse is the square root of a² + b².", "Pythagoras: c = sqrt(a² + b²)."),
+    finals=("It is {q}.", "{q}.", "The length is {q}.", "c = {q}.", "About {q}."),
+    units=lambda p: p["_unit"],
+    render=lambda p, rng: {"a": _q(p["a"], p["_unit"], rng), "b": _q(p["b"], p["_unit"], rng)},
+    refusals=(
+        (
+            "A ladder reaches {b} up a wall. How long is the ladder?",
+            "I also need how far the foot of the ladder is from the wall. What's that distance?",
+        ),
+    ),
+)
+
+
+def _series_sample(rng: random.Random) -> dict:
+    return {"first": rng.randint(-20, 50), "step": rng.randint(1, 15), "n": rng.randint(5, 200)}
+
+
+ARITHMETIC_SERIES = Family(
+    name="arithmetic_series",
+    stage="complex",
+    templates=(
+        "What is the sum of the first {n} terms of the sequence that starts at {first} and goes up by {step}?",
+        "Add up {n} terms: {first}, {first_2}, {first_3}, ...",
+        "A sequence begins {first}, {first_2}, {first_3}. What is the sum of its first {n} terms?",
+        "Sum the arithmetic series with first term {first}, common difference {step}, and {n} terms.",
+        "I save {first} coins on day 1 and {step} more each day than the day before. How many coins after {n} days?",
+        "Find S_{n} for a = {first}, d = {step}.",
+        "What do the first {n} numbers of {first}, {first_2}, {first_3}, ... add up to?",
+        "A theater's first row has {first} seats and each row has {step} more. How many seats in {n} rows?",
+        "What is {first} + {first_2} + {first_3} + ... with {n} terms in total?",
+        "A stack has {first} cans in the top row and {step} more in each row below. How many cans in {n} rows?",
+    ),
+    sample=_series_sample,
+    solution=lambda p: program(
+        "total = 0", f"for i in range({p['n']}):", f"    total += {p['first']} + i * {p['step']}", "print(total)"
+    ),
+    truth=lambda p: p["n"] * (2 * p["first"] + (p["n"] - 1) * p["step"]) // 2,
+    think=("Loop over the terms and add them up.", "Add each term first + i·step for i from 0 to n−1."),
+    finals=("The sum is {v}.", "{v}.", "They add up to {v}.", "S = {v}.", "That's {v} in total."),
+    render=lambda p, rng: {
+        "first": str(p["first"]),
+        "step": str(p["step"]),
+        "n": str(p["n"]),
+        "first_2": str(p["first"] + p["step"]),
+        "first_3": str(p["first"] + 2 * p["step"]),
+    },
+    exact=True,
+    refusals=(
+        (
+            "What is the sum of the sequence that starts at {first} and goes up by {step}?",
+            "How many terms should I add? An arithmetic sequence goes on forever, so I need the number of terms.",
+        ),
+    ),
+)
+
+
+def _fibonacci_truth(n: int) -> int:
+    # Fast doubling: F(2k) = F(k)(2F(k+1) − F(k)), F(2k+1) = F(k)² + F(k+1)².
+    def pair(k: int) -> tuple[int, int]:
+        if k == 0:
+            return 0, 1
+        a, b = pair(k // 2)
+        c, d = a * (2 * b - a), a * a + b * b
+        return (d, c + d) if k % 2 else (c, d)
+
+    return pair(n)[0]
+
+
+FIBONACCI = Family(
+    name="fibonacci",
+    stage="complex",
+    templates=(
+        "What is the {nth} Fibonacci number?",
+        "Find Fibonacci number {n} (F1 = F2 = 1).",
+        "Compute F({n}) in the Fibonacci sequence.",
+        "In the sequence 1, 1, 2, 3, 5, 8, ..., what is term number {n}?",
+        "Each term is the sum of the previous two, starting 1, 1. What is the {nth} term?",
+        "Rabbits breed Fibonacci-style: 1, 1, 2, 3, 5... pairs. How many pairs in month {n}?",
+        "Give me the {nth} number of the Fibonacci sequence.",
+        "fib({n}) = ?",
+        "Starting from 1 and 1, each number is the sum of the two before it. What is number {n} in that list?",
+        "Tell me F_{n}, with F_1 = F_2 = 1.",
+    ),
+    sample=lambda rng: {"n": rng.randint(3, 90)},
+    solution=lambda p: program("a, b = 0, 1", f"for _ in range({p['n']}):", "    a, b = b, a + b", "print(a)"),
+    truth=lambda p: _fibonacci_truth(p["n"]),
+    think=("Step through the sequence n times keeping the last two terms.", "Iterate a, b = b, a + b."),
+    finals=("It is {v}.", "{v}.", "The answer is {v}.", "That term is {v}.", "F = {v}."),
+    render=lambda p, rng: {"n": str(p["n"]), "nth": phrasing.ordinal(p["n"])},
+    exact=True,
+    refusals=(
+        (
+            "What is the next Fibonacci number?",
+            "The next one after which? Tell me a term (or its position) and I'll continue from there.",
+        ),
+    ),
+)
+
+
+def _sieve(limit: int) -> list[int]:
+    flags = bytearray([1]) * (limit + 1)
+    flags[0:2] = b"\x00\x00"
+    for i in range(2, int(limit**0.5) + 1):
+        if flags[i]:
+            flags[i * i :: i] = bytearray(len(flags[i * i :: i]))
+    return [i for i, flag in enumerate(flags) if flag]
+
+
+PRIMES_COUNT = Family(
+    name="primes_count",
+    stage="complex",
+    templates=(
+        "How many prime numbers are there below {n}?",
+        "Count the primes less than {n}.",
+        "How many primes are smaller than {n}?",
+        "What is the number of primes under {n}?",
+        "Count all prime numbers from 2 up to but not including {n}.",
+        "How many integers below {n} are prime?",
+        "Tell me how many primes come before {n}.",
+        "π({m}) = ? (number of primes up to {m})",
+        "My little brother wants to know how many primes there are under {n}.",
+        "Number of primes below {n}?",
+    ),
+    sample=lambda rng: (lambda n: {"n": n, "m": n - 1})(rng.randint(10, 3000)),
+    # Smallest divisor of each k; k is prime when that is k itself. Shorter WAT than a square-root bound.
+    solution=lambda p: program(
+        "count = 0",
+        f"for k in range(2, {p['n']}):",
+        "    d = 2",
+        "    while k % d:",
+        "        d += 1",
+        "    if d == k:",
+        "        count += 1",
+        "print(count)",
+    ),
+    truth=lambda p: len(_sieve(p["n"] - 1)),
+    think=(
+        "For each number find its smallest divisor; it is prime if that is the number itself.",
+        "Loop and count the numbers with no smaller divisor.",
+    ),
+    finals=("There are {v}.", "{v}.", "{v} primes.", "The count is {v}.", "I count {v}."),
+    render=lambda p, rng: {"n": phrasing.say_number(p["n"], rng, words=False, short=False), "m": str(p["m"])},
+    exact=True,
+    refusals=(
+        (
+            "How many prime numbers are there?",
+            "Infinitely many, as Euclid proved, so there is no count to compute. Give me an upper limit and I'll count the primes below it.",
+        ),
+    ),
+)
+
+COMBINATIONS = Family(
+    name="combinations",
+    stage="complex",
+    templates=(
+        "In how many ways can I choose {k} people from a group of {n}?",
+        "How many ways are there to pick {k} items out of {n}?",
+        "What is {n} choose {k}?",
+        "A committee of {k} is formed from {n} members. How many different committees are possible?",
+        "How many {k}-card hands can be dealt from {n} cards?",
+        "Compute C({n}, {k}).",
+        "Choose {k} toppings from {n}. How many combinations?",
+        "How many different teams of {k} can a coach pick from {n} players?",
+        "How many ways can {k} books be picked from a shelf of {n}, if order doesn't matter?",
+        "A lottery draws {k} numbers from {n}. How many different draws are possible?",
+    ),
+    sample=lambda rng: (lambda n: {"n": n, "k": rng.randint(1, min(n - 1, 12))})(rng.randint(3, 52)),
+    solution=lambda p: program(
+        "ways = 1", f"for i in range({p['k']}):", f"    ways = ways * ({p['n']} - i) // (i + 1)", "print(ways)"
+    ),
+    truth=lambda p: math.comb(p["n"], p["k"]),
+    think=("Count combinations: multiply and divide step by step.", "Compute n choose k."),
+    finals=("There are {v} ways.", "{v}.", "{v} combinations.", "The answer is {v}.", "It's {v}."),
+    render=lambda p, rng: {"n": phrasing.say_number(p["n"], rng), "k": phrasing.say_number(p["k"], rng)},
+    exact=True,
+    refusals=(
+        (
+            "In how many ways can I choose {k} people from my class?",
+            "How many people are in your class? I need the group size to count the choices.",
+        ),
+    ),
+)
+
+
+def _shopping_sample(rng: random.Random) -> dict:
+    first, second = rng.sample(_ITEMS, 2)
+    return {
+        "n1": rng.randint(1, 12),
+        "p1": round(rng.uniform(0.5, 40), 2),
+        "item1": first,
+        "n2": rng.randint(1, 12),
+        "p2": round(rng.uniform(0.5, 40), 2),
+        "item2": second,
+        "off": rng.choice((5, 10, 15, 20, 25, 30)),
+    }
+
+
+SHOPPING = Family(
+    name="shopping",
+    stage="complex",
+    templates=(
+        "I buy {n1} {item1} at {p1} each and {n2} {item2} at {p2} each. There's {off} off the total. What do I pay?",
+        "{n1} {item1} cost {p1} each and {n2} {item2} cost {p2} each. With a {off} discount on everything, what's the bill?",
+        "At the store: {n1} {item1} ({p1} apiece) and {n2} {item2} ({p2} apiece). A coupon takes {off} off. Total?",
+        "My cart has {n1} {item1} at {p1} and {n2} {item2} at {p2}. The shop gives {off} off today. How much do I owe?",
+        "Compute the total for {n1} × {item1} at {p1} plus {n2} × {item2} at {p2}, less {off}.",
+        "We need {n1} {item1} ({p1} each) and {n2} {item2} ({p2} each). Members get {off} off. What's the member price?",
+        "How much do {n1} {item1} at {p1} and {n2} {item2} at {p2} cost after a {off} discount?",
+        "Shopping list: {n1} {item1} at {p1}, {n2} {item2} at {p2}. Today everything is {off} off. What is the total?",
+        "What will I pay for {n1} {item1} ({p1} each) and {n2} {item2} ({p2} each) with a {off} discount?",
+        "My mom gave me 3 coupons but only one works: {off} off. I buy {n1} {item1} at {p1} and {n2} {item2} at {p2}. What do I pay?",
+    ),
+    sample=_shopping_sample,
+    solution=lambda p: program(
+        f"total = {p['n1']} * {lit(p['p1'])} + {p['n2']} * {lit(p['p2'])}",
+        print_money(f"total * (1 - {p['off']} / 100)"),
+    ),
+    truth=lambda p: float((p["n1"] * F(p["p1"]) + p["n2"] * F(p["p2"])) * (100 - p["off"]) / 100),
+    think=("Add up the cost of both items, then take off the discount.", "Total the cart, then apply the discount."),
+    finals=("You pay {q}.", "{q}.", "The bill is {q}.", "That comes to {q}.", "It costs {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {
+        "p1": phrasing.say_money(p["p1"], rng),
+        "p2": phrasing.say_money(p["p2"], rng),
+        "off": phrasing.say_percent(p["off"], rng),
+        "n1": phrasing.say_number(p["n1"], rng),
+        "n2": phrasing.say_number(p["n2"], rng),
+    },
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "I buy {n1} {item1} and {n2} {item2} with {off} off the total. What do I pay?",
+            "I need the prices. How much does each of the {item1} and the {item2} cost?",
+        ),
+    ),
+)
+
+
+def _savings_sample(rng: random.Random) -> dict:
+    return {
+        "deposit": rng.choice((25, 50, 100, 150, 200, 250, 300, 500, rng.randint(10, 1000))),
+        "r": rng.choice((1, 2, 3, 4, 5, 6)),
+        "months": rng.randint(3, 120),
+    }
+
+
+SAVINGS_SIMULATION = Family(
+    name="savings_simulation",
+    stage="complex",
+    templates=(
+        "I deposit {money} at the end of every month into an account paying {rate} a year, compounded monthly. How much is there after {months} months?",
+        "Each month I add {money} to savings earning {rate} annual interest (monthly compounding). Balance after {months} months?",
+        "Starting from zero, I save {money} monthly at {rate} per year, compounded monthly. What do I have after {months} months?",
+        "Simulate {months} months of saving {money} a month with {rate} yearly interest paid monthly. Final balance?",
+        "A savings plan: {money} per month, {rate} annual rate compounded monthly, {months} months. How much at the end?",
+        "If I put away {money} every month for {months} months and the bank pays {rate} a year monthly, what's my balance?",
+        "Monthly deposits of {money}, interest {rate} per year compounded monthly. Total after {months} months?",
+        "Every month I transfer {money} into savings that earn {rate} a year, compounded monthly. How much will I have after {months} months?",
+        "Balance after {months} monthly deposits of {money} at {rate} per year (compounded monthly)?",
+        "What does saving {money} a month for {months} months at {rate} annual interest, compounded monthly, add up to?",
+    ),
+    sample=_savings_sample,
+    solution=lambda p: program(
+        "balance = 0.0",
+        f"for month in range({p['months']}):",
+        f"    balance = balance * (1 + {lit(p['r'] / 100)} / 12) + {p['deposit']}",
+        print_money("balance"),
+    ),
+    # Closed form of the annuity: deposit · ((1 + i)^n − 1) / i.
+    truth=lambda p: float(p["deposit"] * ((1 + F(p["r"]) / 1200) ** p["months"] - 1) / (F(p["r"]) / 1200)),
+    think=(
+        "Each month add interest, then the deposit; repeat for every month.",
+        "Loop over the months: grow the balance and deposit.",
+    ),
+    finals=("You'll have {q}.", "{q}.", "The balance is {q}.", "It reaches {q}.", "That's {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {
+        "money": phrasing.say_money(p["deposit"], rng),
+        "rate": phrasing.say_percent(p["r"], rng),
+        "months": phrasing.say_number(p["months"], rng),
+    },
+    refusals=(
+        (
+            "I deposit {money} every month into an account paying {rate} a year. How much will I have?",
+            "After how long? Tell me the number of months (or years) and I'll compute the balance.",
+        ),
+    ),
+)
+
+
+def _growth_sample(rng: random.Random) -> dict:
+    start = rng.randint(100, 100000)
+    return {
+        "start": start,
+        "g": rng.choice((1, 1.5, 2, 2.5, 3, 4, 5, 7, 10)),
+        "target": int(start * rng.uniform(1.2, 6)),
+    }
+
+
+def _growth_truth(p: dict) -> int:
+    # Smallest whole number of years t with start·(1+g)^t > target, from logarithms; exact ties are not sampled.
+    return max(0, math.floor(math.log(p["target"] / p["start"]) / math.log(1 + p["g"] / 100)) + 1)
+
+
+POPULATION_GROWTH = Family(
+    name="population_growth",
+    stage="complex",
+    templates=(
+        "A town of {start} people grows by {rate} a year. After how many years does it first exceed {target}?",
+        "A colony of {start} bacteria grows {rate} per hour. How many hours until there are more than {target}?",
+        "My follower count is {start} and grows {rate} a month. In how many months will it pass {target}?",
+        "A city of {start} grows at {rate} per year. How many whole years before it tops {target}?",
+        "Starting at {start}, growing {rate} each year, when does it go above {target}? Answer in years.",
+        "How many years does it take a population of {start} growing at {rate} annually to exceed {target}?",
+        "Sales are {start} units and rise {rate} per quarter. After how many quarters are they over {target}?",
+        "A fish population of {start} increases by {rate} every year. How many years until it is larger than {target}?",
+        "Starting at {start} and growing {rate} per period, how many periods until it passes {target}?",
+        "Website visits are {start} per day and grow {rate} each week. After how many weeks will they exceed {target}?",
+    ),
+    sample=_growth_sample,
+    solution=lambda p: program(
+        f"amount = {float(p['start'])!r}",
+        "periods = 0",
+        f"while amount <= {p['target']}:",
+        f"    amount = amount * {lit(1 + p['g'] / 100)}",
+        "    periods += 1",
+        "print(periods)",
+    ),
+    truth=_growth_truth,
+    think=(
+        "Grow the amount step by step and count the steps until it passes the target.",
+        "Loop: multiply by the growth factor until it exceeds the target.",
+    ),
+    finals=("After {v}.", "{v}.", "It takes {v} periods.", "The answer is {v}.", "It first exceeds it after {v}."),
+    render=lambda p, rng: {
+        "rate": phrasing.say_percent(p["g"], rng),
+        "start": phrasing.say_number(p["start"], rng),
+        "target": phrasing.say_number(p["target"], rng),
+    },
+    exact=True,
+    refusals=(
+        (
+            "A town of {start} people is growing. When will it exceed {target}?",
+            "How fast is it growing? Give me the growth rate (for example, percent per year).",
+        ),
+    ),
+)
+
+
+def _average_speed_sample(rng: random.Random) -> dict:
+    return {
+        "d1": rng.randint(5, 400),
+        "t1": _nice(rng, 0.5, 6),
+        "d2": rng.randint(5, 400),
+        "t2": _nice(rng, 0.5, 6),
+        "name": rng.choice(_NAMES),
+    }
+
+
+AVERAGE_SPEED = Family(
+    name="average_speed",
+    stage="complex",
+    templates=(
+        "{name} drives {d1} in {t1}, then {d2} in {t2}. What is the average speed for the whole trip?",
+        "A train covers {d1} in {t1} and then {d2} in {t2}. Find its average speed in km/h.",
+        "First leg: {d1} in {t1}. Second leg: {d2} in {t2}. Average speed?",
+        "I drove {d1} in {t1} and {d2} more in {t2}. What was my overall average speed?",
+        "{name} flew {d1} in {t1} and then {d2} in {t2}. Average speed over both flights?",
+        "What's the mean speed for a trip of {d1} taking {t1} followed by {d2} taking {t2}?",
+        "Total distance over total time: {d1} in {t1} plus {d2} in {t2}. Speed?",
+        "On a road trip we did {d1} in {t1} and then {d2} in {t2}. What was our average speed?",
+        "Leg one {d1} taking {t1}; leg two {d2} taking {t2}. Average speed in km/h?",
+        "{name} drives {d1} in {t1}, stops for lunch, then drives {d2} in {t2}. Ignoring the stop, what is the average speed?",
+    ),
+    sample=_average_speed_sample,
+    solution=lambda p: program(
+        f"distance = {p['d1']} + {p['d2']}",
+        f"time = {lit(p['t1'])} + {lit(p['t2'])}",
+        "print(round(distance / time, 2))",
+    ),
+    truth=lambda p: float((p["d1"] + p["d2"]) / (F(p["t1"]) + F(p["t2"]))),
+    think=("Average speed is total distance divided by total time.", "Add the distances, add the times, divide."),
+    finals=("The average speed is {q}.", "{q}.", "About {q}.", "{name} averaged {q}.", "That's {q}."),
+    units=lambda p: "km/h",
+    render=lambda p, rng: {
+        "d1": _q(p["d1"], "km", rng),
+        "d2": _q(p["d2"], "km", rng),
+        "t1": _q(p["t1"], "h", rng),
+        "t2": _q(p["t2"], "h", rng),
+    },
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "{name} drives {d1} in {t1}, then {d2} more. What is the average speed for the whole trip?",
+            "I need the time for the second part too. How long did the second {d2} take?",
+        ),
+    ),
+)
+
+GCD_LCM = Family(
+    name="gcd",
+    stage="complex",
+    templates=(
+        "What is the greatest common divisor of {a} and {b}?",
+        "Find gcd({a}, {b}).",
+        "What's the largest number that divides both {a} and {b}?",
+        "Compute the highest common factor of {a} and {b}.",
+        "I want to cut {a} cm and {b} cm ribbons into equal pieces as long as possible. How long is each piece in cm?",
+        "GCD of {a} and {b}?",
+        "What is the HCF of {a} and {b}?",
+        "Use Euclid's algorithm on {a} and {b}. What do you get?",
+        "Two gears have {a} and {b} teeth. What is the greatest common divisor of these numbers?",
+        "Find the biggest whole number that divides both {a} and {b} exactly.",
+    ),
+    sample=lambda rng: (lambda g: {"a": g * rng.randint(1, 300), "b": g * rng.randint(1, 300)})(rng.randint(1, 60)),
+    solution=lambda p: program(f"a, b = {p['a']}, {p['b']}", "while b:", "    a, b = b, a % b", "print(a)"),
+    truth=lambda p: math.gcd(p["a"], p["b"]),
+    think=("Use Euclid's algorithm: replace (a, b) by (b, a mod b) until b is 0.", "Run Euclid's algorithm."),
+    finals=("The GCD is {v}.", "{v}.", "It's {v}.", "The greatest common divisor is {v}.", "gcd = {v}."),
+    render=lambda p, rng: {
+        "a": phrasing.say_number(p["a"], rng, short=False),
+        "b": phrasing.say_number(p["b"], rng, short=False),
+    },
+    exact=True,
+    refusals=(
+        (
+            "What is the greatest common divisor of {a} and another number?",
+            "Which other number? Give me both numbers and I'll find their GCD.",
+        ),
+    ),
+)
+
+FAMILIES = [
+    UNIFORM_MOTION,
+    TRAVEL_TIME,
+    ACCELERATION,
+    FREE_FALL,
+    PROJECTILE_RANGE,
+    KINETIC_ENERGY,
+    WORK_POWER,
+    OHMS_LAW,
+    PARALLEL_RESISTORS,
+    ENERGY_COST,
+    COMPOUND_INTEREST,
+    LOAN_PAYMENT,
+    CIRCLE_AREA,
+    CYLINDER_VOLUME,
+    PYTHAGORAS,
+    ARITHMETIC_SERIES,
+    FIBONACCI,
+    PRIMES_COUNT,
+    COMBINATIONS,
+    SHOPPING,
+    SAVINGS_SIMULATION,
+    POPULATION_GROWTH,
+    AVERAGE_SPEED,
+    GCD_LCM,
+]
+
+
+def _fuel_sample(rng: random.Random) -> dict:
+    return {"d": rng.randint(20, 1500), "c": round(rng.uniform(4, 14), 1), "price": round(rng.uniform(1.1, 2.4), 2)}
+
+
+FUEL_COST = Family(
+    name="fuel_cost",
+    stage="complex",
+    templates=(
+        "My car uses {c} L per 100 km and fuel costs {price} per liter. What does a trip of {d} cost?",
+        "A {d} drive in a car that burns {c} liters per 100 km, with gas at {price} a liter. Fuel cost?",
+        "How much fuel money do I need for {d} if the car does {c} L/100 km and a liter is {price}?",
+        "Fuel consumption {c} L/100 km, distance {d}, price {price} per liter. Total cost?",
+        "We're driving {d} to the coast. The van uses {c} liters every 100 km and diesel is {price} per liter. "
+        "What will the fuel cost?",
+        "Compute the fuel cost of driving {d} at {c} L/100km with fuel at {price}/L.",
+        "If petrol is {price} per liter and my 5-seat car averages {c} L per 100 km, what does {d} of driving cost?",
+        "What do I spend on fuel to cover {d}, using {c} L per 100 km at {price} per liter?",
+        "Trip cost for fuel: {d}, {c} liters per hundred kilometers, {price} per liter.",
+    ),
+    sample=_fuel_sample,
+    solution=lambda p: program(f"liters = {p['d']} * {lit(p['c'])} / 100", print_money(f"liters * {lit(p['price'])}")),
+    truth=lambda p: float(p["d"] * F(p["c"]) / 100 * F(p["price"])),
+    think=(
+        "Liters used are distance times consumption over 100; multiply by the price.",
+        "Find the liters, then the cost.",
+    ),
+    finals=("The fuel costs {q}.", "{q}.", "About {q}.", "You'll spend {q} on fuel.", "That's {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {
+        "d": _q(p["d"], "km", rng),
+        "price": phrasing.say_money(p["price"], rng),
+        "c": phrasing.plain(p["c"]),
+    },
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "My car uses {c} L per 100 km. What does a trip of {d} cost?",
+            "I need the fuel price too. How much does a liter cost where you are?",
+        ),
+    ),
+)
+
+
+def _paint_sample(rng: random.Random) -> dict:
+    return {
+        "l": _nice(rng, 2, 12),
+        "w": _nice(rng, 2, 10),
+        "h": rng.choice((2.4, 2.5, 2.6, 2.7, 3)),
+        "cov": rng.choice((5, 8, 10, 12, 15)),
+    }
+
+
+def _paint_truth(p: dict) -> int:
+    area = 2 * (F(p["l"]) + F(p["w"])) * F(p["h"])
+    return -(-area // p["cov"])  # ceiling of an exact fraction
+
+
+PAINT_CANS = Family(
+    name="paint_cans",
+    stage="complex",
+    templates=(
+        "A room is {l} by {w} with walls {h} high. One can of paint covers {cov} square meters. "
+        "How many cans do I need for the four walls?",
+        "I'm painting the walls of a {l} × {w} room, {h} tall. Each can covers {cov} m². How many cans should I buy?",
+        "Four walls, room {l} long and {w} wide, ceiling height {h}. A can covers {cov} m². Cans needed (whole cans)?",
+        "How many {cov} m² cans of paint cover the walls of a room measuring {l} by {w} with a height of {h}?",
+        "My bedroom is {l} by {w} and {h} high. Paint comes in cans covering {cov} square meters. "
+        "How many cans for the walls? Ignore the door and window.",
+        "Whole cans of paint needed: walls of a {l} by {w} room, {h} high, {cov} m² per can?",
+        "We repaint a hall {l} long, {w} wide and {h} high (walls only). One tin covers {cov} m². How many tins?",
+        "Room: {l} × {w}, walls {h} high; coverage {cov} m² per can. How many cans?",
+    ),
+    sample=_paint_sample,
+    solution=lambda p: program(
+        "import math",
+        f"area = 2 * ({lit(p['l'])} + {lit(p['w'])}) * {lit(p['h'])}",
+        f"print(math.ceil(area / {p['cov']}))",
+    ),
+    truth=_paint_truth,
+    think=(
+        "Wall area is the perimeter times the height; divide by the coverage and round up.",
+        "Perimeter × height, then round up to whole cans.",
+    ),
+    finals=("You need {v} cans.", "{v} cans.", "Buy {v} cans.", "That takes {v} cans.", "{v} cans should do it."),
+    render=lambda p, rng: {
+        "l": _q(p["l"], "m", rng),
+        "w": _q(p["w"], "m", rng),
+        "h": _q(p["h"], "m", rng),
+        "cov": str(p["cov"]),
+    },
+    exact=True,
+    refusals=(
+        (
+            "A room is {l} by {w}. How many cans of paint do I need for the walls?",
+            "I need the wall height and how much area one can covers. What are they?",
+        ),
+    ),
+)
+
+
+def _bounce_sample(rng: random.Random) -> dict:
+    return {"h": _nice(rng, 1, 50), "pct": rng.choice((40, 50, 60, 65, 70, 75, 80, 90)), "n": rng.randint(2, 12)}
+
+
+def _bounce_truth(p: dict) -> float:
+    # Closed form: h + 2 h r (1 − r^(n−1)) / (1 − r).
+    h, r = F(p["h"]), Fraction(p["pct"], 100)
+    return float(h + 2 * h * r * (1 - r ** (p["n"] - 1)) / (1 - r))
+
+
+BOUNCING_BALL = Family(
+    name="bouncing_ball",
+    stage="complex",
+    templates=(
+        "A ball is dropped from {h} and bounces back to {pct} of its height each time. "
+        "How far has it traveled when it hits the ground for the {nth} time?",
+        "Drop a ball from {h}; each bounce reaches {pct} of the previous height. Total distance at the {nth} impact?",
+        "A rubber ball falls from {h} and rebounds to {pct} of the height it fell from. "
+        "What total distance has it covered when it lands the {nth} time?",
+        "Simulate a ball dropped from {h} that keeps {pct} of its height per bounce. Distance traveled by landing {n}?",
+        "My kid drops a 3-gram bouncy ball from {h}. It bounces up to {pct} of its previous height. "
+        "How far does it travel up and down until it hits the floor for the {nth} time?",
+        "Total path length of a ball dropped from {h} with a {pct} rebound, counted up to the {nth} landing?",
+        "A ball falls {h}, then bounces to {pct} of each drop. Up and down, how far has it gone by landing number {n}?",
+        "How many meters does a ball dropped from {h} travel by its {nth} bounce on the ground, rebounding {pct} each time?",
+    ),
+    sample=_bounce_sample,
+    solution=lambda p: program(
+        f"height = {float(p['h'])!r}",
+        "total = height",
+        f"for bounce in range({p['n'] - 1}):",
+        f"    height = height * {lit(p['pct'] / 100)}",
+        "    total += 2 * height",
+        "print(round(total, 2))",
+    ),
+    truth=_bounce_truth,
+    think=(
+        "Add the first drop, then each bounce up and down at the shrinking height.",
+        "Loop over the bounces: each adds twice the new height.",
+    ),
+    finals=("It has traveled {q}.", "{q}.", "The total distance is {q}.", "About {q}.", "That's {q} in all."),
+    units=lambda p: "m",
+    render=lambda p, rng: {
+        "h": _q(p["h"], "m", rng),
+        "pct": phrasing.say_percent(p["pct"], rng),
+        "n": str(p["n"]),
+        "nth": phrasing.ordinal(p["n"]),
+    },
+    refusals=(
+        (
+            "A ball is dropped from {h} and bounces back up. How far has it traveled after {n} bounces?",
+            "How high does it bounce back each time (for example, what percentage of the previous height)?",
+        ),
+    ),
+)
+
+
+def _payoff_sample(rng: random.Random) -> dict:
+    while True:
+        p = {
+            "debt": rng.randint(5, 200) * 100,
+            "r": rng.choice((6, 9, 12, 15, 18, 20, 24)),
+            "pay": rng.choice((50, 75, 100, 150, 200, 250, 300, 400, 500, 750, 1000)),
+        }
+        interest = p["debt"] * p["r"] / 1200
+        if p["pay"] > 1.25 * interest and p["debt"] / p["pay"] <= 150:
+            return p
+
+
+def _payoff_truth(p: dict) -> int:
+    # Months n with balance (1+i)^n B − pay((1+i)^n − 1)/i ≤ 0: n = ceil(−log(1 − iB/pay) / log(1+i)).
+    i = p["r"] / 1200
+    return math.ceil(-math.log(1 - i * p["debt"] / p["pay"]) / math.log(1 + i))
+
+
+PAYOFF_MONTHS = Family(
+    name="payoff_months",
+    stage="complex",
+    templates=(
+        "I owe {money} on a credit card at {rate} a year, charged monthly, and pay {pay} a month. "
+        "How many months until it's paid off?",
+        "A debt of {money} grows at {rate} per year (monthly interest). Paying {pay} each month, how many months to clear it?",
+        "How long, in months, to repay {money} at {rate} annual interest with monthly payments of {pay}?",
+        "Simulate paying off {money}: interest {rate} a year applied monthly, payment {pay} per month. Number of months?",
+        "My student loan is {money} at {rate} yearly, compounded monthly. If I pay {pay} a month, when is it gone?",
+        "Count the months to pay down a {money} balance at {rate} APR with {pay} monthly payments.",
+        "If I put {pay} a month toward a {money} loan charging {rate} a year, how many payments will it take?",
+        "Balance {money}, rate {rate} per year monthly, payment {pay}/month: months until zero?",
+    ),
+    sample=_payoff_sample,
+    solution=lambda p: program(
+        f"balance = {float(p['debt'])!r}",
+        "months = 0",
+        "while balance > 0:",
+        f"    balance = balance * (1 + {lit(p['r'] / 100)} / 12) - {p['pay']}",
+        "    months += 1",
+        "print(months)",
+    ),
+    truth=_payoff_truth,
+    think=(
+        "Each month add the interest and subtract the payment; count months until the balance is gone.",
+        "Loop month by month until the balance reaches zero.",
+    ),
+    finals=(
+        "It takes {q}.",
+        "{q}.",
+        "About {q}.",
+        "You'll be done after {q}.",
+        "After {q}.",
+    ),
+    units=lambda p: "months",
+    render=lambda p, rng: {
+        "money": phrasing.say_money(p["debt"], rng),
+        "rate": phrasing.say_percent(p["r"], rng),
+        "pay": phrasing.say_money(p["pay"], rng),
+    },
+    exact=True,
+    refusals=(
+        (
+            "I owe {money} on a credit card at {rate} a year. How many months until it's paid off?",
+            "That depends on how much you pay each month. What's your monthly payment?",
+        ),
+    ),
+)
+
+FAMILIES += [FUEL_COST, PAINT_CANS, BOUNCING_BALL, PAYOFF_MONTHS]

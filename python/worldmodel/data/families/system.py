@@ -1,0 +1,764 @@
+"""Stage "system": unit and currency conversions, temperature, time and dates, averages, ratios, rounding."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from worldmodel.data import phrasing
+from worldmodel.data.spec import Family, lit, print_money, program
+
+# Size of each unit in its SI base unit, exactly (the ground truth converts through these).
+BASE = {
+    "m": Fraction(1),
+    "km": Fraction(1000),
+    "cm": Fraction(1, 100),
+    "mm": Fraction(1, 1000),
+    "mi": Fraction("1609.344"),
+    "ft": Fraction("0.3048"),
+    "in": Fraction("0.0254"),
+    "yd": Fraction("0.9144"),
+    "kg": Fraction(1),
+    "g": Fraction(1, 1000),
+    "lb": Fraction("0.45359237"),
+    "oz": Fraction("0.028349523125"),
+    "t": Fraction(1000),
+    "L": Fraction(1),
+    "mL": Fraction(1, 1000),
+    "gal": Fraction("3.785411784"),
+    "m/s": Fraction(1),
+    "km/h": Fraction(1000, 3600),
+    "mph": Fraction("0.44704"),
+}
+
+# How the solution converts: (from, to) -> (operator, constant), the way a person would write it.
+RECIPES = {
+    ("mi", "km"): ("*", "1.609344"),
+    ("km", "mi"): ("/", "1.609344"),
+    ("ft", "m"): ("*", "0.3048"),
+    ("m", "ft"): ("/", "0.3048"),
+    ("in", "cm"): ("*", "2.54"),
+    ("cm", "in"): ("/", "2.54"),
+    ("km", "m"): ("*", "1000"),
+    ("m", "km"): ("/", "1000"),
+    ("m", "cm"): ("*", "100"),
+    ("cm", "mm"): ("*", "10"),
+    ("yd", "m"): ("*", "0.9144"),
+    ("m", "yd"): ("/", "0.9144"),
+    ("mm", "in"): ("/", "25.4"),
+    ("kg", "lb"): ("/", "0.45359237"),
+    ("lb", "kg"): ("*", "0.45359237"),
+    ("oz", "g"): ("*", "28.349523125"),
+    ("g", "oz"): ("/", "28.349523125"),
+    ("t", "kg"): ("*", "1000"),
+    ("g", "kg"): ("/", "1000"),
+    ("kg", "g"): ("*", "1000"),
+    ("L", "gal"): ("/", "3.785411784"),
+    ("gal", "L"): ("*", "3.785411784"),
+    ("mL", "L"): ("/", "1000"),
+    ("L", "mL"): ("*", "1000"),
+    ("km/h", "m/s"): ("/", "3.6"),
+    ("m/s", "km/h"): ("*", "3.6"),
+    ("mph", "km/h"): ("*", "1.609344"),
+    ("km/h", "mph"): ("/", "1.609344"),
+    ("mph", "m/s"): ("*", "0.44704"),
+    ("m/s", "mph"): ("/", "0.44704"),
+}
+
+
+def _conversion_sampler(pairs: list[tuple[str, str]], high: int):
+    def sample(rng: random.Random) -> dict:
+        source, target = rng.choice(pairs)
+        while True:
+            x = rng.choice((rng.randint(1, 500), rng.randint(100, high), round(rng.uniform(0.5, 300), 1)))
+            # At least 1 in the target unit: the answer has 3 decimals, so its relative error stays below 5e-4.
+            if x * BASE[source] >= BASE[target]:
+                return {"x": x, "from": source, "to": target}
+
+    return sample
+
+
+def _conversion_solution(p: dict) -> str:
+    op, constant = RECIPES[(p["from"], p["to"])]
+    return program(f"print(round({lit(p['x'])} {op} {constant}, 3))")
+
+
+def _conversion_render(p: dict, rng: random.Random) -> dict:
+    spelled_to = phrasing.UNITS[p["to"]][1]
+    return {
+        "qty": phrasing.say_quantity(p["x"], p["from"], rng),
+        "to": spelled_to if p["to"] in {"in", "t"} or rng.random() < 0.6 else p["to"],
+        "to_name": spelled_to,
+    }
+
+
+CONVERSION_TEMPLATES = (
+    "Convert {qty} to {to}.",
+    "How many {to_name} is {qty}?",
+    "What is {qty} in {to}?",
+    "{qty} equals how many {to_name}?",
+    "Express {qty} in {to}.",
+    "I have {qty}. How much is that in {to}?",
+    "What's {qty} converted to {to}?",
+    "{qty} = ? {to}",
+    "Can you change {qty} into {to}?",
+    "Turn {qty} into {to_name}.",
+    "How much is {qty} in {to_name}?",
+)
+
+
+def _conversion_family(
+    name: str,
+    pairs: list[tuple[str, str]],
+    extra_templates: tuple[str, ...],
+    refusal: tuple[str, str],
+    high: int = 20000,  # largest whole amount sampled (speeds stay plausible)
+) -> Family:
+    return Family(
+        name=name,
+        stage="system",
+        templates=CONVERSION_TEMPLATES + extra_templates,
+        sample=_conversion_sampler(pairs, high),
+        solution=_conversion_solution,
+        truth=lambda p: float(Fraction(str(p["x"])) * BASE[p["from"]] / BASE[p["to"]]),
+        think=(
+            "Multiply or divide by the conversion factor.",
+            "Use the conversion factor between {from} and {to_name}.",
+            "Convert with the exact factor and round to 3 decimals.",
+        ),
+        finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The answer is {q}.", "You get {q}."),
+        units=lambda p: p["to"],
+        render=_conversion_render,
+        refusals=(refusal,),
+    )
+
+
+LENGTH_CONVERSION = _conversion_family(
+    "length_conversion",
+    [
+        ("mi", "km"),
+        ("km", "mi"),
+        ("ft", "m"),
+        ("m", "ft"),
+        ("in", "cm"),
+        ("cm", "in"),
+        ("km", "m"),
+        ("m", "km"),
+        ("m", "cm"),
+        ("cm", "mm"),
+        ("yd", "m"),
+        ("m", "yd"),
+        ("mm", "in"),
+    ],
+    ("I ran {qty} today. How far is that in {to_name}?", "A trail is {qty} long. What's its length in {to}?"),
+    (
+        "How far is my commute in kilometers?",
+        "I don't know the length of your commute. Tell me the distance in miles (or any unit) and I'll convert it.",
+    ),
+)
+MASS_CONVERSION = _conversion_family(
+    "mass_conversion",
+    [("kg", "lb"), ("lb", "kg"), ("oz", "g"), ("g", "oz"), ("t", "kg"), ("g", "kg"), ("kg", "g")],
+    (
+        "My suitcase weighs {qty}. What's that in {to_name}?",
+        "A parcel weighs {qty}. How many {to_name} is that?",
+    ),
+    (
+        "My suitcase is heavy. How many pounds does it weigh?",
+        "I can't know that without a measurement. How much does it weigh in kilograms or another unit? I can convert it.",
+    ),
+)
+VOLUME_CONVERSION = _conversion_family(
+    "volume_conversion",
+    [("L", "gal"), ("gal", "L"), ("mL", "L"), ("L", "mL")],
+    ("The tank holds {qty}. How many {to_name} is that?", "I drank {qty} of water. What's that in {to}?"),
+    ("How many gallons does my fish tank hold?", "I'd need the tank's volume or its dimensions. What are they?"),
+)
+SPEED_CONVERSION = _conversion_family(
+    "speed_conversion",
+    [("km/h", "m/s"), ("m/s", "km/h"), ("mph", "km/h"), ("km/h", "mph"), ("mph", "m/s"), ("m/s", "mph")],
+    ("A car drives at {qty}. What is its speed in {to}?", "The wind speed is {qty}. Express it in {to_name}."),
+    (
+        "How fast is a car going in m/s?",
+        "That depends on the car's speed. What speed is it going, for example in km/h?",
+    ),
+    high=400,
+)
+
+
+def _currency_sample(rng: random.Random) -> dict:
+    source, target = rng.sample(("$", "€", "£", "¥"), 2)
+    if source == "¥":
+        source, target = target, source
+    rate = {"¥": round(rng.uniform(100, 170), 2)}.get(target, round(rng.uniform(0.5, 1.6), 4))
+    return {
+        "amount": rng.choice((rng.randint(5, 5000), round(rng.uniform(1, 999), 2))),
+        "rate": rate,
+        "src": source,
+        "dst": target,
+    }
+
+
+_CURRENCY_NAMES = {
+    "$": ("dollar", "dollars", "USD"),
+    "€": ("euro", "euros", "EUR"),
+    "£": ("pound", "pounds", "GBP"),
+    "¥": ("yen", "yen", "JPY"),
+}
+
+CURRENCY_CONVERSION = Family(
+    name="currency_conversion",
+    stage="system",
+    templates=(
+        "If 1 {src_one} is {rate} {dst_many}, how many {dst_many} do I get for {money}?",
+        "The exchange rate is 1 {src_code} = {rate} {dst_code}. Convert {money} to {dst_many}.",
+        "With 1 {src_code} = {rate} {dst_code}, what is {money} worth in {dst_many}?",
+        "I'm traveling and one {src_one} buys {rate} {dst_many}. How much is {money} in {dst_many}?",
+        "Convert {money} into {dst_code} at a rate of {rate} {dst_code} per {src_code}.",
+        "At {rate} {dst_many} per {src_one}, how many {dst_many} is {money}?",
+        "How many {dst_many} can I buy with {money} if each {src_one} is worth {rate} {dst_many}?",
+        "Exchange {money} to {dst_many}; the rate is {rate}.",
+        "Using 1 {src_code} = {rate} {dst_code}, change {money} into {dst_code}.",
+        "I have {money}. One {src_one} is {rate} {dst_many} today. How many {dst_many} is that?",
+    ),
+    sample=_currency_sample,
+    solution=lambda p: program(print_money(f"{lit(p['amount'])} * {lit(p['rate'])}")),
+    truth=lambda p: float(Fraction(str(p["amount"])) * Fraction(str(p["rate"]))),
+    think=("Multiply the amount by the exchange rate.", "Amount times rate, rounded to cents."),
+    finals=("You get {q}.", "That's {q}.", "{q}.", "It comes to {q}.", "It is worth {q}."),
+    units=lambda p: p["dst"],
+    render=lambda p, rng: {
+        "money": phrasing.say_money(p["amount"], rng, p["src"]),
+        "rate": phrasing.plain(p["rate"]),
+        "src_one": _CURRENCY_NAMES[p["src"]][0],
+        "dst_many": _CURRENCY_NAMES[p["dst"]][1],
+        "src_code": _CURRENCY_NAMES[p["src"]][2],
+        "dst_code": _CURRENCY_NAMES[p["dst"]][2],
+    },
+    refusals=(
+        (
+            "How many {dst_many} is {money}?",
+            "Exchange rates change all the time and I don't have a current one. Tell me the rate (how many {dst_many} per {src_one}) and I'll convert it.",
+        ),
+    ),
+)
+
+
+def _temperature_sample(rng: random.Random) -> dict:
+    source, target = rng.choice((("°C", "°F"), ("°F", "°C"), ("°C", "K"), ("K", "°C")))
+    while True:
+        t = {"°C": rng.randint(-40, 120), "°F": rng.randint(-40, 230), "K": rng.randint(200, 400)}[source]
+        if rng.random() < 0.3:
+            t = t + rng.choice((0.5, 0.2, 0.8))
+        p = {"t": t, "from": source, "to": target}
+        # Away from zero: the answer is rounded to 2 decimals and compared with a relative tolerance.
+        if abs(_temperature_truth(p)) >= 5:
+            return p
+
+
+def _temperature_solution(p: dict) -> str:
+    t = lit(p["t"])
+    expression = {
+        ("°C", "°F"): f"{t} * 9 / 5 + 32",
+        ("°F", "°C"): f"({t} - 32) * 5 / 9",
+        ("°C", "K"): f"{t} + 273.15",
+        ("K", "°C"): f"{t} - 273.15",
+    }[(p["from"], p["to"])]
+    return program(f"print(round({expression}, 2))")
+
+
+def _temperature_truth(p: dict) -> float:
+    kelvin = {
+        "°C": lambda t: t + Fraction("273.15"),
+        "°F": lambda t: (t - 32) * Fraction(5, 9) + Fraction("273.15"),
+        "K": lambda t: t,
+    }[p["from"]](Fraction(str(p["t"])))
+    return float(
+        {"°C": kelvin - Fraction("273.15"), "°F": (kelvin - Fraction("273.15")) * Fraction(9, 5) + 32, "K": kelvin}[
+            p["to"]
+        ]
+    )
+
+
+_SCALE = {"°C": "Celsius", "°F": "Fahrenheit", "K": "Kelvin"}
+
+TEMPERATURE = Family(
+    name="temperature",
+    stage="system",
+    templates=(
+        "Convert {temp} to {scale}.",
+        "What is {temp} in {scale}?",
+        "It's {temp} outside. What is that in {scale}?",
+        "How much is {temp} in {scale}?",
+        "The oven is at {temp}. What's that in {scale}?",
+        "Express {temp} in {scale}.",
+        "{temp} = ? in {scale}",
+        "My thermometer shows {temp}. Convert it to {scale} please.",
+        "Water in the pot is {temp}. How many degrees {scale} is that?",
+        "What temperature in {scale} is {temp}?",
+    ),
+    sample=_temperature_sample,
+    solution=_temperature_solution,
+    truth=_temperature_truth,
+    think=("Use the temperature conversion formula.", "Apply the {scale} conversion formula and round to 2 decimals."),
+    finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The temperature is {q}."),
+    units=lambda p: p["to"],
+    render=lambda p, rng: {
+        "temp": f"{phrasing.plain(p['t'])} {rng.choice((p['from'], phrasing.UNITS[p['from']][1]))}"
+        if p["from"] != "K"
+        else f"{phrasing.plain(p['t'])} {rng.choice(('K', 'kelvins'))}",
+        "scale": _SCALE[p["to"]],
+    },
+    rel_tol=1e-3,
+    refusals=(
+        (
+            "What is the temperature outside in Fahrenheit?",
+            "I have no way to measure the temperature where you are. If you tell me the Celsius reading, I'll convert it.",
+        ),
+    ),
+)
+
+
+TIME_UNITS = Family(
+    name="time_units",
+    stage="system",
+    templates=(
+        "How many minutes are in {h} hours and {m} minutes?",
+        "Convert {h} h {m} min to minutes.",
+        "A flight takes {h} hours {m} minutes. How many minutes is that?",
+        "What is {h} hours and {m} minutes in minutes?",
+        "Express {h}h{m}m in minutes.",
+        "The movie lasts {h} hours and {m} minutes. How long is that in minutes?",
+        "How many minutes is {h} hr {m} min?",
+        "Give me {h} hours plus {m} minutes as minutes.",
+        "I studied for {h} hours and {m} minutes. How many minutes did I study?",
+        "Total minutes in {h} h and {m} min?",
+        "My 3 kids watched TV for {h} hours and {m} minutes in total. How many minutes is that?",
+    ),
+    sample=lambda rng: {"h": rng.randint(1, 30), "m": rng.randint(1, 59)},
+    solution=lambda p: program(f"print({p['h']} * 60 + {p['m']})"),
+    truth=lambda p: int(datetime.timedelta(hours=p["h"], minutes=p["m"]).total_seconds()) // 60,
+    think=("Hours times 60 plus the minutes.", "Convert the hours to minutes and add the rest."),
+    finals=("That's {q}.", "{q}.", "It is {q}.", "{q} in total.", "The total is {q}."),
+    units=lambda p: "min",
+    exact=True,
+    refusals=(
+        (
+            "How many minutes did I spend commuting this week?",
+            "I don't know your commute times. How long is each trip, and how many trips did you make?",
+        ),
+    ),
+)
+
+
+def _clock(h: int, m: int, rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"{h}:{m:02d}"
+    suffix = rng.choice(("am", "a.m.", "AM")) if h < 12 else rng.choice(("pm", "p.m.", "PM"))
+    return f"{(h - 1) % 12 + 1}:{m:02d} {suffix}"
+
+
+def _clock_sample(rng: random.Random) -> dict:
+    h1, m1 = rng.randint(0, 20), rng.randrange(0, 60, rng.choice((1, 5)))
+    start = h1 * 60 + m1
+    end = rng.randint(start + 5, 23 * 60 + 59)
+    return {"h1": h1, "m1": m1, "h2": end // 60, "m2": end % 60}
+
+
+CLOCK_DURATION = Family(
+    name="clock_duration",
+    stage="system",
+    templates=(
+        "How many minutes are there between {t1} and {t2}?",
+        "A movie starts at {t1} and ends at {t2}. How many minutes long is it?",
+        "I left at {t1} and arrived at {t2}. How many minutes did the trip take?",
+        "How long is it from {t1} to {t2}, in minutes?",
+        "The meeting runs from {t1} to {t2}. How many minutes is that?",
+        "Minutes from {t1} until {t2}?",
+        "A store is open from {t1} to {t2}. How many minutes is it open?",
+        "Work out the minutes elapsed between {t1} and {t2}.",
+        "The bus left at {t1} and got in at {t2}. How long was the ride in minutes?",
+        "I started work at {t1} and finished at {t2}. How many minutes did I work?",
+        "Minutes between {t1} and {t2}, same day?",
+    ),
+    sample=_clock_sample,
+    solution=lambda p: program(f"print(({p['h2']} * 60 + {p['m2']}) - ({p['h1']} * 60 + {p['m1']}))"),
+    truth=lambda p: (
+        (datetime.datetime(2001, 1, 1, p["h2"], p["m2"]) - datetime.datetime(2001, 1, 1, p["h1"], p["m1"])).seconds
+        // 60
+    ),
+    think=(
+        "Turn both times into minutes after midnight and subtract.",
+        "Convert each clock time to minutes, then take the difference.",
+    ),
+    finals=("That's {q}.", "{q}.", "It takes {q}.", "It lasts {q}.", "The difference is {q}."),
+    units=lambda p: "min",
+    render=lambda p, rng: {"t1": _clock(p["h1"], p["m1"], rng), "t2": _clock(p["h2"], p["m2"], rng)},
+    exact=True,
+    refusals=(
+        (
+            "The meeting started at {t1}. How long did it last?",
+            "I need to know when the meeting ended to work out how long it lasted. What time did it finish?",
+        ),
+    ),
+)
+
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def _date_sample(rng: random.Random) -> dict:
+    year = rng.randint(1990, 2035)
+    start = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+    end = start + datetime.timedelta(days=rng.randint(3, 120))
+    return {
+        "year": year,
+        "y1": start.year,
+        "mo1": start.month,
+        "d1": start.day,
+        "y2": end.year,
+        "mo2": end.month,
+        "d2": end.day,
+    }
+
+
+def _month_days(year: int, month: int) -> int:
+    # Month lengths as the solution writes them (the ground truth uses datetime instead).
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _date_solution(p: dict) -> str:
+    if (p["y1"], p["mo1"]) == (p["y2"], p["mo2"]):
+        return program(f"print({p['d2']} - {p['d1']})")
+    terms = [f"({_month_days(p['y1'], p['mo1'])} - {p['d1']})"]
+    year, month = p["y1"], p["mo1"]
+    while True:
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+        if (year, month) == (p["y2"], p["mo2"]):
+            break
+        terms.append(str(_month_days(year, month)))
+    terms.append(str(p["d2"]))
+    return program(f"print({' + '.join(terms)})")
+
+
+def _date_text(y: int, mo: int, d: int, rng: random.Random) -> str:
+    month = _MONTHS[mo - 1]
+    return rng.choice(
+        (f"{month} {d}, {y}", f"{d} {month} {y}", f"{month} {phrasing.ordinal(d)}, {y}", f"{y}-{mo:02d}-{d:02d}")
+    )
+
+
+DATE_DAYS = Family(
+    name="date_days",
+    stage="system",
+    templates=(
+        "How many days are there from {date1} to {date2}?",
+        "How many days between {date1} and {date2}?",
+        "If today is {date1}, how many days until {date2}?",
+        "Count the days from {date1} to {date2}.",
+        "My trip starts on {date1} and ends on {date2}. How many days apart are those dates?",
+        "I planted seeds on {date1} and they flowered on {date2}. How many days did that take?",
+        "What is the number of days between {date1} and {date2}?",
+        "Days from {date1} until {date2}?",
+        "A library book was borrowed on {date1} and returned on {date2}. How many days was it out?",
+        "From {date1} to {date2}, how many days pass?",
+        "Our 2 cats were at the vet from {date1} until {date2}. How many days is that?",
+    ),
+    sample=_date_sample,
+    solution=_date_solution,
+    truth=lambda p: (datetime.date(p["y2"], p["mo2"], p["d2"]) - datetime.date(p["y1"], p["mo1"], p["d1"])).days,
+    think=(
+        "Count the days left in the first month, add the full months between, then the days of the last month.",
+        "Add up the days month by month.",
+    ),
+    finals=("That's {q}.", "{q}.", "There are {q} between them.", "It's {q}.", "The gap is {q}."),
+    units=lambda p: "days",
+    render=lambda p, rng: {
+        "date1": _date_text(p["y1"], p["mo1"], p["d1"], rng),
+        "date2": _date_text(p["y2"], p["mo2"], p["d2"], rng),
+    },
+    exact=True,
+    refusals=(
+        (
+            "How many days until my birthday? Today is {date1}.",
+            "When is your birthday? Give me the date and I'll count the days from {date1}.",
+        ),
+    ),
+)
+
+
+def _average_sample(rng: random.Random) -> dict:
+    count = rng.randint(3, 6)
+    low = rng.choice((0, 50, 100))
+    return {"values": [rng.randint(low, low + 100) for _ in range(count)]}
+
+
+def _values_text(values: list, rng: random.Random) -> str:
+    said = [phrasing.plain(v) for v in values]
+    return rng.choice(
+        (
+            ", ".join(said[:-1]) + " and " + said[-1],
+            ", ".join(said),
+            " ".join(said) if rng.random() < 0.3 else ", ".join(said),
+        )
+    )
+
+
+AVERAGES = Family(
+    name="averages",
+    stage="system",
+    templates=(
+        "What is the average of {values}?",
+        "Find the mean of {values}.",
+        "My test scores were {values}. What's my average?",
+        "Calculate the mean of these numbers: {values}.",
+        "What's the average of {values}?",
+        "Daily temperatures this week were {values}. What was the average temperature?",
+        "The players scored {values} points. What's the mean score?",
+        "Average these: {values}.",
+        "Compute the arithmetic mean of {values}.",
+        "I walked {values} steps per hour. What's the average?",
+    ),
+    sample=_average_sample,
+    solution=lambda p: program(f"print(round(({' + '.join(str(v) for v in p['values'])}) / {len(p['values'])}, 2))"),
+    truth=lambda p: float(Fraction(sum(p["values"]), len(p["values"]))),
+    think=("Add the numbers and divide by how many there are.", "Sum, then divide by the count."),
+    finals=("The average is {v}.", "The mean is {v}.", "{v}.", "It averages out to {v}.", "That's {v} on average."),
+    render=lambda p, rng: {"values": _values_text(p["values"], rng)},
+    refusals=(
+        ("What's the average of my test scores?", "I don't have your scores. List them and I'll compute the average."),
+    ),
+)
+
+
+_NAMES = (
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Emma",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jon",
+    "Kira",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Omar",
+    "Priya",
+)
+
+
+def _ratio_sample(rng: random.Random) -> dict:
+    a, b = rng.randint(1, 9), rng.randint(1, 9)
+    first, second = rng.sample(_NAMES, 2)
+    # A whole multiple of the parts, so that every share is a whole number (people, marbles, scoops).
+    return {"total": (a + b) * rng.randint(1, 400), "ra": a, "rb": b, "first": first, "second": second}
+
+
+RATIOS = Family(
+    name="ratios",
+    stage="system",
+    templates=(
+        "{first} and {second} share {total} stickers in the ratio {ra}:{rb}. How many does {first} get?",
+        "Split {total} in the ratio {ra}:{rb}. How big is the first part?",
+        "Divide {total} in the ratio {ra} to {rb}. What is the first share?",
+        "A recipe mixes flour and sugar {ra}:{rb}. Out of {total} scoops of mix, how many scoops are flour?",
+        "{first} and {second} split {total} marbles {ra}:{rb}. How many does {first} get?",
+        "Share {total} between two people in the ratio {ra}:{rb}. What is the first person's share?",
+        "In a class, the ratio of girls to boys is {ra}:{rb}. There are {total} students. How many are girls?",
+        "Paint is mixed {ra} parts red to {rb} parts white. How many of {total} cans are red?",
+        "{total} apples are divided between {first} and {second} in a {ra}:{rb} ratio. What is {first}'s share?",
+        "Split {total} in the ratio {ra}:{rb}. What is the first share?",
+        "Divide {total} into two parts in the ratio {ra}:{rb}. How large is the first part?",
+    ),
+    sample=_ratio_sample,
+    solution=lambda p: program(f"print({p['total']} * {p['ra']} // ({p['ra']} + {p['rb']}))"),
+    truth=lambda p: int(Fraction(p["total"]) * Fraction(p["ra"], p["ra"] + p["rb"])),
+    think=(
+        "The first share is the total times its part over the sum of the parts.",
+        "Divide the total into {ra} + {rb} parts and take {ra} of them.",
+    ),
+    finals=("The share is {v}.", "{v}.", "That's {v}.", "It comes to {v}.", "The first part is {v}."),
+    render=lambda p, rng: {"ra": str(p["ra"]), "rb": str(p["rb"])},
+    exact=True,
+    refusals=(
+        (
+            "{first} and {second} share {total} dollars. How much does {first} get?",
+            "That depends on how they split it. Is it equal, or in some ratio? Tell me the ratio and I'll work it out.",
+        ),
+    ),
+)
+
+
+def _rounding_sample(rng: random.Random) -> dict:
+    places = rng.choice((0, 1, 2, 2, 3))
+    digits = places + rng.randint(2, 4)
+    x = round(rng.uniform(0.01, 9999), digits)
+    return {"x": x, "places": places}
+
+
+_PLACES = {
+    0: ("the nearest whole number", "0 decimal places", "the nearest integer"),
+    1: ("one decimal place", "the nearest tenth", "1 decimal place"),
+    2: ("two decimal places", "the nearest hundredth", "2 decimal places"),
+    3: ("three decimal places", "the nearest thousandth", "3 decimals"),
+}
+
+ROUNDING = Family(
+    name="rounding",
+    stage="system",
+    templates=(
+        "Round {x} to {places}.",
+        "What is {x} rounded to {places}?",
+        "Round off {x} to {places}.",
+        "Give {x} to {places}.",
+        "If you round {x} to {places}, what do you get?",
+        "{x} rounded to {places} is?",
+        "Please round {x} to {places}.",
+        "My calculator says {x}. What is that to {places}?",
+        "Could you round {x} to {places}?",
+        "Round the number {x} to {places}, please.",
+    ),
+    sample=_rounding_sample,
+    solution=lambda p: program(
+        f"print(round({lit(p['x'])}))" if p["places"] == 0 else f"print(round({lit(p['x'])}, {p['places']}))"
+    ),
+    truth=lambda p: float(Decimal(p["x"]).quantize(Decimal(1).scaleb(-p["places"]), rounding=ROUND_HALF_EVEN)),
+    think=("Round to the requested number of decimal places.", "Use round with the right number of places."),
+    finals=("{v}.", "It rounds to {v}.", "That's {v}.", "Rounded, it is {v}.", "The rounded value is {v}."),
+    render=lambda p, rng: {"x": phrasing.plain(p["x"]), "places": rng.choice(_PLACES[p["places"]])},
+    rel_tol=1e-9,
+    refusals=(
+        (
+            "Round this number to two decimal places for me.",
+            "Which number? Paste it and I'll round it to two decimal places.",
+        ),
+    ),
+)
+
+
+_ITEMS = (
+    "pens",
+    "apples",
+    "batteries",
+    "eggs",
+    "cookies",
+    "notebooks",
+    "socks",
+    "candles",
+    "lemons",
+    "bottles of water",
+)
+
+
+def _unit_price_sample(rng: random.Random) -> dict:
+    n = rng.randint(2, 48)
+    # At least $1 each: the answer is rounded to cents.
+    return {"n": n, "price": round(rng.uniform(n, max(120, 5 * n)), 2), "item": rng.choice(_ITEMS)}
+
+
+UNIT_PRICE = Family(
+    name="unit_price",
+    stage="system",
+    templates=(
+        "A pack of {n} {item} costs {money}. How much does one cost?",
+        "{n} {item} cost {money}. What is the price per item?",
+        "If {money} buys {n} {item}, what's the cost of a single one?",
+        "What is the unit price when {n} {item} cost {money}?",
+        "I paid {money} for {n} {item}. How much was each?",
+        "How much is one of the {item} if {n} of them cost {money}?",
+        "Find the price of one item: {n} {item} for {money}.",
+        "Split a {money} bill for {n} {item} evenly. Cost per item?",
+        "The store sells {n} {item} for {money}. What's the price of each one, in dollars?",
+        "Price per item: {n} {item} for {money}?",
+        "A box of {n} {item} is {money}. What does one cost?",
+    ),
+    sample=_unit_price_sample,
+    solution=lambda p: program(print_money(f"{lit(p['price'])} / {p['n']}")),
+    truth=lambda p: float(Fraction(str(p["price"])) / p["n"]),
+    think=("Divide the total price by the number of items.", "Price per item is total over count."),
+    finals=("Each costs {q}.", "{q} each.", "That's {q} per item.", "One costs about {q}.", "The unit price is {q}."),
+    units=lambda p: "$",
+    render=lambda p, rng: {"money": phrasing.say_money(p["price"], rng), "n": phrasing.say_number(p["n"], rng)},
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "A pack of {item} costs {money}. How much does one cost?",
+            "How many {item} are in the pack? I need the count to find the price of one.",
+        ),
+    ),
+)
+
+
+def _weighted_sample(rng: random.Random) -> dict:
+    w1 = rng.choice((10, 15, 20, 25, 30))
+    w2 = rng.choice((20, 25, 30, 35, 40))
+    return {
+        "w1": w1,
+        "w2": w2,
+        "w3": 100 - w1 - w2,
+        "s1": rng.randint(40, 100),
+        "s2": rng.randint(40, 100),
+        "s3": rng.randint(40, 100),
+    }
+
+
+WEIGHTED_AVERAGE = Family(
+    name="weighted_average",
+    stage="system",
+    templates=(
+        "Homework counts {w1}%, the midterm {w2}% and the final {w3}%. I got {s1}, {s2} and {s3}. What's my grade?",
+        "My course grade is {w1}% labs, {w2}% quizzes and {w3}% exam. Scores: {s1}, {s2}, {s3}. Final grade?",
+        "Compute the weighted average of {s1}, {s2} and {s3} with weights {w1}%, {w2}% and {w3}%.",
+        "Weights {w1}/{w2}/{w3} percent, scores {s1}/{s2}/{s3}. Weighted mean?",
+        "A judge panel weighs technique {w1}%, artistry {w2}% and difficulty {w3}%. A skater scores {s1}, {s2} and "
+        "{s3}. Overall score?",
+        "What is the weighted score if part A ({w1}%) is {s1}, part B ({w2}%) is {s2} and part C ({w3}%) is {s3}?",
+        "I scored {s1} on projects worth {w1}%, {s2} on tests worth {w2}% and {s3} on the final worth {w3}%. "
+        "What's my overall mark?",
+        "Find the weighted average: {s1} at {w1}%, {s2} at {w2}%, {s3} at {w3}%.",
+        "Grades: {s1} (weight {w1}%), {s2} (weight {w2}%), {s3} (weight {w3}%). Average?",
+    ),
+    sample=_weighted_sample,
+    solution=lambda p: program(
+        f"print(round(({p['s1']} * {p['w1']} + {p['s2']} * {p['w2']} + {p['s3']} * {p['w3']}) / 100, 2))"
+    ),
+    truth=lambda p: float(Fraction(p["s1"] * p["w1"] + p["s2"] * p["w2"] + p["s3"] * p["w3"], 100)),
+    think=(
+        "Multiply each score by its weight, add them, and divide by 100.",
+        "Weighted average: sum of score × weight over 100.",
+    ),
+    finals=("Your grade is {v}.", "{v}.", "The weighted average is {v}.", "It comes to {v}.", "That's {v}."),
+    render=lambda p, rng: {k: str(v) for k, v in p.items()},
+    refusals=(
+        (
+            "I got {s1}, {s2} and {s3} on homework, the midterm and the final. What's my grade?",
+            "How much does each part count toward the grade? Tell me the weights and I'll compute it.",
+        ),
+    ),
+)
+
+FAMILIES = [
+    LENGTH_CONVERSION,
+    MASS_CONVERSION,
+    VOLUME_CONVERSION,
+    SPEED_CONVERSION,
+    CURRENCY_CONVERSION,
+    TEMPERATURE,
+    TIME_UNITS,
+    CLOCK_DURATION,
+    DATE_DAYS,
+    AVERAGES,
+    RATIOS,
+    ROUNDING,
+    UNIT_PRICE,
+    WEIGHTED_AVERAGE,
+]

@@ -1,0 +1,193 @@
+"""`worldmodel eval`: accuracy of the tool-using model on held-out questions, against the base model.
+
+Each question row has `question`, a numeric `answer` and optional `rel_tol` (default 1e-3) and
+`category`/`family`. An answer is correct when a number stated in the final answer equals the expected one
+within `rel_tol`. Reported per category and overall: accuracy, WAT compile rate, execution success rate,
+provenance (share of numbers in final answers that the runtime computed or the question gave), mean
+generated tokens and seconds per answer. `--baseline` also runs the base model answering directly, without
+tools, on the same questions in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
+DEFAULT_REL_TOL = 1e-3
+
+
+def is_correct(final: str, expected: float, rel_tol: float = DEFAULT_REL_TOL) -> bool:
+    from worldmodel.protocol import numbers_in
+
+    return any(math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9) for value in numbers_in(final))
+
+
+def read_questions(path: Path, limit: int | None = None) -> list[dict]:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found (build the data with `worldmodel data build`, or pass --questions)")
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row.get("question"), str):
+                raise ValueError(f"{path}:{number}: row needs a 'question' string")
+            answer = row.get("answer")
+            if answer is None:  # chat/refusal rows have no number to check
+                continue
+            if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+                raise ValueError(f"{path}:{number}: 'answer' must be a number, got {answer!r}")
+            rows.append(row)
+    return rows[:limit] if limit else rows
+
+
+def _category(row: dict) -> str:
+    return str(row.get("category") or row.get("family") or row.get("stage") or "all")
+
+
+def score_rows(backend, rows: list[dict], max_new_tokens: int = 384, use_tools: bool = True,
+               on_row=None) -> dict:
+    """Run every question through `generate` and aggregate the metrics."""
+    from worldmodel.generate import GenerationConfig, generate
+
+    config = GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools)
+    records = []
+    for row in rows:
+        result = generate(backend, row["question"], config)
+        expected = float(row["answer"])
+        final = result.final if use_tools else result.text
+        record = {
+            "id": row.get("id"), "category": _category(row), "question": row["question"], "expected": expected,
+            "correct": is_correct(final, expected, float(row.get("rel_tol") or DEFAULT_REL_TOL)),
+            "final": final, "wrote_program": result.program is not None, "compiled": result.compiled,
+            "executed": result.executed, "computed": result.computed, "computed_error": result.computed_error,
+            "numbers": len(_numbers(final)), "unsupported_numbers": len(result.unsupported_numbers),
+            "tokens": result.new_tokens, "seconds": result.seconds,
+        }
+        records.append(record)
+        if on_row:
+            on_row(record)
+    categories = defaultdict(list)
+    for record in records:
+        categories[record["category"]].append(record)
+    return {
+        "overall": _aggregate(records),
+        "categories": {name: _aggregate(group) for name, group in sorted(categories.items())},
+        "rows": records,
+    }
+
+
+def _numbers(text: str) -> list[float]:
+    from worldmodel.protocol import numbers_in
+
+    return numbers_in(text)
+
+
+def _aggregate(records: list[dict]) -> dict:
+    n = len(records)
+    programs = [r for r in records if r["wrote_program"]]
+    numbers = sum(r["numbers"] for r in records)
+    return {
+        "n": n,
+        "accuracy": sum(r["correct"] for r in records) / n if n else 0.0,
+        "program_rate": len(programs) / n if n else 0.0,
+        # Compile/execution rates are over the answers that wrote a program.
+        "compile_rate": sum(bool(r["compiled"]) for r in programs) / len(programs) if programs else 0.0,
+        "execution_rate": sum(bool(r["executed"]) for r in programs) / len(programs) if programs else 0.0,
+        "provenance": (numbers - sum(r["unsupported_numbers"] for r in records)) / numbers if numbers else 1.0,
+        "mean_tokens": sum(r["tokens"] for r in records) / n if n else 0.0,
+        "mean_seconds": sum(r["seconds"] for r in records) / n if n else 0.0,
+    }
+
+
+def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
+             max_new_tokens: int = 384, baseline_max_new_tokens: int = 160, threads: int | None = None,
+             progress=None) -> dict:
+    from worldmodel.model.torch_backend import TorchBackend
+
+    rows = read_questions(questions, limit)
+    if not rows:
+        raise ValueError(f"{questions} holds no question with a numeric answer")
+    report = {"questions": str(questions), "n": len(rows), "adapter": str(adapter) if adapter else None}
+    backend = TorchBackend.load(base, adapter, threads=threads)
+    report["model"] = score_rows(backend, rows, max_new_tokens, True, progress)
+    if baseline:
+        del backend
+        base_backend = TorchBackend.load(base, None, threads=threads)
+        report["baseline"] = score_rows(base_backend, rows, baseline_max_new_tokens, False, progress)
+    return report
+
+
+def format_report(report: dict) -> str:
+    lines = [f"questions: {report['questions']} ({report['n']})", ""]
+    header = f"{'category':<28} {'n':>4} {'acc':>7} {'compile':>8} {'exec':>7} {'prov':>7} {'tokens':>7} {'s/ans':>6}"
+    for label in ("model", "baseline"):
+        if label not in report:
+            continue
+        section = report[label]
+        lines += [f"[{label}{' (no tools)' if label == 'baseline' else ''}]", header]
+        for name, metrics in [*section["categories"].items(), ("OVERALL", section["overall"])]:
+            tools = (f"{metrics['compile_rate']:>8.1%} {metrics['execution_rate']:>7.1%}" if label == "model"
+                     else f"{'–':>8} {'–':>7}")  # the baseline writes no programs
+            lines.append(
+                f"{name:<28} {metrics['n']:>4} {metrics['accuracy']:>7.1%} {tools} {metrics['provenance']:>7.1%} "
+                f"{metrics['mean_tokens']:>7.1f} {metrics['mean_seconds']:>6.2f}"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- CLI (`worldmodel eval`)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from worldmodel.model.loading import default_adapter_path
+
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS,
+                        help="JSONL with question, answer, optional rel_tol/category (default: the test split)")
+    parser.add_argument("--adapter", default=None,
+                        help=f"LoRA adapter folder (default: {default_adapter_path()}); 'none' for the bare base model")
+    parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
+    parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--max-new-tokens", type=int, default=384)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
+    parser.add_argument("--quiet", action="store_true", help="no per-question progress on stderr")
+
+
+def resolve_adapter(value: str | None):
+    """None → the committed default adapter (must exist); 'none' → no adapter; else a folder."""
+    from worldmodel.model.loading import default_adapter_path
+
+    if value is None:
+        path = default_adapter_path()
+        if not (path / "adapter_config.json").is_file():
+            raise FileNotFoundError(f"no trained adapter at {path}: pass --adapter PATH (or --adapter none)")
+        return path
+    return None if value.lower() == "none" else Path(value)
+
+
+def run(args: argparse.Namespace) -> int:
+    adapter = resolve_adapter(args.adapter)
+
+    def progress(record: dict) -> None:
+        if not args.quiet:
+            mark = "✓" if record["correct"] else "✗"
+            print(f"{mark} [{record['category']}] {record['question'][:70]!r} → {record['final'][:60]!r}",
+                  file=sys.stderr, flush=True)
+
+    report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
+                      threads=args.threads, progress=progress)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0

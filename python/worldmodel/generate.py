@@ -1,0 +1,283 @@
+"""The tool-executing generation loop (docs/protocol.md section 1), for any `worldmodel.model.Backend`.
+
+Decode until the model closes its program (`</wat_model>`), run the module in the sandboxed runtime,
+append the runtime's `<computed>…</computed>` block (or its error form) to the context, and decode the
+final answer from there. Stop strings are matched on decoded text, not on single tokens, because a tag
+is usually several tokens and a token may carry text past the tag.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from worldmodel import protocol
+from worldmodel.model.backend import Backend
+from worldmodel.model.chat import render_chat
+
+# Canonical layout around the runtime's block (protocol.assistant_turn joins blocks with newlines).
+INJECT_PREFIX = "\n"
+INJECT_SUFFIX = "\n"
+
+
+@dataclass
+class GenerationConfig:
+    max_new_tokens: int = 512  # tokens the model writes; injected runtime text does not count
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 1.0
+    seed: int | None = None
+    use_tools: bool = True  # False: plain chat, the baseline "answer directly" mode
+
+
+@dataclass
+class Event:
+    """One streaming event: `token` (text delta), `think`, `wat`, `computed`, `final`, `done`."""
+
+    kind: str
+    text: str = ""
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class GenerationResult:
+    text: str  # the whole assistant turn, including the injected computed block
+    think: str | None = None
+    program: str | None = None  # the WAT (or ByteLog source) the model wrote
+    program_kind: str | None = None  # "wat" | "bytelog"
+    computed: str | None = None  # the computed text, or the error message
+    computed_error: str | None = None  # error kind when the module failed
+    run: dict | None = None  # the runtime's RunResult as a dict
+    final: str = ""
+    stop_reason: str = ""  # eos | max_tokens | model_wrote_computed | second_program | unclosed_program
+    new_tokens: int = 0
+    seconds: float = 0.0
+    unsupported_numbers: list[float] = field(default_factory=list)  # numbers in final without provenance
+
+    @property
+    def compiled(self) -> bool | None:
+        """Whether the module assembled and validated (None when no program was written)."""
+        if self.program is None:
+            return None
+        return self.computed_error not in COMPILE_ERROR_KINDS
+
+    @property
+    def executed(self) -> bool | None:
+        if self.program is None:
+            return None
+        return self.computed_error is None
+
+    @property
+    def invented_number(self) -> bool:
+        """The final answer states a number the runtime did not compute (or after an error)."""
+        return bool(self.unsupported_numbers)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "compiled": self.compiled, "executed": self.executed,
+                "invented_number": self.invented_number}
+
+
+COMPILE_ERROR_KINDS = frozenset({"wat_syntax", "invalid_module", "unknown_import", "missing_main",
+                                 "module_too_large", "conversion_error", "unclosed_program"})
+
+
+class _Sampler:
+    def __init__(self, config: GenerationConfig):
+        self.config = config
+        self.rng = np.random.default_rng(config.seed)
+
+    def __call__(self, logits: np.ndarray) -> int:
+        if self.config.temperature <= 0:
+            return int(np.argmax(logits))
+        scaled = logits.astype(np.float64) / self.config.temperature
+        probs = np.exp(scaled - scaled.max())
+        probs /= probs.sum()
+        if self.config.top_p < 1.0:
+            order = np.argsort(-probs)
+            cumulative = np.cumsum(probs[order])
+            keep = order[: int(np.searchsorted(cumulative, self.config.top_p)) + 1]
+            nucleus = np.zeros_like(probs)
+            nucleus[keep] = probs[keep]
+            probs = nucleus / nucleus.sum()
+        return int(self.rng.choice(len(probs), p=probs))
+
+
+def run_program(kind: str, source: str):
+    """Run the model's program in the sandbox; returns a worldmodel.runtime.RunResult."""
+    from worldmodel.runtime import run_wat
+
+    if kind == "wat":
+        return run_wat(source)
+    return _run_bytelog(source)
+
+
+def _run_bytelog(source: str):
+    from worldmodel.runtime import RunResult
+
+    try:  # ByteLog is compiled to WAT by its own package, which may be absent in this checkout.
+        from worldmodel.bytelog import compile_to_wat  # type: ignore[attr-defined]
+    except ImportError:
+        return RunResult(ok=False, error_kind="conversion_error", error_message="ByteLog is not available")
+    from worldmodel.runtime import run_wat
+
+    try:
+        wat = compile_to_wat(source)
+    except Exception as error:  # the compiler's own message is what the model should see
+        return RunResult(ok=False, error_kind="conversion_error", error_message=str(error).splitlines()[0])
+    return run_wat(wat)
+
+
+class _Decoder:
+    """Incremental detokenizer for one stretch of generated tokens; holds back incomplete UTF-8."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.text = ""
+
+    def push(self, token_id: int) -> str:
+        self.ids.append(token_id)
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=False)
+        if text.endswith("\ufffd"):  # a multi-byte character split across tokens: wait for the rest
+            return ""
+        delta, self.text = text[len(self.text):], text
+        return delta
+
+
+def generate(
+    backend: Backend,
+    messages: list[dict] | str,
+    config: GenerationConfig | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    chat_template: str | None = None,
+    program_runner: Callable[[str, str], object] = run_program,
+) -> GenerationResult:
+    """Answer the last user message. `messages` is a chat history or a single question string."""
+    config = config or GenerationConfig()
+    if isinstance(messages, str):
+        messages = [{"role": "user", "content": messages}]
+    question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+    emit = on_event or (lambda event: None)
+    template = chat_template or getattr(backend, "chat_template", None)
+    prompt = render_chat(messages, template, add_generation_prompt=True)
+    sample = _Sampler(config)
+    started = time.perf_counter()
+
+    backend.reset()
+    logits = backend.forward(backend.tokenizer.encode(prompt, add_special_tokens=False).ids)
+    committed = ""  # assistant text already in the backend's context (before the current stretch)
+    stretch = _Decoder(backend.tokenizer)
+    result = GenerationResult(text="")
+    program_done = False
+    think_emitted = False
+    new_tokens = 0
+
+    while True:
+        if new_tokens >= config.max_new_tokens:
+            result.stop_reason = "max_tokens"
+            break
+        token = sample(logits)
+        new_tokens += 1
+        if token in backend.eos_token_ids:
+            result.stop_reason = "eos"
+            break
+        delta = stretch.push(token)
+        text = committed + stretch.text
+        cut, reason = _find_stop(text, len(committed), program_done, config.use_tools)
+        if cut is not None:
+            # Emit only the part of this token before the cut; the rest of the token is dropped.
+            visible = delta[: max(0, len(delta) - (len(text) - cut))]
+            if visible:
+                emit(Event("token", visible, {"token_id": token}))
+            text = text[:cut]
+        elif delta:
+            emit(Event("token", delta, {"token_id": token}))
+
+        if not think_emitted and protocol.THINK_CLOSE in text:
+            think_emitted = True
+            result.think = protocol.parse_answer(text[: text.index(protocol.THINK_CLOSE) + len(protocol.THINK_CLOSE)]).think
+            emit(Event("think", result.think or ""))
+
+        if reason == "program_closed":
+            kind, source = _last_program(text)
+            result.program, result.program_kind = source, kind
+            emit(Event("wat" if kind == "wat" else "bytelog", source))
+            run = program_runner(kind, source)
+            block = protocol.computed_block(run)
+            result.run = run.to_dict() if hasattr(run, "to_dict") else None
+            result.computed = run.computed_text if run.ok else (" ".join(run.error_message.split()) or run.error_kind)
+            result.computed_error = None if run.ok else run.error_kind
+            injected = INJECT_PREFIX + block + INJECT_SUFFIX
+            emit(Event("computed", block, {"ok": run.ok, "error_kind": result.computed_error}))
+            # Feed the rest of this stretch (the tag's tail, if the last token was not forwarded) plus the block.
+            pending = text[len(committed) + len(_forwarded_text(stretch)):] + injected
+            committed = text + injected
+            stretch = _Decoder(backend.tokenizer)
+            program_done = True
+            logits = backend.forward(backend.tokenizer.encode(pending, add_special_tokens=False).ids)
+            continue
+        if reason is not None:  # the model wrote <computed> itself or began a second program: stop there
+            committed, stretch = text, _Decoder(backend.tokenizer)
+            result.stop_reason = reason
+            break
+        logits = backend.forward([token])
+
+    result.text = committed + stretch.text
+    answer = protocol.parse_answer(result.text)
+    if result.program is None and (protocol.WAT_OPEN in result.text or protocol.BYTELOG_OPEN in result.text):
+        # The model opened a program but never closed it (EOS or token budget): nothing ran.
+        result.program = result.text.split(protocol.WAT_OPEN if protocol.WAT_OPEN in result.text
+                                           else protocol.BYTELOG_OPEN, 1)[1].strip()
+        result.program_kind = "wat" if protocol.WAT_OPEN in result.text else "bytelog"
+        result.computed_error = "unclosed_program"
+        answer.final = ""
+    if result.think is None:
+        result.think = answer.think
+    result.final = answer.final if config.use_tools else result.text.strip()
+    result.new_tokens = new_tokens
+    result.seconds = time.perf_counter() - started
+    computed_source = result.computed if result.computed_error is None else None
+    result.unsupported_numbers = protocol.unsupported_numbers(result.final, computed_source, question)
+    emit(Event("final", result.final))
+    emit(Event("done", result.final, result.to_dict()))
+    return result
+
+
+def _forwarded_text(stretch: _Decoder) -> str:
+    """Text of the stretch's tokens already in the backend context: all but the last sampled token."""
+    return stretch.tokenizer.decode(stretch.ids[:-1], skip_special_tokens=False) if len(stretch.ids) > 1 else ""
+
+
+def _find_stop(text: str, search_from: int, program_done: bool, use_tools: bool) -> tuple[int | None, str | None]:
+    """Where decoding must pause or stop in `text`, and why."""
+    if not use_tools:
+        return None, None
+    start = max(0, search_from)
+    computed_at = text.find("<computed", start)
+    if not program_done:
+        closes = [(text.find(tag, start), tag) for tag in protocol.PROGRAM_CLOSE_TAGS]
+        closes = [(at, tag) for at, tag in closes if at >= 0]
+        if closes:
+            at, tag = min(closes)
+            if computed_at < 0 or at < computed_at:
+                return at + len(tag), "program_closed"
+        if computed_at >= 0:
+            return computed_at, "model_wrote_computed"
+        return None, None
+    reopen = [at for at in (computed_at, text.find(protocol.WAT_OPEN, start), text.find(protocol.BYTELOG_OPEN, start))
+              if at >= 0]
+    if reopen:
+        return min(reopen), ("model_wrote_computed" if min(reopen) == computed_at else "second_program")
+    return None, None
+
+
+def _last_program(text: str) -> tuple[str, str]:
+    answer = protocol.parse_answer(text)
+    if answer.wat is not None and text.rfind(protocol.WAT_CLOSE) >= text.rfind(protocol.BYTELOG_CLOSE):
+        return "wat", answer.wat
+    if answer.bytelog is not None:
+        return "bytelog", answer.bytelog
+    # A close tag without its open tag: take everything before the close tag as the program.
+    return "wat", text[: text.rfind(protocol.WAT_CLOSE)].split(protocol.THINK_CLOSE)[-1].strip()

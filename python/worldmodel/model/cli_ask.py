@@ -1,0 +1,91 @@
+"""`worldmodel ask "What is 17 times 23?"`: one question, the answer streamed as it is written.
+
+With `--show-steps` the think text, the WAT module and the computed block are printed too; `--json` prints
+the structured result (including provenance flags) instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags shared by `ask` and `chat`."""
+    parser.add_argument("--adapter", default=None,
+                        help="LoRA adapter folder (default: the committed one in models/); 'none' for the base model")
+    parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
+    parser.add_argument("--max-new-tokens", type=int, default=512)
+    parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
+    parser.add_argument("--top-p", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--no-tools", action="store_true", help="plain chat: no WAT execution")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--show-steps", action="store_true", help="also print think, WAT and computed")
+    parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="the question to answer")
+    add_model_arguments(parser)
+
+
+def load_backend(args: argparse.Namespace):
+    from worldmodel.evaluate import resolve_adapter
+    from worldmodel.model.torch_backend import TorchBackend
+
+    return TorchBackend.load(args.base, resolve_adapter(args.adapter), threads=args.threads)
+
+
+def generation_config(args: argparse.Namespace):
+    from worldmodel.generate import GenerationConfig
+
+    return GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
+                            seed=args.seed, use_tools=not args.no_tools)
+
+
+class StreamPrinter:
+    """Prints the answer as it streams: everything, or only the final answer unless --show-steps."""
+
+    def __init__(self, show_steps: bool, out=sys.stdout):
+        self.show_steps = show_steps
+        self.out = out
+        self.after_program = False  # without --show-steps, only text after the computed block is the answer
+        self.buffer = ""  # text before any program: printed at the end when it turns out to be a plain reply
+
+    def __call__(self, event) -> None:
+        if event.kind == "token":
+            if self.show_steps or self.after_program:
+                self.out.write(event.text)
+                self.out.flush()
+            else:
+                self.buffer += event.text
+        elif event.kind == "computed":
+            self.after_program = True
+            if self.show_steps:
+                self.out.write("\n" + event.text + "\n")
+            self.buffer = ""
+        elif event.kind == "done":
+            if not self.show_steps and not self.after_program:
+                self.out.write(event.data.get("final", self.buffer))
+            self.out.write("\n")
+            flags = []
+            if event.data.get("computed_error"):
+                flags.append(f"[the computation failed: {event.data['computed_error']}]")
+            if event.data.get("invented_number"):
+                flags.append(f"[warning: numbers not computed by the runtime: {event.data['unsupported_numbers']}]")
+            for flag in flags:
+                self.out.write(flag + "\n")
+            self.out.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from worldmodel.generate import generate
+
+    backend = load_backend(args)
+    printer = None if args.json else StreamPrinter(args.show_steps)
+    result = generate(backend, args.question, generation_config(args), on_event=printer)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    return 0

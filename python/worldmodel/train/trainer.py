@@ -1,0 +1,459 @@
+"""LoRA fine-tuning: one loop for a laptop, a CPU box or `torchrun` (DDP) without code changes.
+
+Why a hand-written loop rather than transformers' Trainer: evaluation here runs the full tool loop
+(generate → run WAT → final answer) rather than a loss, packing needs position_ids without an attention
+mask, and resume must reproduce an uninterrupted run exactly (data order, dropout RNG, scheduler). Each of
+these fights Trainer's defaults; the loop itself is short.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from worldmodel.train.collator import IGNORE_INDEX, EncodedExample, collate, encode_example, pack
+
+LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+@dataclass
+class TrainConfig:
+    data: str = "data/curriculum"  # folder with train.jsonl / validation.jsonl
+    out: str = "runs/lora"
+    base: str | None = None  # None: the packaged SmolLM2; or a HF folder / .gguf
+    init_adapter: str | None = None  # start from this adapter's LoRA weights (continued training on new data)
+    max_len: int = 1024  # packed row length
+    rows_per_batch: int = 4  # rows per micro-batch
+    grad_accum: int = 2  # micro-batches per optimizer step
+    epochs: float = 1.0
+    max_steps: int | None = None  # caps the run (after epochs)
+    max_train_examples: int | None = None  # a deterministic subset of the training split
+    lr: float = 2e-4  # LoRA weights
+    lr_embed: float = 5e-5  # rows of added tokens (when add_wat_tokens)
+    weight_decay: float = 0.0
+    warmup_steps: int = 20
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    clip_grad_norm: float = 1.0
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    bf16: bool = True  # bf16 autocast (CPU and CUDA)
+    seed: int = 1234
+    threads: int | None = None
+    log_every: int = 5
+    eval_every: int = 100  # optimizer steps; 0 disables
+    eval_examples: int = 32  # validation questions run through the full tool loop
+    eval_max_new_tokens: int = 384
+    early_stopping_patience: int = 3  # evaluations without improvement; 0 disables
+    checkpoint_every: int = 50
+    stop_after_steps: int | None = None  # simulate an interruption (tests): stop after this step, keep the checkpoint
+    add_wat_tokens: bool = False
+    logger: str = "tensorboard"  # tensorboard | none
+
+
+@dataclass
+class TrainState:
+    step: int = 0
+    epoch: int = 0
+    batch_in_epoch: int = 0  # micro-batches of the current epoch already consumed
+    best_accuracy: float = -1.0
+    best_step: int = 0
+    evals_without_improvement: int = 0
+    tokens_seen: int = 0
+    stopped_early: bool = False
+    history: list[dict] = field(default_factory=list)  # eval results
+
+
+# ---------------------------------------------------------------- distributed helpers
+
+
+def _dist_info() -> tuple[int, int, int]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    return world, int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
+
+
+def _init_distributed() -> tuple[int, int]:
+    world, rank, local_rank = _dist_info()
+    if world > 1 and not torch.distributed.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        if backend == "nccl":
+            torch.cuda.set_device(local_rank)
+        torch.distributed.init_process_group(backend=backend)
+    return world, rank
+
+
+def _barrier(world: int) -> None:
+    if world > 1:
+        torch.distributed.barrier()
+
+
+# ---------------------------------------------------------------- data
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_split(data: Path, split: str) -> list[dict]:
+    path = data / f"{split}.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: build the data first (`worldmodel data build --out {data}`)")
+    rows = read_jsonl(path)
+    for row in rows:
+        if not isinstance(row.get("messages"), list):
+            raise ValueError(f"{path}: row {row.get('id')!r} has no 'messages' list")
+    return rows
+
+
+def encode_rows(rows: list[dict], tokenizer, max_len: int) -> tuple[list[EncodedExample], int]:
+    """Encode rows; drop (and count) those longer than a packed row could hold."""
+    encoded, dropped = [], 0
+    for row in rows:
+        example = encode_example(row["messages"], tokenizer)
+        if len(example) > max_len or example.trained_tokens == 0:
+            dropped += 1
+            continue
+        encoded.append(example)
+    return encoded, dropped
+
+
+# ---------------------------------------------------------------- model
+
+
+def build_model(config: TrainConfig, tokenizer):
+    from peft import LoraConfig, get_peft_model
+
+    from worldmodel.model.loading import load_base_model
+
+    model = load_base_model(config.base)
+    new_token_ids: list[int] = []
+    if config.add_wat_tokens:
+        from worldmodel.train.wat_tokens import add_wat_tokens
+
+        new_token_ids = add_wat_tokens(model, tokenizer)
+    lora = LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=LORA_TARGETS,
+        task_type="CAUSAL_LM",
+        trainable_token_indices={"embed_tokens": new_token_ids} if new_token_ids else None,
+    )
+    model = get_peft_model(model, lora)
+    if config.init_adapter:
+        _load_adapter_weights(model, Path(config.init_adapter))
+    model.config.use_cache = False
+    return model, new_token_ids
+
+
+def _load_adapter_weights(model, adapter: Path) -> None:
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    weights = adapter / "adapter_model.safetensors"
+    if not weights.is_file():
+        raise FileNotFoundError(f"{weights} not found (--init-adapter must be a saved adapter folder)")
+    result = set_peft_model_state_dict(model, load_file(weights))
+    if result.unexpected_keys:
+        raise ValueError(f"--init-adapter {adapter} does not match this LoRA setup: {result.unexpected_keys[:3]}")
+
+
+def parameter_groups(model, config: TrainConfig) -> list[dict]:
+    """LoRA matrices and new-token embedding rows learn at their own rates."""
+    lora, embed = [], []
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        (lora if "lora_" in name else embed).append(parameter)
+    groups = [{"params": lora, "lr": config.lr, "weight_decay": config.weight_decay, "name": "lora"}]
+    if embed:
+        groups.append({"params": embed, "lr": config.lr_embed, "weight_decay": 0.0, "name": "new_tokens"})
+    return groups
+
+
+def lr_factor(step: int, total: int, warmup: int, min_ratio: float) -> float:
+    """Linear warm-up, then cosine decay to `min_ratio`."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def causal_lm_loss_sum(model, batch: dict, bf16: bool) -> tuple[torch.Tensor, int]:
+    """Summed next-token cross-entropy over labelled tokens, and their count."""
+    device_type = "cuda" if batch["input_ids"].is_cuda else "cpu"
+    with torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=bf16):
+        # attention_mask=None + restarting position_ids → block-diagonal mask over packed examples.
+        logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False).logits
+    labels = batch["labels"][:, 1:]
+    logits = logits[:, :-1]
+    keep = labels != IGNORE_INDEX
+    loss = torch.nn.functional.cross_entropy(logits[keep].float(), labels[keep], reduction="sum")
+    return loss, int(keep.sum())
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def _trainable_state(model) -> dict[str, torch.Tensor]:
+    return {name: p.detach().clone() for name, p in model.named_parameters() if p.requires_grad}
+
+
+def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState) -> None:
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    torch.save(
+        {
+            "trainable": _trainable_state(model),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "rng": torch.get_rng_state(),
+            "state": asdict(state),
+        },
+        tmp / "checkpoint.pt",
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)  # atomic: an interruption leaves the old or the new checkpoint, never half of one
+
+
+def load_checkpoint(folder: Path, model, optimizer, scheduler) -> TrainState:
+    payload = torch.load(folder / "checkpoint.pt", weights_only=False)
+    parameters = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, value in payload["trainable"].items():
+            parameters[name].copy_(value)
+    optimizer.load_state_dict(payload["optimizer"])
+    scheduler.load_state_dict(payload["scheduler"])
+    torch.set_rng_state(payload["rng"])
+    return TrainState(**payload["state"])
+
+
+# ---------------------------------------------------------------- evaluation during training
+
+
+def evaluate_tool_loop(model, tokenizer, rows: list[dict], max_new_tokens: int) -> dict:
+    """Accuracy, compile and execution rates on validation questions, through the full generation loop."""
+    from worldmodel.evaluate import score_rows
+    from worldmodel.model.torch_backend import TorchBackend
+
+    was_training = model.training
+    model.eval()
+    model.config.use_cache = True
+    try:
+        backend = TorchBackend(model, tokenizer)
+        report = score_rows(backend, rows, max_new_tokens=max_new_tokens)
+    finally:
+        model.config.use_cache = False
+        model.train(was_training)
+    return report["overall"]
+
+
+# ---------------------------------------------------------------- the loop
+
+
+class _Logger:
+    def __init__(self, out: Path, kind: str, enabled: bool):
+        self.enabled = enabled
+        self.jsonl = (out / "metrics.jsonl").open("a", encoding="utf-8") if enabled else None
+        self.writer = None
+        if enabled and kind == "tensorboard":
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.writer = SummaryWriter(str(out / "tensorboard"))
+
+    def log(self, step: int, **values) -> None:
+        if not self.enabled:
+            return
+        self.jsonl.write(json.dumps({"step": step, "time": time.time(), **values}) + "\n")
+        self.jsonl.flush()
+        if self.writer:
+            for key, value in values.items():
+                if isinstance(value, (int, float)):
+                    self.writer.add_scalar(key, value, step)
+            self.writer.flush()
+
+    def close(self) -> None:
+        if self.jsonl:
+            self.jsonl.close()
+        if self.writer:
+            self.writer.close()
+
+
+def train(config: TrainConfig) -> dict:
+    """Run (or resume) a LoRA fine-tune; returns a summary. The adapter lands in `out/adapter`."""
+    world, rank = _init_distributed()
+    is_main = rank == 0
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    say = print if is_main else (lambda *a, **k: None)
+
+    from worldmodel.model.loading import load_tokenizer
+
+    tokenizer = load_tokenizer(config.base)
+    model, new_token_ids = build_model(config, tokenizer)
+    data = Path(config.data)
+    train_rows = load_split(data, "train")
+    if config.max_train_examples:
+        train_rows = train_rows[: config.max_train_examples]
+    val_rows = []
+    if config.eval_every and (data / "validation.jsonl").is_file():
+        val_rows = load_split(data, "validation")[: config.eval_examples]
+    examples, dropped = encode_rows(train_rows, tokenizer, config.max_len)
+    if not examples:
+        raise ValueError("no training examples left after encoding")
+    trained_tokens = sum(e.trained_tokens for e in examples)
+    say(f"train: {len(examples)} examples ({dropped} dropped), {sum(map(len, examples))} tokens, "
+        f"{trained_tokens} with loss; world={world}")
+
+    rows_per_step = config.rows_per_batch * config.grad_accum * world
+    rows_per_epoch = len(pack(examples, config.max_len, config.seed))
+    steps_per_epoch = max(1, rows_per_epoch // rows_per_step)
+    total_steps = max(1, int(round(steps_per_epoch * config.epochs)))
+    if config.max_steps:
+        total_steps = min(total_steps, config.max_steps)
+
+    optimizer = torch.optim.AdamW(parameter_groups(model, config), betas=(0.9, 0.999), eps=1e-8)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: lr_factor(step, total_steps, config.warmup_steps, config.min_lr_ratio)
+    )
+    checkpoint = out / "checkpoint"
+    state = TrainState()
+    if (checkpoint / "checkpoint.pt").is_file():
+        state = load_checkpoint(checkpoint, model, optimizer, scheduler)
+        say(f"resumed from step {state.step} (epoch {state.epoch}, batch {state.batch_in_epoch})")
+    if is_main:
+        (out / "train_config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+
+    wrapped = model
+    if world > 1:
+        wrapped = torch.nn.parallel.DistributedDataParallel(model)
+    logger = _Logger(out, config.logger, is_main)
+    model.train()
+    started = time.perf_counter()
+    window_tokens, window_start = 0, time.perf_counter()
+
+    while state.step < total_steps and not state.stopped_early:
+        rows = pack(examples, config.max_len, config.seed + 1000 * state.epoch)
+        usable = len(rows) // rows_per_step * rows_per_step
+        micro_batches = [rows[i : i + config.rows_per_batch]
+                         for i in range(rank * config.rows_per_batch, usable, config.rows_per_batch * world)]
+        while state.batch_in_epoch + config.grad_accum <= len(micro_batches) and state.step < total_steps:
+            group = micro_batches[state.batch_in_epoch : state.batch_in_epoch + config.grad_accum]
+            batches = [collate(b, examples, tokenizer.pad_token_id) for b in group]
+            step_tokens = sum(int((b["labels"] != IGNORE_INDEX).sum()) for b in batches)
+            loss_total = 0.0
+            for index, batch in enumerate(batches):
+                sync = index == len(batches) - 1
+                context = wrapped.no_sync() if (world > 1 and not sync) else contextlib.nullcontext()
+                with context:
+                    loss_sum, _ = causal_lm_loss_sum(wrapped, batch, config.bf16)
+                    (loss_sum / step_tokens).backward()
+                loss_total += float(loss_sum.detach())
+            grad_norm = torch.nn.utils.clip_grad_norm_(
+                [p for p in model.parameters() if p.requires_grad], config.clip_grad_norm
+            )
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            state.step += 1
+            state.batch_in_epoch += config.grad_accum
+            seen = sum(int(b["input_ids"].numel()) for b in batches) * world
+            state.tokens_seen += seen
+            window_tokens += seen
+
+            if state.step % config.log_every == 0 or state.step == total_steps:
+                elapsed = time.perf_counter() - window_start
+                lrs = {f"lr/{g['name']}": g["lr"] for g in optimizer.param_groups}
+                values = {"loss": loss_total / step_tokens, "grad_norm": float(grad_norm),
+                          "tokens_per_s": window_tokens / max(elapsed, 1e-9), "epoch": state.epoch, **lrs}
+                logger.log(state.step, **values)
+                say(f"step {state.step}/{total_steps} loss {values['loss']:.4f} grad {values['grad_norm']:.3f} "
+                    f"lr {optimizer.param_groups[0]['lr']:.2e} {values['tokens_per_s']:.0f} tok/s")
+                window_tokens, window_start = 0, time.perf_counter()
+
+            if config.eval_every and val_rows and (state.step % config.eval_every == 0 or state.step == total_steps):
+                _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
+                                    new_token_ids)
+
+            if state.step % config.checkpoint_every == 0 or state.step == total_steps:
+                if is_main:
+                    save_checkpoint(checkpoint, model, optimizer, scheduler, state)
+                _barrier(world)
+            if config.stop_after_steps and state.step >= config.stop_after_steps and state.step < total_steps:
+                if is_main:
+                    save_checkpoint(checkpoint, model, optimizer, scheduler, state)
+                logger.close()
+                _barrier(world)
+                return {"interrupted_at": state.step, "total_steps": total_steps}
+            if state.stopped_early:
+                break
+        else:
+            state.epoch += 1
+            state.batch_in_epoch = 0
+
+    summary = {
+        "steps": state.step, "total_steps": total_steps, "epochs_completed": state.epoch,
+        "tokens_seen": state.tokens_seen, "seconds": time.perf_counter() - started,
+        "best_accuracy": state.best_accuracy, "best_step": state.best_step, "stopped_early": state.stopped_early,
+        "train_examples": len(examples), "dropped_examples": dropped, "new_tokens": len(new_token_ids),
+        "history": state.history,
+    }
+    if is_main:
+        final = out / "adapter"
+        best = out / "best_adapter"
+        if not best.is_dir():  # no evaluation ran: the last weights are the result
+            _save_adapter(model, tokenizer, final, new_token_ids)
+        else:
+            shutil.rmtree(final, ignore_errors=True)
+            shutil.copytree(best, final)
+        _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        say(f"adapter saved to {final}")
+    logger.close()
+    _barrier(world)
+    return summary
+
+
+def _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
+                                    new_token_ids) -> None:
+    """Rank 0 runs the tool loop on validation; everyone learns the verdict (early stopping is collective)."""
+    verdict = torch.zeros(1)
+    if is_main:
+        report = evaluate_tool_loop(model, tokenizer, val_rows, config.eval_max_new_tokens)
+        state.history.append({"step": state.step, **report})
+        logger.log(state.step, **{f"val/{k}": v for k, v in report.items() if isinstance(v, (int, float))})
+        print(f"eval step {state.step}: accuracy {report['accuracy']:.3f} compile {report['compile_rate']:.3f} "
+              f"exec {report['execution_rate']:.3f}")
+        improved = report["accuracy"] > state.best_accuracy
+        state.evals_without_improvement = 0 if improved else state.evals_without_improvement + 1
+        if report["accuracy"] >= state.best_accuracy:  # ties go to the later, longer-trained weights
+            state.best_accuracy, state.best_step = report["accuracy"], state.step
+            _save_adapter(model, tokenizer, out / "best_adapter", new_token_ids)
+        patience = config.early_stopping_patience
+        verdict[0] = float(bool(patience) and state.evals_without_improvement >= patience)
+    if world > 1:
+        torch.distributed.broadcast(verdict, src=0)
+    state.stopped_early = bool(verdict[0])
+
+
+def _save_adapter(model, tokenizer, folder: Path, new_token_ids: list[int]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    # Only LoRA matrices (and the added tokens' rows), never the whole resized embedding matrix.
+    model.save_pretrained(folder, save_embedding_layers=False)
+    if new_token_ids:
+        tokenizer.save_pretrained(folder)  # the adapter needs its own tokenizer when tokens were added
+
+

@@ -1,0 +1,40 @@
+"""print()/write plumbing: the protocol's print_* / write_* exports (docs/protocol.md section 4)."""
+
+from worldmodel.wat.corelib.intrinsics import fd_write
+from worldmodel.wat.rtlib.fmt import float_repr, int_to_str
+
+
+def write_str(s: str) -> None:
+    fd_write(1, s)
+
+
+def print_str(s: str) -> None:
+    fd_write(1, s)
+    fd_write(1, "\n")
+
+
+def write_i64(x: int) -> None:
+    fd_write(1, int_to_str(x))
+
+
+def print_i64(x: int) -> None:
+    fd_write(1, int_to_str(x))
+    fd_write(1, "\n")
+
+
+def write_f64(x: float) -> None:
+    fd_write(1, float_repr(x))
+
+
+def print_f64(x: float) -> None:
+    fd_write(1, float_repr(x))
+    fd_write(1, "\n")
+
+
+def write_bool(b: bool) -> None:
+    fd_write(1, "True" if b else "False")
+
+
+def print_bool(b: bool) -> None:
+    fd_write(1, "True" if b else "False")
+    fd_write(1, "\n")

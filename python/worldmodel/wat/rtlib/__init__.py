@@ -1,0 +1,1 @@
+"""WorldModel's deterministic runtime library, written in the rt subset (see README.md)."""

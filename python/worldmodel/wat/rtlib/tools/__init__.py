@@ -1,0 +1,1 @@
+"""CPython-only tools for rtlib (table generators, accuracy measurement); never compiled."""

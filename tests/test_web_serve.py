@@ -1,0 +1,135 @@
+"""`worldmodel serve`: isolation headers, MIME types, caching policy and range requests, over real HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import uvicorn  # noqa: E402  (the serve extra; installed by `make setup`)
+
+from worldmodel import serve  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    app, bundle = root / "app", root / "bundle"
+    (app / "assets").mkdir(parents=True)
+    (bundle / "onnx").mkdir(parents=True)
+    (app / "index.html").write_text("<!doctype html><title>WorldModel</title>")
+    (app / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    (app / "assets" / "index-abc123.js").write_text("console.log(1)")
+    (app / "assets" / "ort-wasm-simd-threaded-abc.wasm").write_bytes(b"\0asm\1\0\0\0")
+    (app / "rt.wat").write_text("(module)")
+    (bundle / "manifest.json").write_text('{"format_version": 1}')
+    shard = bytes(range(256)) * 64
+    (bundle / "onnx" / "model_quantized.onnx_data_1").write_bytes(shard)
+    (bundle / "onnx" / "model_quantized.onnx_data_1.br").write_bytes(shard[:1000])
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(serve.build_app(app, bundle), host="127.0.0.1", port=port, log_level="error")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not instance.started and time.time() < deadline:
+        time.sleep(0.02)
+    assert instance.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", shard
+    instance.should_exit = True
+    thread.join(timeout=5)
+
+
+def fetch(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_every_response_is_cross_origin_isolated(server):
+    base, _ = server
+    for path in ("/", "/assets/index-abc123.js", "/bundle/manifest.json", "/no-such-file"):
+        _, headers, _ = fetch(base + path)
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+        assert headers["Cross-Origin-Embedder-Policy"] == "require-corp", path
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/", "text/html; charset=utf-8"),
+        ("/assets/index-abc123.js", "text/javascript; charset=utf-8"),
+        ("/assets/ort-wasm-simd-threaded-abc.wasm", "application/wasm"),
+        ("/rt.wat", "text/plain; charset=utf-8"),
+        ("/bundle/manifest.json", "application/json"),
+        ("/bundle/onnx/model_quantized.onnx_data_1", "application/octet-stream"),
+        ("/bundle/onnx/model_quantized.onnx_data_1.br", "application/octet-stream"),
+    ],
+)
+def test_media_types(server, path, media_type):
+    base, _ = server
+    status, headers, _ = fetch(base + path)
+    assert status == 200
+    assert headers["Content-Type"] == media_type
+
+
+def test_brotli_shards_are_served_as_stored_bytes(server):
+    # The worker verifies the SHA-256 of the .br bytes: the browser must not decode them on the way.
+    base, shard = server
+    status, headers, body = fetch(base + "/bundle/onnx/model_quantized.onnx_data_1.br", {"Accept-Encoding": "br"})
+    assert status == 200
+    assert headers.get("Content-Encoding") is None
+    assert body == shard[:1000]
+
+
+def test_caching_policy(server):
+    base, _ = server
+    assert fetch(base + "/assets/index-abc123.js")[1]["Cache-Control"] == serve.IMMUTABLE
+    for path in ("/", "/sw.js", "/bundle/manifest.json", "/bundle/onnx/model_quantized.onnx_data_1"):
+        assert fetch(base + path)[1]["Cache-Control"] == "no-cache", path
+    _, headers, _ = fetch(base + "/bundle/manifest.json")
+    assert headers["ETag"]
+    status, _, _ = fetch(base + "/bundle/manifest.json", {"If-None-Match": headers["ETag"]})
+    assert status == 304
+
+
+def test_range_requests(server):
+    base, shard = server
+    status, headers, body = fetch(base + "/bundle/onnx/model_quantized.onnx_data_1", {"Range": "bytes=100-355"})
+    assert status == 206
+    assert headers["Content-Range"] == f"bytes 100-355/{len(shard)}"
+    assert body == shard[100:356]
+    assert fetch(base + "/bundle/onnx/model_quantized.onnx_data_1")[1]["Accept-Ranges"] == "bytes"
+
+
+def test_missing_build_or_bundle_is_a_clear_error(tmp_path, capsys):
+    args = argparse.Namespace(app=tmp_path / "dist", bundle=tmp_path / "bundle", host="127.0.0.1", port=0)
+    assert serve.run(args) == 2
+    assert "npm run build" in capsys.readouterr().err
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "index.html").write_text("x")
+    assert serve.run(args) == 2
+    assert "manifest.json missing" in capsys.readouterr().err
+
+
+def test_cli_registers_serve():
+    from worldmodel.cli import COMMANDS
+
+    assert COMMANDS["serve"][0] == "worldmodel.serve"
+    parser = argparse.ArgumentParser()
+    serve.add_arguments(parser)
+    args = parser.parse_args(["--bundle", "b", "--port", "9000"])
+    assert args.bundle == Path("b") and args.port == 9000

@@ -1,0 +1,55 @@
+// Vite builds the PWA from web/ into web/dist. The isolation headers make the page cross-origin isolated
+// (SharedArrayBuffer → onnxruntime-web threads); `worldmodel serve` sends the same headers in production.
+import { defineConfig, defaultClientConditions } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  root: 'web',
+  base: './',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
+  // onnxruntime-web's "extern wasm" build loads its glue module from env.wasm.wasmPaths instead of inlining
+  // it, so its pthread workers start from that small file rather than from our worker bundle.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  worker: { format: 'es' },
+  // onnxruntime-web ships its own wasm loader; pre-bundling breaks its relative URLs.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  plugins: [
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png', 'rt.wat'],
+      manifest: {
+        name: 'WorldModel',
+        short_name: 'WorldModel',
+        description: 'A small language model that answers by writing WebAssembly and letting the machine compute.',
+        theme_color: '#1f3a5f',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: './',
+        scope: './',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        // The app shell (ORT's 12 MB wasm included) is precached; the model bundle is cached by the
+        // inference worker itself (Cache Storage, verified by SHA-256), so the service worker leaves /bundle alone.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,wat,webmanifest}'],
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        navigateFallbackDenylist: [/^\/bundle/],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+});

@@ -1,0 +1,42 @@
+// User settings, kept in localStorage; URL parameters (?bundle=, ?threads=) override them for one visit.
+
+export interface Settings {
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  threads: number;
+  timeoutMs: number;
+  bundle: string;
+}
+
+const KEY = 'worldmodel.settings';
+
+export function defaultSettings(): Settings {
+  return {
+    temperature: 0,
+    topP: 0.9,
+    maxTokens: 256,
+    threads: Math.min(4, navigator.hardwareConcurrency || 1),
+    timeoutMs: 5000,
+    bundle: 'bundle/manifest.json',
+  };
+}
+
+export function loadSettings(): Settings {
+  let stored: Partial<Settings> = {};
+  try {
+    stored = JSON.parse(localStorage.getItem(KEY) ?? '{}');
+  } catch {
+    // a corrupted entry falls back to the defaults
+  }
+  const settings = { ...defaultSettings(), ...stored };
+  const params = new URLSearchParams(location.search);
+  if (params.get('bundle')) settings.bundle = params.get('bundle')!;
+  if (params.get('threads')) settings.threads = Number(params.get('threads'));
+  if (params.get('timeout')) settings.timeoutMs = Number(params.get('timeout'));
+  return settings;
+}
+
+export function saveSettings(settings: Settings): void {
+  localStorage.setItem(KEY, JSON.stringify(settings));
+}

@@ -1,0 +1,257 @@
+// Downloads a model bundle: parallel shard downloads with byte-level progress, SHA-256 verification,
+// Brotli decode, persistence in Cache Storage and resume at file (shard) granularity.
+//
+// Every verified file is stored decompressed in Cache Storage under its URL plus its digest, so a closed tab
+// or a dropped connection only costs the files that were still in flight, and a new bundle version never
+// reads an old file. A file whose digest does not match is fetched again (bypassing HTTP caches) and never used.
+
+import { validateManifest, type BundleFile, type Manifest } from './manifest';
+
+export const BUNDLE_CACHE = 'worldmodel-bundle-v1';
+const PARALLEL_DOWNLOADS = 4;
+const MAX_ATTEMPTS = 3;
+
+export type LoadProgress =
+  | { kind: 'manifest'; url: string; fromCache: boolean }
+  | { kind: 'bytes'; loaded: number; total: number; file: string; filesDone: number; filesTotal: number }
+  | { kind: 'cached'; file: string; filesDone: number; filesTotal: number }
+  | { kind: 'integrity'; file: string; attempt: number; message: string }
+  | { kind: 'retry'; file: string; attempt: number; message: string }
+  | { kind: 'warning'; message: string };
+
+export class BundleError extends Error {
+  constructor(
+    readonly code: 'integrity' | 'network' | 'quota' | 'manifest' | 'http',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BundleError';
+  }
+}
+
+export interface LoadedBundle {
+  manifest: Manifest;
+  manifestUrl: string;
+  /** Decompressed, verified bytes by manifest path. */
+  files: Map<string, Uint8Array>;
+  downloadedBytes: number;
+  cachedFiles: number;
+}
+
+const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+let brotliModule: Promise<{ decompress(buf: Uint8Array): Uint8Array }> | null = null;
+/** Chromium has no native Brotli DecompressionStream, so decode with brotli-dec-wasm everywhere (one path). */
+async function brotliDecode(bytes: Uint8Array): Promise<Uint8Array> {
+  brotliModule ??= import('brotli-dec-wasm').then((m) => m.default);
+  return (await brotliModule).decompress(bytes);
+}
+
+async function openCache(onProgress: (p: LoadProgress) => void): Promise<Cache | null> {
+  try {
+    return await caches.open(BUNDLE_CACHE);
+  } catch (e) {
+    onProgress({ kind: 'warning', message: `Cache Storage is unavailable (${String(e)}); the model will not work offline.` });
+    return null;
+  }
+}
+
+async function fetchManifest(url: string, cache: Cache | null, onProgress: (p: LoadProgress) => void): Promise<Manifest> {
+  let response: Response | undefined;
+  let networkError: unknown;
+  try {
+    response = await fetch(url, { cache: 'no-cache' });
+  } catch (e) {
+    networkError = e;
+  }
+  if (response?.ok) {
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new BundleError('manifest', `The bundle manifest at ${url} is not valid JSON.`);
+    }
+    const manifest = validateManifest(parsed, url);
+    await cache?.put(url, new Response(text, { headers: { 'content-type': 'application/json' } })).catch(() => {});
+    onProgress({ kind: 'manifest', url, fromCache: false });
+    return manifest;
+  }
+  // Offline (or the server is gone): the manifest saved by the previous load keeps the model usable.
+  const cached = await cache?.match(url);
+  if (cached) {
+    onProgress({ kind: 'manifest', url, fromCache: true });
+    return validateManifest(await cached.json(), url);
+  }
+  if (response) throw new BundleError('http', `Could not fetch the bundle manifest ${url}: HTTP ${response.status}.`);
+  throw new BundleError('network', `Could not fetch the bundle manifest ${url}: the network is unreachable (${String(networkError)}).`);
+}
+
+/** Reads a response body while reporting every chunk, so progress is byte-accurate. */
+async function readWithProgress(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+  const reader = response.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.byteLength;
+    onBytes(value.byteLength);
+  }
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function cacheKey(base: string, file: BundleFile): string {
+  const url = new URL(file.path, base);
+  url.searchParams.set('sha256', file.sha256);
+  return url.href;
+}
+
+export async function loadBundle(manifestUrl: string, onProgress: (p: LoadProgress) => void = () => {}): Promise<LoadedBundle> {
+  const url = new URL(manifestUrl, self.location.href).href;
+  const cache = await openCache(onProgress);
+  const manifest = await fetchManifest(url, cache, onProgress);
+  const files = new Map<string, Uint8Array>();
+  const filesTotal = manifest.files.length;
+  const transferSize = (f: BundleFile) => f.compressed?.size ?? f.size;
+  const total = manifest.files.reduce((s, f) => s + transferSize(f), 0);
+  let loaded = 0;
+  let filesDone = 0;
+  let downloadedBytes = 0;
+  let cachedFiles = 0;
+  let persist = cache !== null;
+
+  const loadOne = async (file: BundleFile) => {
+    const key = cacheKey(url, file);
+    const hit = persist ? await cache!.match(key) : undefined;
+    if (hit) {
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if (bytes.byteLength === file.size) {
+        files.set(file.path, bytes);
+        loaded += transferSize(file);
+        cachedFiles += 1;
+        filesDone += 1;
+        onProgress({ kind: 'cached', file: file.path, filesDone, filesTotal });
+        onProgress({ kind: 'bytes', loaded, total, file: file.path, filesDone, filesTotal });
+        return;
+      }
+      await cache!.delete(key); // truncated entry: fetch it again
+    }
+    const bytes = await downloadVerified(url, file, (n) => {
+      loaded += n;
+      downloadedBytes += n;
+      onProgress({ kind: 'bytes', loaded, total, file: file.path, filesDone, filesTotal });
+    }, (n) => {
+      loaded -= n; // a rejected attempt's bytes do not count towards progress
+    }, onProgress);
+    files.set(file.path, bytes);
+    filesDone += 1;
+    onProgress({ kind: 'bytes', loaded, total, file: file.path, filesDone, filesTotal });
+    if (persist) {
+      try {
+        await cache!.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
+      } catch (e) {
+        if (isQuotaError(e)) {
+          persist = false;
+          const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+          const need = manifest.files.reduce((s, f) => s + f.size, 0);
+          onProgress({
+            kind: 'warning',
+            message:
+              `Storage quota exceeded: the model needs ${mb(need)} but the browser allows ${estimate?.quota ? mb(estimate.quota) : 'less'}` +
+              ` (${estimate?.usage ? mb(estimate.usage) : '?'} used). It runs now but will download again next time and not work offline.`,
+          });
+        } else throw e;
+      }
+    }
+  };
+
+  // A small pool: parallel enough to fill the pipe, few enough to keep memory and progress readable.
+  // A file that fails does not stop the others: everything that can be saved is saved before the error
+  // is reported, so the next attempt (a reload) only fetches what is missing.
+  const queue = [...manifest.files];
+  let firstError: unknown = null;
+  const workers = Array.from({ length: Math.min(PARALLEL_DOWNLOADS, queue.length) }, async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      try {
+        await loadOne(f);
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (firstError) throw firstError;
+  return { manifest, manifestUrl: url, files, downloadedBytes, cachedFiles };
+}
+
+function isQuotaError(e: unknown): boolean {
+  return e instanceof DOMException && (e.name === 'QuotaExceededError' || e.code === 22);
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+
+async function downloadVerified(
+  base: string,
+  file: BundleFile,
+  onBytes: (n: number) => void,
+  onDiscard: (n: number) => void,
+  onProgress: (p: LoadProgress) => void,
+): Promise<Uint8Array> {
+  const source = file.compressed ?? file;
+  const sourceUrl = new URL(source.path, base).href;
+  let lastError: BundleError | null = null;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    let received = 0;
+    try {
+      // After a failed attempt bypass every HTTP cache: a corrupted copy may sit in one.
+      const response = await fetch(sourceUrl, { cache: attempt === 1 ? 'no-cache' : 'reload' });
+      if (!response.ok) throw new BundleError('http', `HTTP ${response.status} for ${source.path}`);
+      const raw = await readWithProgress(response, (n) => {
+        received += n;
+        onBytes(n);
+      });
+      const rawDigest = await sha256Hex(raw);
+      if (rawDigest !== source.sha256) {
+        throw new BundleError('integrity', `${source.path}: SHA-256 ${rawDigest.slice(0, 12)}… does not match the manifest (${source.sha256.slice(0, 12)}…)`);
+      }
+      const bytes = file.compressed ? await brotliDecode(raw) : raw;
+      if (file.compressed && (bytes.byteLength !== file.size || (await sha256Hex(bytes)) !== file.sha256)) {
+        throw new BundleError('integrity', `${file.path}: the decompressed file does not match the manifest`);
+      }
+      return bytes;
+    } catch (e) {
+      onDiscard(received);
+      if (e instanceof BundleError && e.code === 'integrity') {
+        lastError = e;
+        onProgress({ kind: 'integrity', file: file.path, attempt, message: `${e.message}; fetching it again` });
+      } else if (e instanceof BundleError && e.code === 'http') {
+        throw new BundleError('http', `Could not download ${source.path}: ${e.message}.`);
+      } else {
+        lastError = new BundleError('network', `The network was lost while downloading ${source.path} (${String(e)}). Files already saved are kept: reload to resume.`);
+        onProgress({ kind: 'retry', file: file.path, attempt, message: lastError.message });
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+  if (lastError?.code === 'integrity') {
+    throw new BundleError('integrity', `${file.path} failed its SHA-256 check ${MAX_ATTEMPTS} times; the server is serving a corrupted file.`);
+  }
+  throw lastError!;
+}
+
+/** Removes every cached bundle file (settings → "clear downloaded model"). */
+export async function clearBundleCache(): Promise<boolean> {
+  return caches.delete(BUNDLE_CACHE);
+}

@@ -1,0 +1,69 @@
+// Messages between the page (WorldModel API) and the inference worker.
+
+import type { LoadProgress } from './bundle-loader';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Where decoding pauses or ends: `keep` keeps the matched text (a closing tag), else the text is cut before it. */
+export interface StopString {
+  text: string;
+  keep: boolean;
+  reason: string;
+}
+
+export interface DecodeOptions {
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  stops: StopString[];
+  seed?: number;
+}
+
+export interface DecodeStats {
+  promptTokens: number;
+  generatedTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+}
+
+export interface LoadInfo {
+  modelId: string;
+  modelVersion: string;
+  quantization: string;
+  loadMs: number;
+  downloadMs: number;
+  sessionMs: number;
+  downloadedBytes: number;
+  cachedFiles: number;
+  totalFiles: number;
+  threads: number;
+  simd: boolean;
+  crossOriginIsolated: boolean;
+  maxNewTokens: number;
+  defaultTemperature: number;
+  defaultTopP: number;
+  stopStrings: string[];
+}
+
+export type ToWorker =
+  | { type: 'load'; manifestUrl: string; threads: number }
+  // Starts a new context: the chat template renders `messages` (or `raw` is used verbatim) and decoding begins.
+  // `prefix` is appended after the rendered prompt (an assistant answer to continue from).
+  | { type: 'start'; id: number; messages?: ChatMessage[]; raw?: string; prefix?: string; options: DecodeOptions }
+  // Continues the current context: `text` is appended after rolling back any overshoot past the stop string.
+  | { type: 'continue'; id: number; text: string; options: DecodeOptions }
+  | { type: 'abort'; id: number };
+
+/** `eos`, `max_tokens`, `aborted`, or the `reason` of the StopString that matched. */
+export type StopReason = string;
+
+export type FromWorker =
+  | { type: 'progress'; progress: LoadProgress }
+  | { type: 'loaded'; info: LoadInfo }
+  | { type: 'load-error'; code: string; message: string }
+  | { type: 'text'; id: number; text: string }
+  | { type: 'stopped'; id: number; reason: StopReason; stats: DecodeStats }
+  | { type: 'error'; id: number; message: string };

@@ -1,0 +1,38 @@
+// The WAT sandbox's result: the same fields and error kinds as `worldmodel.runtime.RunResult` in Python.
+
+/** The defaults are `worldmodel.runtime.Limits`' (fuel aside: browsers have none, the wall clock bounds loops). */
+export interface SandboxLimits {
+  /** Wall clock for instantiation and `main`, enforced by terminating the worker. */
+  timeoutMs: number;
+  /** Bytes written to fd 1 and fd 2 together. */
+  maxOutputBytes: number;
+  /** Bytes of linear memory (rounded down to 64 KiB pages). */
+  memoryBytes: number;
+  /** Size of the WAT text and of the binary. */
+  maxModuleBytes: number;
+  maxFunctions: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMs: 5000,
+  maxOutputBytes: 64 * 1024,
+  memoryBytes: 64 * 1024 * 1024,
+  maxModuleBytes: 2 * 1024 * 1024,
+  maxFunctions: 5000,
+};
+
+export interface RunResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  /** The value `main` returned, as text (decimal or Python float repr), or null. */
+  value: string | null;
+  errorKind: string | null;
+  errorMessage: string | null;
+  ms: number;
+  /** docs/protocol.md section 3: stdout minus one trailing newline, else the returned value; the message on failure. */
+  computedText: string;
+}
+
+export type ToSandbox = { type: 'run'; id: number; wat: string; limits: SandboxLimits };
+export type FromSandbox = { type: 'ready' } | { type: 'started'; id: number } | { type: 'result'; id: number; result: RunResult };

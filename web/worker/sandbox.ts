@@ -1,0 +1,85 @@
+// Page-side handle on the WAT sandbox worker: one run at a time, a wall-clock limit enforced by
+// terminating the worker (an infinite wasm loop cannot be interrupted otherwise) and a fresh worker after.
+
+import { DEFAULT_LIMITS, type FromSandbox, type RunResult, type SandboxLimits } from './sandbox-types';
+
+export type { RunResult, SandboxLimits } from './sandbox-types';
+export { DEFAULT_LIMITS } from './sandbox-types';
+
+/** Upper bound for assembling and instantiating before `main` starts (wabt's first load included). */
+const STARTUP_LIMIT_MS = 30_000;
+
+export class Sandbox {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Number of workers terminated after a timeout (shown in the performance panel). */
+  restarts = 0;
+
+  constructor(readonly limits: SandboxLimits = DEFAULT_LIMITS) {}
+
+  private spawn(): Worker {
+    this.worker ??= new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'wat-sandbox' });
+    return this.worker;
+  }
+
+  /** Starts the worker (wabt and the runtime library load) before the first module needs it. */
+  warmUp(): void {
+    this.spawn();
+  }
+
+  run(wat: string, limits: Partial<SandboxLimits> = {}): Promise<RunResult> {
+    const job = this.queue.then(() => this.runNow(wat, { ...this.limits, ...limits }));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  private runNow(wat: string, limits: SandboxLimits): Promise<RunResult> {
+    const worker = this.spawn();
+    const id = this.nextId++;
+    const t0 = performance.now();
+    return new Promise<RunResult>((resolve) => {
+      let timer = setTimeout(() => kill('startup'), STARTUP_LIMIT_MS);
+      const done = (result: RunResult) => {
+        clearTimeout(timer);
+        worker.removeEventListener('message', onMessage);
+        worker.removeEventListener('error', onError);
+        resolve(result);
+      };
+      const kill = (phase: 'startup' | 'main') => {
+        worker.terminate();
+        this.worker = null;
+        this.restarts += 1;
+        this.spawn(); // the next run finds a ready worker
+        // The Python runtime's wording (it goes into <computed error="timeout">); the UI adds the limit.
+        const message = phase === 'main' ? 'time limit exceeded' : `the sandbox did not start within ${STARTUP_LIMIT_MS} ms`;
+        done(failure('timeout', message, performance.now() - t0));
+      };
+      const onMessage = (event: MessageEvent<FromSandbox>) => {
+        const m = event.data;
+        if (m.type === 'started' && m.id === id) {
+          clearTimeout(timer);
+          timer = setTimeout(() => kill('main'), limits.timeoutMs);
+        } else if (m.type === 'result' && m.id === id) done(m.result);
+      };
+      const onError = (event: ErrorEvent) => {
+        event.preventDefault();
+        worker.terminate();
+        this.worker = null;
+        done(failure('trap', `the sandbox worker failed: ${event.message}`, performance.now() - t0));
+      };
+      worker.addEventListener('message', onMessage);
+      worker.addEventListener('error', onError);
+      worker.postMessage({ type: 'run', id, wat, limits });
+    });
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}
+
+function failure(kind: string, message: string, ms: number): RunResult {
+  return { ok: false, stdout: '', stderr: '', value: null, errorKind: kind, errorMessage: message, ms, computedText: message };
+}

@@ -1,0 +1,248 @@
+// The public JS API, shaped like transformers.js pipelines:
+//
+//   const model = await WorldModel.load('/bundle/manifest.json', { onProgress });
+//   for await (const event of model.generate('What is 17 * 23?', { maxTokens: 256, temperature: 0 })) { ... }
+//
+// The inference worker decodes; this class drives the answer protocol: when the model closes
+// </wat_model>, the module runs in the WAT sandbox and `\n<computed>…</computed>\n` is appended to the
+// context (docs/protocol.md section 1) before decoding continues.
+
+import type { LoadProgress } from './bundle-loader';
+import type { ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
+import { BYTELOG_CLOSE, BYTELOG_OPEN, PROGRAM_CLOSE_TAGS, THINK_CLOSE, WAT_CLOSE, WAT_OPEN, computedInjection, parseAnswer, type Answer } from './protocol';
+import { Sandbox, type RunResult, type SandboxLimits } from './sandbox';
+
+export type { LoadProgress, ChatMessage, LoadInfo, DecodeStats, RunResult, SandboxLimits, Answer };
+
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+  /** ONNX Runtime threads; used only when the page is cross-origin isolated. Default: min(4, cores). */
+  threads?: number;
+  sandboxLimits?: Partial<SandboxLimits>;
+}
+
+export interface GenerateOptions {
+  maxTokens?: number;
+  /** 0 = greedy. */
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  /** Run `<wat_model>` blocks and inject `<computed>` (default true). */
+  execute?: boolean;
+  /** Treat a string prompt as raw text to continue (code completion) instead of a chat message. */
+  raw?: boolean;
+  /**
+   * The start of the assistant's answer, to continue from (e.g. an edited WAT module): if it ends with
+   * `</wat_model>` the module runs first and decoding continues after its `<computed>` block.
+   */
+  assistantPrefix?: string;
+  signal?: AbortSignal;
+}
+
+export type GenerationEvent =
+  | { type: 'token'; text: string }
+  | { type: 'think'; text: string }
+  | { type: 'wat'; wat: string }
+  | { type: 'computed'; result: RunResult; block: string }
+  | { type: 'done'; text: string; answer: Answer; reason: StopReason; stats: GenerationStats };
+
+export interface GenerationStats extends DecodeStats {
+  /** Prefill tokens/s of the first prompt, decode tokens/s over all generated tokens. */
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  sandboxMs: number;
+}
+
+type Pending = { push(m: FromWorker): void };
+
+export class WorldModel {
+  readonly sandbox: Sandbox;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private currentId = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly info: LoadInfo,
+    sandboxLimits: Partial<SandboxLimits>,
+  ) {
+    this.sandbox = new Sandbox({ ...new Sandbox().limits, ...sandboxLimits });
+    this.sandbox.warmUp();
+    worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+      const m = event.data;
+      if ('id' in m) this.pending.get(m.id)?.push(m);
+    });
+  }
+
+  static async load(manifestUrl: string, options: LoadOptions = {}): Promise<WorldModel> {
+    const worker = new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'worldmodel-inference' });
+    const threads = options.threads ?? Math.min(4, navigator.hardwareConcurrency || 1);
+    const info = await new Promise<LoadInfo>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<FromWorker>) => {
+        const m = event.data;
+        if (m.type === 'progress') options.onProgress?.(m.progress);
+        else if (m.type === 'loaded') resolve(m.info);
+        else if (m.type === 'load-error') reject(Object.assign(new Error(m.message), { code: m.code }));
+      };
+      worker.onerror = (e) => reject(new Error(`The inference worker failed to start: ${e.message}`));
+      const manifest = new URL(manifestUrl, location.href).href;
+      worker.postMessage({ type: 'load', manifestUrl: manifest, threads } satisfies ToWorker);
+    });
+    worker.onmessage = null;
+    return new WorldModel(worker, info, options.sandboxLimits ?? {});
+  }
+
+  /** Stops the generation in progress (its `done` event reports reason "aborted"). */
+  stop(): void {
+    if (this.currentId) this.worker.postMessage({ type: 'abort', id: this.currentId } satisfies ToWorker);
+  }
+
+  /** Runs a WAT module in the sandbox directly (the solver's "run" button, the conformance test). */
+  runWat(wat: string, limits: Partial<SandboxLimits> = {}): Promise<RunResult> {
+    return this.sandbox.run(wat, limits);
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.sandbox.dispose();
+  }
+
+  /** One decoding call: streams text events, ends with the worker's `stopped` message. */
+  private async *decode(request: ToWorker & { id: number }): AsyncGenerator<FromWorker> {
+    const inbox: FromWorker[] = [];
+    let wake: (() => void) | null = null;
+    this.pending.set(request.id, {
+      push: (m) => {
+        inbox.push(m);
+        wake?.();
+      },
+    });
+    this.worker.postMessage(request);
+    try {
+      for (;;) {
+        while (inbox.length === 0) await new Promise<void>((r) => (wake = r));
+        wake = null;
+        const m = inbox.shift()!;
+        yield m;
+        if (m.type === 'stopped' || m.type === 'error') return;
+      }
+    } finally {
+      this.pending.delete(request.id);
+    }
+  }
+
+  async *generate(prompt: string | ChatMessage[], options: GenerateOptions = {}): AsyncGenerator<GenerationEvent> {
+    const raw = typeof prompt === 'string' && options.raw === true;
+    const messages: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
+    const prefix = options.assistantPrefix?.trimEnd() ?? '';
+    const useTools = options.execute !== false;
+    const maxTokens = options.maxTokens ?? this.info.maxNewTokens;
+    // The same pauses and stops as worldmodel.generate: before the program, a closing tag pauses decoding
+    // (the module runs) and a <computed written by the model ends it; after the program, <computed or a
+    // second program ends it, cut before the tag.
+    const closeTags = [...new Set([...PROGRAM_CLOSE_TAGS, ...this.info.stopStrings])];
+    const beforeProgram: StopString[] = [
+      ...closeTags.map((text) => ({ text, keep: true, reason: 'program_closed' })),
+      { text: '<computed', keep: false, reason: 'model_wrote_computed' },
+    ];
+    const afterProgram: StopString[] = [
+      { text: '<computed', keep: false, reason: 'model_wrote_computed' },
+      { text: WAT_OPEN, keep: false, reason: 'second_program' },
+      { text: BYTELOG_OPEN, keep: false, reason: 'second_program' },
+    ];
+    const decodeOptions = (remaining: number, programDone: boolean): DecodeOptions => ({
+      maxTokens: remaining,
+      temperature: options.temperature ?? this.info.defaultTemperature,
+      topP: options.topP ?? this.info.defaultTopP,
+      stops: !useTools ? [] : programDone ? afterProgram : beforeProgram,
+      seed: options.seed,
+    });
+    const id = this.nextId++;
+    this.currentId = id;
+    const onAbort = () => this.stop();
+    options.signal?.addEventListener('abort', onAbort);
+
+    let text = prefix;
+    let thinkSent = false;
+    let programDone = false;
+    const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0 };
+    let firstPrefill: { tokens: number; ms: number } | null = null;
+    let sandboxMs = 0;
+    const prefixClosesProgram = useTools && PROGRAM_CLOSE_TAGS.some((tag) => prefix.endsWith(tag));
+    let request: ToWorker & { id: number } = {
+      type: 'start',
+      id,
+      ...(raw ? { raw: prompt as string } : { messages }),
+      prefix,
+      // A prefix that closes a program is only prefilled: the program runs before anything is decoded.
+      options: decodeOptions(prefixClosesProgram ? 0 : maxTokens, false),
+    };
+    const thinkEvent = (): GenerationEvent | null => {
+      if (thinkSent || !text.includes(THINK_CLOSE)) return null;
+      thinkSent = true;
+      return { type: 'think', text: parseAnswer(text.slice(0, text.indexOf(THINK_CLOSE) + THINK_CLOSE.length)).think ?? '' };
+    };
+    try {
+      if (prefix) yield { type: 'token', text: prefix };
+      for (;;) {
+        let stopped: Extract<FromWorker, { type: 'stopped' }> | null = null;
+        for await (const m of this.decode(request)) {
+          if (m.type === 'text') {
+            text += m.text;
+            yield { type: 'token', text: m.text };
+            const think = thinkEvent();
+            if (think) yield think;
+          } else if (m.type === 'error') throw new Error(m.message);
+          else if (m.type === 'stopped') stopped = m;
+        }
+        const s = stopped!;
+        total.generatedTokens += s.stats.generatedTokens;
+        total.promptTokens += s.stats.promptTokens;
+        total.prefillMs += s.stats.prefillMs;
+        total.decodeMs += s.stats.decodeMs;
+        firstPrefill ??= { tokens: s.stats.promptTokens, ms: s.stats.prefillMs };
+        const think = thinkEvent();
+        if (think) yield think;
+        const closed = s.reason === 'program_closed' || (prefixClosesProgram && !programDone && s.reason === 'max_tokens');
+        if (closed && !programDone) {
+          programDone = true;
+          const isWat = text.endsWith(WAT_CLOSE);
+          const answer = parseAnswer(text);
+          const source = (isWat ? answer.wat : answer.bytelog) ?? text.slice(0, text.lastIndexOf(isWat ? WAT_CLOSE : BYTELOG_CLOSE)).split(THINK_CLOSE).pop()!.trim();
+          yield { type: 'wat', wat: source };
+          const result = isWat ? await this.sandbox.run(source) : bytelogUnavailable();
+          sandboxMs += result.ms;
+          const injection = computedInjection(result);
+          yield { type: 'computed', result, block: injection.trim() };
+          text += injection;
+          request = { type: 'continue', id, text: injection, options: decodeOptions(maxTokens - total.generatedTokens, true) };
+          continue;
+        }
+        const answer = parseAnswer(text);
+        if (useTools && answer.wat === null && answer.bytelog === null && (text.includes(WAT_OPEN) || text.includes(BYTELOG_OPEN))) {
+          answer.computedError = 'unclosed_program'; // the model opened a program but never closed it: nothing ran
+          answer.final = '';
+        }
+        const stats: GenerationStats = {
+          ...total,
+          prefillTokensPerSecond: firstPrefill.ms > 0 ? (firstPrefill.tokens * 1000) / firstPrefill.ms : 0,
+          decodeTokensPerSecond: total.decodeMs > 0 ? (total.generatedTokens * 1000) / total.decodeMs : 0,
+          sandboxMs,
+        };
+        yield { type: 'done', text, answer: useTools ? answer : { ...answer, final: text.trim() }, reason: s.reason, stats };
+        return;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (this.currentId === id) this.currentId = 0;
+    }
+  }
+}
+
+/** ByteLog programs are compiled to WAT in Python only; the browser answers like a checkout without ByteLog. */
+function bytelogUnavailable(): RunResult {
+  return { ok: false, stdout: '', stderr: '', value: null, errorKind: 'conversion_error', errorMessage: 'ByteLog is not available', ms: 0, computedText: 'ByteLog is not available' };
+}
+
+export { parseAnswer, computedBlock, fromComputation, numbersIn } from './protocol';
+export { clearBundleCache } from './bundle-loader';
