@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test test-python test-e2e browsers web bench clean
+.PHONY: setup run demo serve test test-python test-e2e browsers web bench clean
 
 setup: $(STAMP)
 
@@ -22,18 +22,21 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/worldmodel run examples/compound_interest.py
 
-run: demo
+run: demo serve
 
 test: test-python test-e2e
 
 test-python: setup
 	$(VENV)/bin/pytest -n 2 -q
 
-# The web app: exact npm versions from package-lock.json, the distribution's Chromium and Firefox ESR
+# The web app: npm packages at the versions package-lock.json records, the distribution's Chromium and Firefox ESR
 # (Playwright cannot download browsers here; apt needs root), then the build (generates web/public/rt.wat).
 NODE_STAMP := node_modules/.installed
+# `npm install`, not `npm ci`: the registry mirror here serves only this platform's optional packages
+# (rollup's), so the lock file lists only those and `npm ci` refuses it; with the lock in sync `npm install`
+# installs exactly what it records.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	touch $(NODE_STAMP)
 
 browsers:
@@ -41,6 +44,13 @@ browsers:
 
 web: setup $(NODE_STAMP)
 	PYTHON=$(PY) npm run build
+
+# The default model's bundle (exporting it takes a few minutes once), then the app on http://127.0.0.1:8000/.
+bundles/default/manifest.json: | setup
+	$(PY) -m export --out bundles/default
+
+serve: web bundles/default/manifest.json
+	$(VENV)/bin/worldmodel serve --bundle bundles/default
 
 # e2e/serve.sh exports a tiny bundle, writes the conformance corpus, builds the app and serves it.
 test-e2e: setup $(NODE_STAMP) browsers

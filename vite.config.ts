@@ -19,7 +19,8 @@ export default defineConfig({
   worker: { format: 'es' },
   // onnxruntime-web ships its own wasm loader; pre-bundling breaks its relative URLs.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  server: { headers: isolationHeaders },
+  // `npm run dev` serves the app; the bundle comes from `worldmodel serve` (port 8000) through this proxy.
+  server: { headers: isolationHeaders, proxy: { '/bundle': process.env.WORLDMODEL_SERVE ?? 'http://127.0.0.1:8000' } },
   preview: { headers: isolationHeaders },
   plugins: [
     VitePWA({

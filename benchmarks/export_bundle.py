@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", type=Path)
     parser.add_argument("--base", type=Path)
     parser.add_argument("--questions", type=Path, default=Path("data/curriculum/test.jsonl"))
-    parser.add_argument("--limit", type=int, default=40, help="task questions per backend")
+    parser.add_argument("--limit", type=int, default=40, help="task questions per backend (0: skip task accuracy)")
     parser.add_argument("--max-new-tokens", type=int, default=256)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5, help="speed repetitions (medians)")
@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     figures["speed"] = {name: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
                         for name, runs in figures["speed"].items()}
 
-    if args.questions.is_file():
+    if args.limit == 0:
+        figures["task"] = None
+        print("task accuracy: skipped (--limit 0)")
+    elif args.questions.is_file():
         print(f"task accuracy on {args.questions} (first {args.limit} numeric questions)…", flush=True)
         figures["task"] = task_accuracy({"torch": backends["torch"], "onnx-int8": backends["onnx-int8"]},
                                         args.questions, args.limit, args.max_new_tokens)

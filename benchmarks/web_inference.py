@@ -2,6 +2,7 @@
 
     python -m benchmarks.web_inference [--bundle bundles/default] [--threads 2] [--runs 3] [--max-tokens 64]
 
+Also checks that both browsers' greedy text equals the Python ONNX backend's (worldmodel.generate).
 Headless Chromium loads the built app (web/dist) and a transformers.js page (benchmarks/web/tjs.html, its
 pinned version installed with `npm ci --ignore-scripts --prefix benchmarks/web`), both served by
 `worldmodel serve`'s app with the isolation headers. Prints cold and warm load time, prefill and decode
@@ -14,6 +15,7 @@ import argparse
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,6 +26,17 @@ from worldmodel import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB_BENCH = ROOT / "benchmarks" / "web"
+QUESTION = "Write a short story about a robot who learns to paint."  # the same as in bench.mjs
+
+
+def python_greedy_text(bundle: Path, max_tokens: int, threads: int) -> str:
+    """The reference: the same question through worldmodel.generate on the Python ONNX backend."""
+    from worldmodel.generate import GenerationConfig, generate
+    from worldmodel.model.onnx_backend import OnnxBackend
+
+    backend = OnnxBackend.from_bundle(bundle, threads=threads)
+    config = GenerationConfig(max_new_tokens=max_tokens, temperature=0.0, use_tools=False)
+    return generate(backend, QUESTION, config).text
 
 
 def free_port() -> int:
@@ -50,6 +63,8 @@ def main() -> int:
         subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(WEB_BENCH)], check=True)
     # transformers.js resolves a local model id relative to the page: /bench/bundle is the same bundle.
     mounts = {"/bench/bundle": args.bundle, "/tjs": tjs, "/tjs-ort": WEB_BENCH / "node_modules" / "onnxruntime-web" / "dist", "/bench": WEB_BENCH}
+    reference = Path(tempfile.mkstemp(suffix=".txt")[1])
+    reference.write_text(python_greedy_text(args.bundle, args.max_tokens, args.threads), encoding="utf-8")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(serve.build_app(serve.DEFAULT_APP, args.bundle, mounts),
                                            host="127.0.0.1", port=port, log_level="error"))
@@ -58,11 +73,12 @@ def main() -> int:
     while not server.started:
         time.sleep(0.05)
     try:
-        command = ["node", str(WEB_BENCH / "bench.mjs"), f"http://127.0.0.1:{port}", str(args.threads), str(args.runs), str(args.max_tokens)]
+        command = ["node", str(WEB_BENCH / "bench.mjs"), f"http://127.0.0.1:{port}", str(args.threads), str(args.runs), str(args.max_tokens), str(reference)]
         return subprocess.run(command, cwd=ROOT).returncode
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+        reference.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

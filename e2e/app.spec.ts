@@ -108,7 +108,7 @@ test('the solver runs a WAT module natively and the protocol loop injects its va
   await expect(page.locator('#solver-computed')).toHaveText('391');
 });
 
-test('after the first load the app and the model work offline', async ({ page, context, browserName }) => {
+test('the app is installable and, after the first load, it and the model work offline', async ({ page, context, browserName }) => {
   await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 8 });
   await openApp(page, browserName);
   // The service worker must control the page (its precache holds the app shell and ORT's wasm).
@@ -116,6 +116,16 @@ test('after the first load the app and the model work offline', async ({ page, c
     await navigator.serviceWorker.ready;
     return navigator.serviceWorker.controller !== null;
   }, null, { timeout: 60_000 });
+  if (browserName === 'chromium') {
+    // Installable: a valid manifest with icons and a service worker. Playwright's contexts are incognito,
+    // which is the one reason Chromium may give.
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach(); // a second CDP session would hide Playwright's offline emulation from the page
+  }
   await context.setOffline(true);
   await page.reload();
   await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
@@ -170,11 +180,15 @@ test('an endless WAT module is stopped with a clear message and the app keeps wo
   await page.locator('#solver-wat-input').fill(MODULE_391);
   await page.locator('#solver-run').click();
   await expect(page.locator('#solver-computed')).toHaveText('391');
-  // The endless module through the protocol loop: the model sees the error block and goes on.
+  // The endless module through the protocol loop: the error block is injected and, as in
+  // worldmodel.generate (on_error "template"), the answer says it could not compute instead of guessing.
   await page.locator('#solver-wat-input').fill(ENDLESS);
   await page.locator('#solver-continue').click();
   await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'done');
-  await expect(page.locator('#solver-raw')).toContainText('<computed error="timeout">time limit exceeded</computed>');
+  await expect(page.locator('#solver-raw')).toContainText(
+    '</wat_model>\n<computed error="timeout">time limit exceeded</computed>\nI could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.',
+  );
+  await expect(page.locator('#solver-final')).toHaveText('I could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.');
 });
 
 test('stop ends a generation and code completion continues raw text', async ({ page, browserName }) => {

@@ -22,7 +22,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="bundle folder to write (replaced if it holds a bundle)")
     parser.add_argument("--verify", type=Path, metavar="DIR", help="re-check an existing bundle and exit")
     parser.add_argument("--tiny", action="store_true", help="export a tiny random Llama (tests, CI)")
-    parser.add_argument("--adapter", type=Path, help="peft LoRA adapter folder to merge into the base model")
+    parser.add_argument("--adapter", help="peft LoRA adapter folder to merge into the base model; default: the "
+                        "committed one in models/ when it exists (else the base model); 'none': the base model")
     parser.add_argument("--base", type=Path, help="base model: HF folder or .gguf (default: packaged SmolLM2-135M-Instruct)")
     parser.add_argument("--quantization", choices=LEVELS, default="int8", help="weight format (default int8)")
     parser.add_argument("--no-verify", action="store_true", help="skip the final verify stage")
@@ -31,9 +32,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.out is None) == (args.verify is None):
         parser.error("give exactly one of --out DIR (build) or --verify DIR (check)")
+    args.adapter = _resolve_adapter(args.adapter, args.tiny)
     if args.adapter is not None and not args.adapter.is_dir():
         parser.error(f"--adapter {args.adapter}: not a folder")
     return args
+
+
+def _resolve_adapter(value: str | None, tiny: bool) -> Path | None:
+    """Like `worldmodel ask`: the committed adapter by default, so `make run` ships the trained model once
+    it exists; but a missing default is not an error here (the base model is exported instead)."""
+    from worldmodel.model.loading import default_adapter_path
+
+    if value is not None:
+        return None if value.lower() == "none" else Path(value)
+    if tiny:  # the committed adapter fits the real model, not the tiny one
+        return None
+    default = default_adapter_path()
+    return default if (default / "adapter_config.json").is_file() else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from export.pipeline import build_bundle
+
+    if args.adapter is None and not args.tiny:
+        print("no adapter: exporting the base model (train one into models/, or pass --adapter DIR)", flush=True)
 
     try:
         report = build_bundle(args.out, tiny=args.tiny, adapter=args.adapter, base=args.base,

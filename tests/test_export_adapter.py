@@ -58,3 +58,17 @@ def test_adapter_is_merged_into_the_exported_model(tiny_adapter, tmp_path):
 def test_cli_rejects_a_missing_adapter_folder(tmp_path):
     with pytest.raises(SystemExit):
         export_main(["--tiny", "--adapter", str(tmp_path / "nope"), "--out", str(tmp_path / "b")])
+
+
+def test_cli_adapter_defaults(tmp_path, monkeypatch):
+    from export.__main__ import parse_args
+
+    monkeypatch.setenv("WORLDMODEL_ADAPTER", str(tmp_path / "absent"))
+    assert parse_args(["--out", str(tmp_path / "b")]).adapter is None  # no trained adapter yet: base model
+    committed = tmp_path / "committed"
+    committed.mkdir()
+    (committed / "adapter_config.json").write_text("{}")
+    monkeypatch.setenv("WORLDMODEL_ADAPTER", str(committed))
+    assert parse_args(["--out", str(tmp_path / "b")]).adapter == committed
+    assert parse_args(["--out", str(tmp_path / "b"), "--adapter", "none"]).adapter is None
+    assert parse_args(["--tiny", "--out", str(tmp_path / "b")]).adapter is None  # never the real adapter

@@ -67,11 +67,12 @@ def test_score_rows_reports_accuracy_compile_execution_and_provenance():
                             ("9 times 9", 81, "sq"))]
     report = score_rows(ScriptPerQuestion(tokenizer, scripts), rows)
     overall = report["overall"]
-    assert overall["n"] == 4 and overall["accuracy"] == pytest.approx(0.75)  # all but 2×3; provenance flags 25, 81
+    # 391 and the unbacked 81 are right; after the syntax error the loop answers "could not compute".
+    assert overall["n"] == 4 and overall["accuracy"] == pytest.approx(0.5)
     assert overall["program_rate"] == pytest.approx(0.75)
     assert overall["compile_rate"] == pytest.approx(2 / 3) and overall["execution_rate"] == pytest.approx(2 / 3)
-    assert overall["provenance"] == pytest.approx(2 / 4)  # 391 and 4 computed; 25 and 81 not
-    assert report["categories"]["mul"]["accuracy"] == pytest.approx(0.5) and report["categories"]["sq"]["accuracy"] == 1.0
+    assert overall["provenance"] == pytest.approx(2 / 3)  # 391 and 4 computed; 81 not
+    assert report["categories"]["mul"]["accuracy"] == pytest.approx(0.5) and report["categories"]["sq"]["accuracy"] == 0.5
     assert "OVERALL" in format_report({"questions": "q", "n": 4, "model": report})
 
 

@@ -38,9 +38,17 @@ def test_runs_the_module_and_injects_the_computed_block(tokenizer):
     assert result.new_tokens == len(backend.script)
 
 
-def test_runtime_error_injects_error_form_and_flags_invented_number(tokenizer):
+def test_runtime_error_gives_a_could_not_compute_answer(tokenizer):
     backend = ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>The answer is 7.")
     result = generate(backend, "What is 1 divided by 0?")
+    assert result.text.endswith('<computed error="trap">integer divide by zero</computed>\n' + result.final)
+    assert result.final.startswith("I could not compute") and result.stop_reason == "runtime_error"
+    assert not result.invented_number and "7" not in result.final
+
+
+def test_runtime_error_injects_error_form_and_flags_invented_number(tokenizer):
+    backend = ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>The answer is 7.")
+    result = generate(backend, "What is 1 divided by 0?", GenerationConfig(on_error="model"))
     assert '<computed error="trap">integer divide by zero</computed>' in result.text
     assert result.computed_error == "trap" and result.compiled and not result.executed
     assert result.unsupported_numbers == [7.0] and result.invented_number
@@ -48,7 +56,7 @@ def test_runtime_error_injects_error_form_and_flags_invented_number(tokenizer):
 
 def test_honest_failure_after_error_is_not_flagged(tokenizer):
     backend = ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>I could not compute 1 / 0.")
-    result = generate(backend, "What is 1 divided by 0?")
+    result = generate(backend, "What is 1 divided by 0?", GenerationConfig(on_error="model"))
     assert result.computed_error == "trap" and not result.invented_number  # 1 and 0 come from the question
 
 
@@ -100,3 +108,26 @@ def test_linked_form_module_uses_the_runtime_library(tokenizer):
     backend = ScriptedBackend(tokenizer, f"<wat_model>\n{wat}\n</wat_model>17 × 23 = 391.")
     result = generate(backend, "What is 17 times 23?")
     assert result.computed == "391" and result.final == "17 × 23 = 391." and not result.invented_number
+
+
+def test_ask_printer_streams_the_final_answer_or_every_step(tokenizer):
+    import io
+
+    from worldmodel.model.cli_ask import StreamPrinter
+
+    wat = MUL_WAT.format(a=17, b=23)
+    script = f"<think>multiply</think>\n<wat_model>\n{wat}\n</wat_model>It is 391."
+    plain, steps = io.StringIO(), io.StringIO()
+    generate(ScriptedBackend(tokenizer, script), "What is 17 times 23?", on_event=StreamPrinter(False, plain))
+    generate(ScriptedBackend(tokenizer, script), "What is 17 times 23?", on_event=StreamPrinter(True, steps))
+    assert plain.getvalue() == "It is 391.\n"
+    assert "<think>multiply</think>" in steps.getvalue() and wat in steps.getvalue()
+    assert "<computed>391</computed>" in steps.getvalue() and steps.getvalue().endswith("It is 391.\n")
+    failed = io.StringIO()
+    generate(ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>It is 5."), "1/0?",
+             GenerationConfig(on_error="model"), on_event=StreamPrinter(False, failed))
+    assert "computation failed: trap" in failed.getvalue() and "not computed by the runtime" in failed.getvalue()
+    template = io.StringIO()
+    generate(ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>It is 5."), "1/0?",
+             on_event=StreamPrinter(False, template))
+    assert template.getvalue().startswith("I could not compute the answer") and "5" not in template.getvalue()

@@ -90,3 +90,18 @@ def test_ddp_two_processes_keep_parameters_in_sync(setup, tmp_path):
     assert reports[0]["first_batch"] != reports[1]["first_batch"]
     assert reports[0]["checksum"] == pytest.approx(reports[1]["checksum"], rel=0, abs=0)
     assert reports[0]["checksum"] != reports[0]["initial_checksum"]
+
+
+def test_tool_loop_evaluation_and_early_stopping(setup):
+    root, tiny, data = setup
+    chat = {"question": "hi", "answer": None, "messages": [{"role": "user", "content": "hi"},
+                                                           {"role": "assistant", "content": "Hello!"}]}
+    rows = [json.loads(line) for line in (data / "train.jsonl").read_text().splitlines()]
+    eval_data = write_dataset(root / "eval_data", rows, [chat, *rows[:2]])
+    config = _config(setup, "early", data=str(eval_data), eval_every=2, eval_examples=2, eval_max_new_tokens=8,
+                     early_stopping_patience=1, lr=1e-5)
+    summary = train(config)
+    # A random model never answers: accuracy stays 0, so the second evaluation brings no improvement and stops.
+    assert summary["stopped_early"] and summary["steps"] == 4
+    assert [h["step"] for h in summary["history"]] == [2, 4] and all(h["n"] == 2 for h in summary["history"])
+    assert (Path(config.out) / "best_adapter" / "adapter_config.json").is_file()

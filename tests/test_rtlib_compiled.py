@@ -94,7 +94,7 @@ FLOAT_SPECS = [".2f", ",.2f", "e", ".3e", "g", ".10g", "%", ".1%", "+012,.3f", "
 
 def spec_fields(spec: str) -> tuple:
     """The fields the converter pre-parses (only what FLOAT_SPECS uses)."""
-    fill, align = 32, 0
+    fill, align = 0, 0
     if len(spec) >= 2 and spec[1] in "<>^=":
         fill, align, spec = ord(spec[0]), ord(spec[1]), spec[2:]
     elif spec[:1] in ("<", ">", "^", "="):
@@ -201,9 +201,11 @@ def test_compiled_math_matches_reference():
     ("print(float('abc'))", "ValueError", "could not convert string to float: 'abc'"),
     ("x = 0.0\nprint(1.5 % x)", "ZeroDivisionError", "float modulo"),
     ("x = 0.0\nprint(1.5 // x)", "ZeroDivisionError", "float floor division by zero"),
-    # float ** must compile to rtlib's float_pow (operator rules), not pow (math.pow rules): converter change
-    pytest.param("x = 0.0\nprint(x ** -1.0)", "ZeroDivisionError", "0.0 cannot be raised to a negative power",
-                 marks=pytest.mark.xfail(strict=True, reason="converter maps float ** to mathlib.pow, not float_pow")),
+    # float ** compiles to rtlib's float_pow (operator rules), not pow (math.pow rules)
+    ("x = 0.0\nprint(x ** -1.0)", "ZeroDivisionError", "0.0 cannot be raised to a negative power"),
+    ("x = -8.0\nprint(x ** (1 / 3))", "ValueError", "negative number cannot be raised to a fractional power"),
+    ("x = 10.0\nprint(x ** 400.0)", "OverflowError", "(34, 'Numerical result out of range')"),
+    ("print(0 ** -1)", "ZeroDivisionError", "0.0 cannot be raised to a negative power"),
     ("print(round(1.7976931348623157e308, -308))", "OverflowError", "rounded value too large to represent"),
 ])
 def test_compiled_errors_match_cpython(statement, kind, message):

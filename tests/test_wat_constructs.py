@@ -52,6 +52,16 @@ PROGRAMS = {
     "fstring_specs": (
         "x = 1234.5678\nn = 1234567\nprint(f'{x:.2f}|{x:,.1f}|{x:>12.3f}|{x:e}|{x:.3%}|{n:,}|{n:>10}|{n:08d}|{n:x}')\n"
         "print(f'{x:<10.1f}|{\"ab\":^6}|{\"ab\":*>5}|{-x:+.0f}|{0.5:.0f}|{1.5:.0f}|{x!r}|{\"q\"!r}|{n:_}|{0.000123:g}')"),
+    "str_format_method": (
+        "x = 3.14159\nn = 42\nprint('{} and {:.2f}'.format(n, x), '{1}-{0}'.format('a', 'b'), '{v:>6}|{w!r}'.format(v=n, w='q'))\n"
+        "print('Total: {:,}'.format(1234567), '{:.1%}'.format(0.256), '{{literal}} {}'.format(True))"),
+    "sorted_key": (
+        "words = ['pear', 'fig', 'banana', 'kiwi', 'apple']\ndef last(w):\n    return w[-1]\n"
+        "print(sorted(words, key=len), sorted(words, key=len, reverse=True), sorted(words, key=last))\n"
+        "print(sorted([3, -7, 5, -3], key=abs), sorted('hello', key=ord))"),
+    "global_statement": (
+        "count = 0\ntotal = 0\ndef add(v):\n    global count, total\n    count += 1\n    total = total + v\n"
+        "for v in [2, 3.5, 4]:\n    add(v)\nprint(count, total)"),
     "print_sep_end": "print(1, 2, 3, sep='-', end='!\\n')\nprint('a', 'b', sep='')\nprint()\nprint('x', end='')\nprint('y')",
     "conversions_rounding": (
         "print(int(3.99), int(-3.99), int('42'), float('2.5'), float(3), abs(-4), abs(-2.5), round(2.5), round(3.5))\n"
@@ -67,6 +77,7 @@ PROGRAMS = {
         "for a in [2 ** 62 + 1, -(2 ** 62) * 2, 1, 10 ** 18 + 1, 0]:\n"
         "    for b in [3, -7, 2 ** 62 + 5, -(10 ** 18) + 7]:\n"
         "        print(a / b, b / a if a != 0 else 0)"),
+    "unicode_identifiers": "π = 3.14159\nΔt = 2\ndef área(r):\n    return π * r ** 2\nprint(área(Δt), f'{π:.2f}')",
     "global_read_in_function": "RATE = 0.5\ndef cost(q):\n    return q * RATE\nprint(cost(4), cost(3))",
     "nested_function_in_if": "if True:\n    def sq(v):\n        return v * v\n    print(sq(5))",
 }

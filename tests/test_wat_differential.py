@@ -139,7 +139,8 @@ class Gen:
         return 'f"' + "".join(parts) + '"'
 
     def stmt(self, depth=0, indent="") -> list[str]:
-        kinds = ["assign_int", "assign_float", "assign_str", "assign_bool", "aug", "print", "print", "append"]
+        kinds = ["assign_int", "assign_float", "assign_str", "assign_bool", "aug", "print", "print", "append",
+                 "listops", "strops", "num"]
         if depth < 2:
             kinds += ["if", "for", "while"]
         kind = self.pick(kinds)
@@ -157,6 +158,21 @@ class Gen:
             return [f"{indent}{self.pick(FLOAT_VARS)} {self.pick(['+=', '-=', '*='])} {self.float_expr(1)}"]
         if kind == "append":
             return [f"{indent}xs.append({self.int_expr(1)})"]
+        if kind == "listops":
+            return [f"{indent}" + self.pick([
+                "print(sorted(xs, reverse=b0), sum(xs), [v % 3 for v in xs if v > 0], xs[1:3], xs[::-1])",
+                "print(sum(v * 1.5 for v in xs), max(xs), min(v for v in xs), len([v for v in xs if v]))",
+                "print(xs.copy() + [i0], 3 in xs, xs.count(1), [[v, -v] for v in xs[:2]])",
+                f"ys = [f0, f1, {self.float_expr(1)}]\n{indent}print(sorted(ys), sum(ys), max(ys), ys)"])]
+        if kind == "strops":
+            return [f"{indent}" + self.pick([
+                "print(s0.split(), s0.replace('a', 'b'), s0.count('a'), s0.find('b'), '-'.join([s0, 'x']))",
+                "print(s0.upper().lower(), s0.strip(), s0[1:], s0[::-1], len(s0), 'X' in s0, s0.startswith('a'))",
+                "print([c for c in s0 if c != ' '], s0.title(), s0 * 2, str(i0) + s0, repr(s0), s0.isalpha())"])]
+        if kind == "num":
+            # t0 starts as the int 0 and may become a float: a num, printed exactly like Python
+            return [f"{indent}t0 += {self.pick([self.int_expr, self.float_expr])(1)}",
+                    f"{indent}print(t0, t0 > 1, f'{{t0}}')"]
         if kind == "print":
             args = [self.pick([self.int_expr, self.float_expr, self.str_expr, self.bool_expr])()
                     for _ in range(self.draw(st.integers(0, 3)))]
@@ -195,7 +211,7 @@ def programs(draw) -> str:
     for v in FLOAT_VARS:
         lines.append(f"{v} = {draw(floats)!r}")
     lines += [f"s0 = {draw(st.text('abc XY', max_size=4))!r}", f"b0 = {draw(st.booleans())}",
-              f"xs = {draw(st.lists(small_ints, max_size=4))}"]
+              f"xs = {draw(st.lists(small_ints, max_size=4))}", "t0 = 0"]
     for _ in range(draw(st.integers(2, 6))):
         lines += g.stmt()
     return "\n".join(lines) + "\n"

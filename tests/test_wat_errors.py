@@ -18,7 +18,6 @@ UNSUPPORTED = [
     ("import os\n", 1, 0, "Import"),
     ("x = 1\nwhile x:\n    x -= 1\nelse:\n    print(x)\n", 2, 0, "While"),
     ("s = {1, 2}\n", 1, 4, "Set"),
-    ("def f():\n    global y\n    y = 1\n", 2, 4, "Global"),
     ("x = 1\nif x:\n    v = 1\nelse:\n    v = 'a'\nprint(v)\n", 5, 4, "typing"),
     ("xs = [1, 2]\nprint(max(xs, default=0))\n", 2, 6, "keyword"),
     ("print(f'{3.5:d}')\n", 1, 6, "format_spec"),

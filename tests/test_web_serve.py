@@ -118,7 +118,7 @@ def test_range_requests(server):
 def test_missing_build_or_bundle_is_a_clear_error(tmp_path, capsys):
     args = argparse.Namespace(app=tmp_path / "dist", bundle=tmp_path / "bundle", host="127.0.0.1", port=0)
     assert serve.run(args) == 2
-    assert "npm run build" in capsys.readouterr().err
+    assert "make web" in capsys.readouterr().err
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "index.html").write_text("x")
     assert serve.run(args) == 2

@@ -3,7 +3,7 @@
 //   node benchmarks/web/bench.mjs BASE_URL [threads] [runs] [maxTokens]
 import { chromium } from '../../node_modules/playwright-core/index.mjs';
 
-const [base, threadsArg = '2', runsArg = '3', tokensArg = '64'] = process.argv.slice(2);
+const [base, threadsArg = '2', runsArg = '3', tokensArg = '64', pythonTextFile] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const runs = Number(runsArg);
 const maxTokens = Number(tokensArg);
@@ -101,5 +101,11 @@ console.log(row('cold load', ours.cold / 1000, ref.cold / 1000, 's', false));
 console.log(row('warm load', ours.warm / 1000, ref.warm / 1000, 's', false));
 console.log(row('prefill', ours.prefillTokS, ref.prefillTokS, 'tokens/s', true));
 console.log(row('decode', ours.decodeTokS, ref.decodeTokS, 'tokens/s', true));
-console.log(`same greedy text: ${ours.text.trim() === ref.text.trim() ? 'yes' : 'no'}`);
+console.log(`same greedy text as transformers.js: ${ours.text.trim() === ref.text.trim() ? 'yes' : 'no'}`);
+if (pythonTextFile) {
+  const { readFileSync } = await import('node:fs');
+  const python = readFileSync(pythonTextFile, 'utf-8');
+  console.log(`same greedy text as the Python ONNX backend (worldmodel.generate): ${ours.text.trim() === python.trim() ? 'yes' : 'no'}`);
+  if (ours.text.trim() !== python.trim()) console.log(`  Python: ${JSON.stringify(python.slice(0, 160))}`);
+}
 if (ours.text.trim() !== ref.text.trim()) console.log(`  WorldModel:      ${JSON.stringify(ours.text.slice(0, 160))}\n  transformers.js: ${JSON.stringify(ref.text.slice(0, 160))}`);

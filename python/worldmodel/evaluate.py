@@ -176,7 +176,11 @@ def resolve_adapter(value: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    adapter = resolve_adapter(args.adapter)
+    try:
+        adapter = resolve_adapter(args.adapter)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
     def progress(record: dict) -> None:
         if not args.quiet:

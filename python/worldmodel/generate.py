@@ -30,6 +30,20 @@ class GenerationConfig:
     top_p: float = 1.0
     seed: int | None = None
     use_tools: bool = True  # False: plain chat, the baseline "answer directly" mode
+    # After a runtime error: "template" writes a fixed could-not-compute sentence (no number can be invented);
+    # "model" lets the model write the answer (the result then flags any number it names).
+    on_error: str = "template"
+
+    def __post_init__(self):
+        if self.on_error not in ("template", "model"):
+            raise ValueError(f"on_error must be 'template' or 'model', not {self.on_error!r}")
+        if self.max_new_tokens < 1 or self.temperature < 0 or not 0 < self.top_p <= 1:
+            raise ValueError("need max_new_tokens >= 1, temperature >= 0 and 0 < top_p <= 1")
+
+
+def could_not_compute(error_kind: str) -> str:
+    """The final answer after a runtime error under on_error="template": names no number."""
+    return f"I could not compute the answer: the program I wrote failed ({error_kind}), so I will not guess a value."
 
 
 @dataclass
@@ -216,6 +230,12 @@ def generate(
             committed = text + injected
             stretch = _Decoder(backend.tokenizer)
             program_done = True
+            if not run.ok and config.on_error == "template":
+                apology = could_not_compute(run.error_kind)
+                emit(Event("token", apology, {"token_id": None}))
+                committed += apology
+                result.stop_reason = "runtime_error"
+                break
             logits = backend.forward(backend.tokenizer.encode(pending, add_special_tokens=False).ids)
             continue
         if reason is not None:  # the model wrote <computed> itself or began a second program: stop there

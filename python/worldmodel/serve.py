@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "web" / "dist"
-DEFAULT_BUNDLE = REPO_ROOT / "bundles" / "base"
+DEFAULT_BUNDLE = REPO_ROOT / "bundles" / "default"
 
 ISOLATION_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -108,7 +108,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_dirs(app_dir: Path, bundle_dir: Path) -> str | None:
     if not (app_dir / "index.html").is_file():
-        return f"no built app in {app_dir}: run `npm ci && npm run build` first"
+        return f"no built app in {app_dir}: run `make web` (npm install && npm run build) first"
     if not (bundle_dir / "manifest.json").is_file():
         return f"no bundle in {bundle_dir} (manifest.json missing): run `python -m export --out {bundle_dir}` first"
     return None

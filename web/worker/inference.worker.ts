@@ -42,10 +42,13 @@ interface Context {
 let model: ModelState | null = null;
 let context: Context | null = null;
 let abortedId = -1;
+/** Shared with the page when it is cross-origin isolated: read each token, it needs no message delivery. */
+let abortFlag: Int32Array | null = null;
 let busy: Promise<void> = Promise.resolve();
 
 // session.run resolves without a trip through the task queue, so a decode loop would never see an 'abort'
 // message; a MessageChannel round trip yields to it each token (setTimeout(0) would be clamped to 4 ms).
+// Firefox may still run the channel's task first, so an isolated page also shares `abortFlag`.
 const yieldChannel = new MessageChannel();
 const yieldToMessages = () =>
   new Promise<void>((resolve) => {
@@ -65,6 +68,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
 
 async function handle(msg: ToWorker) {
   if (msg.type === 'load') {
+    abortFlag = msg.abortFlag ?? null;
     try {
       post({ type: 'loaded', info: await load(msg.manifestUrl, msg.threads) });
     } catch (e) {
@@ -272,7 +276,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   t = performance.now();
   for (;;) {
     await yieldToMessages();
-    if (abortedId === id) return stop('aborted');
+    if (abortedId === id || (abortFlag !== null && Atomics.load(abortFlag, 0) === id)) return stop('aborted');
     if (generated.length >= options.maxTokens) {
       show(text.length);
       return stop('max_tokens');

@@ -49,7 +49,8 @@ export interface LoadInfo {
 }
 
 export type ToWorker =
-  | { type: 'load'; manifestUrl: string; threads: number }
+  // `abortFlag` (cross-origin isolated pages): the page writes the id of a generation to stop into it.
+  | { type: 'load'; manifestUrl: string; threads: number; abortFlag?: Int32Array }
   // Starts a new context: the chat template renders `messages` (or `raw` is used verbatim) and decoding begins.
   // `prefix` is appended after the rendered prompt (an assistant answer to continue from).
   | { type: 'start'; id: number; messages?: ChatMessage[]; raw?: string; prefix?: string; options: DecodeOptions }

@@ -26,6 +26,11 @@ export function computedInjection(result: RunResult): string {
   return `\n${computedBlock(result)}\n`;
 }
 
+/** The final answer after a runtime error under onError "template" (worldmodel.generate.could_not_compute). */
+export function couldNotCompute(errorKind: string): string {
+  return `I could not compute the answer: the program I wrote failed (${errorKind}), so I will not guess a value.`;
+}
+
 export interface Answer {
   think: string | null;
   wat: string | null;

@@ -16,7 +16,12 @@ export class Sandbox {
   /** Number of workers terminated after a timeout (shown in the performance panel). */
   restarts = 0;
 
-  constructor(readonly limits: SandboxLimits = DEFAULT_LIMITS) {}
+  /** The limits for the next runs (a copy: settings may change it). */
+  readonly limits: SandboxLimits;
+
+  constructor(limits: Partial<SandboxLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
 
   private spawn(): Worker {
     this.worker ??= new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'wat-sandbox' });

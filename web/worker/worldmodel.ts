@@ -9,7 +9,7 @@
 
 import type { LoadProgress } from './bundle-loader';
 import type { ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
-import { BYTELOG_CLOSE, BYTELOG_OPEN, PROGRAM_CLOSE_TAGS, THINK_CLOSE, WAT_CLOSE, WAT_OPEN, computedInjection, parseAnswer, type Answer } from './protocol';
+import { BYTELOG_CLOSE, BYTELOG_OPEN, PROGRAM_CLOSE_TAGS, THINK_CLOSE, WAT_CLOSE, WAT_OPEN, computedInjection, couldNotCompute, parseAnswer, type Answer } from './protocol';
 import { Sandbox, type RunResult, type SandboxLimits } from './sandbox';
 
 export type { LoadProgress, ChatMessage, LoadInfo, DecodeStats, RunResult, SandboxLimits, Answer };
@@ -29,6 +29,11 @@ export interface GenerateOptions {
   seed?: number;
   /** Run `<wat_model>` blocks and inject `<computed>` (default true). */
   execute?: boolean;
+  /**
+   * After a runtime error: "template" (default, as worldmodel.generate) ends the answer with a fixed
+   * could-not-compute sentence, so no number can be invented; "model" lets the model write the answer.
+   */
+  onError?: 'template' | 'model';
   /** Treat a string prompt as raw text to continue (code completion) instead of a chat message. */
   raw?: boolean;
   /**
@@ -65,8 +70,9 @@ export class WorldModel {
     private readonly worker: Worker,
     readonly info: LoadInfo,
     sandboxLimits: Partial<SandboxLimits>,
+    private readonly abortFlag: Int32Array | null,
   ) {
-    this.sandbox = new Sandbox({ ...new Sandbox().limits, ...sandboxLimits });
+    this.sandbox = new Sandbox(sandboxLimits);
     this.sandbox.warmUp();
     worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       const m = event.data;
@@ -77,24 +83,34 @@ export class WorldModel {
   static async load(manifestUrl: string, options: LoadOptions = {}): Promise<WorldModel> {
     const worker = new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'worldmodel-inference' });
     const threads = options.threads ?? Math.min(4, navigator.hardwareConcurrency || 1);
+    const abortFlag = crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const info = await new Promise<LoadInfo>((resolve, reject) => {
+      const fail = (error: Error) => {
+        worker.terminate(); // a failed load keeps no thread or memory alive
+        reject(error);
+      };
       worker.onmessage = (event: MessageEvent<FromWorker>) => {
         const m = event.data;
         if (m.type === 'progress') options.onProgress?.(m.progress);
         else if (m.type === 'loaded') resolve(m.info);
-        else if (m.type === 'load-error') reject(Object.assign(new Error(m.message), { code: m.code }));
+        else if (m.type === 'load-error') fail(Object.assign(new Error(m.message), { code: m.code }));
       };
-      worker.onerror = (e) => reject(new Error(`The inference worker failed to start: ${e.message}`));
+      worker.onerror = (e) => fail(new Error(`The inference worker failed to start: ${e.message}`));
       const manifest = new URL(manifestUrl, location.href).href;
-      worker.postMessage({ type: 'load', manifestUrl: manifest, threads } satisfies ToWorker);
+      worker.postMessage({ type: 'load', manifestUrl: manifest, threads, abortFlag: abortFlag ?? undefined } satisfies ToWorker);
     });
     worker.onmessage = null;
-    return new WorldModel(worker, info, options.sandboxLimits ?? {});
+    return new WorldModel(worker, info, options.sandboxLimits ?? {}, abortFlag);
   }
 
   /** Stops the generation in progress (its `done` event reports reason "aborted"). */
   stop(): void {
-    if (this.currentId) this.worker.postMessage({ type: 'abort', id: this.currentId } satisfies ToWorker);
+    if (this.currentId) this.abort(this.currentId);
+  }
+
+  private abort(id: number): void {
+    if (this.abortFlag) Atomics.store(this.abortFlag, 0, id);
+    this.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
   }
 
   /** Runs a WAT module in the sandbox directly (the solver's "run" button, the conformance test). */
@@ -131,6 +147,15 @@ export class WorldModel {
     }
   }
 
+  private stats(total: DecodeStats, firstPrefill: { tokens: number; ms: number }, sandboxMs: number): GenerationStats {
+    return {
+      ...total,
+      prefillTokensPerSecond: firstPrefill.ms > 0 ? (firstPrefill.tokens * 1000) / firstPrefill.ms : 0,
+      decodeTokensPerSecond: total.decodeMs > 0 ? (total.generatedTokens * 1000) / total.decodeMs : 0,
+      sandboxMs,
+    };
+  }
+
   async *generate(prompt: string | ChatMessage[], options: GenerateOptions = {}): AsyncGenerator<GenerationEvent> {
     const raw = typeof prompt === 'string' && options.raw === true;
     const messages: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
@@ -163,6 +188,7 @@ export class WorldModel {
     options.signal?.addEventListener('abort', onAbort);
 
     let text = prefix;
+    let finished = false;
     let thinkSent = false;
     let programDone = false;
     const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0 };
@@ -215,6 +241,14 @@ export class WorldModel {
           const injection = computedInjection(result);
           yield { type: 'computed', result, block: injection.trim() };
           text += injection;
+          if (!result.ok && (options.onError ?? 'template') === 'template') {
+            const apology = couldNotCompute(result.errorKind ?? 'error');
+            text += apology;
+            yield { type: 'token', text: apology };
+            finished = true;
+            yield { type: 'done', text, answer: parseAnswer(text), reason: 'runtime_error', stats: this.stats(total, firstPrefill, sandboxMs) };
+            return;
+          }
           request = { type: 'continue', id, text: injection, options: decodeOptions(maxTokens - total.generatedTokens, true) };
           continue;
         }
@@ -223,16 +257,14 @@ export class WorldModel {
           answer.computedError = 'unclosed_program'; // the model opened a program but never closed it: nothing ran
           answer.final = '';
         }
-        const stats: GenerationStats = {
-          ...total,
-          prefillTokensPerSecond: firstPrefill.ms > 0 ? (firstPrefill.tokens * 1000) / firstPrefill.ms : 0,
-          decodeTokensPerSecond: total.decodeMs > 0 ? (total.generatedTokens * 1000) / total.decodeMs : 0,
-          sandboxMs,
-        };
+        const stats = this.stats(total, firstPrefill, sandboxMs);
+        finished = true;
         yield { type: 'done', text, answer: useTools ? answer : { ...answer, final: text.trim() }, reason: s.reason, stats };
         return;
       }
     } finally {
+      // A consumer that leaves the loop early (break, throw) must not leave the worker decoding.
+      if (!finished) this.abort(id);
       options.signal?.removeEventListener('abort', onAbort);
       if (this.currentId === id) this.currentId = 0;
     }
@@ -244,5 +276,5 @@ function bytelogUnavailable(): RunResult {
   return { ok: false, stdout: '', stderr: '', value: null, errorKind: 'conversion_error', errorMessage: 'ByteLog is not available', ms: 0, computedText: 'ByteLog is not available' };
 }
 
-export { parseAnswer, computedBlock, fromComputation, numbersIn } from './protocol';
+export { parseAnswer, computedBlock, couldNotCompute, fromComputation, numbersIn } from './protocol';
 export { clearBundleCache } from './bundle-loader';

@@ -21,6 +21,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-p", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--no-tools", action="store_true", help="plain chat: no WAT execution")
+    parser.add_argument("--on-error", choices=("template", "model"), default="template",
+                        help="after a runtime error: a fixed could-not-compute answer, or let the model write it")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--show-steps", action="store_true", help="also print think, WAT and computed")
     parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
@@ -42,7 +44,7 @@ def generation_config(args: argparse.Namespace):
     from worldmodel.generate import GenerationConfig
 
     return GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
-                            seed=args.seed, use_tools=not args.no_tools)
+                            seed=args.seed, use_tools=not args.no_tools, on_error=args.on_error)
 
 
 class StreamPrinter:
@@ -83,7 +85,11 @@ class StreamPrinter:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
-    backend = load_backend(args)
+    try:
+        backend = load_backend(args)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     printer = None if args.json else StreamPrinter(args.show_steps)
     result = generate(backend, args.question, generation_config(args), on_event=printer)
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, load_backend
 
@@ -16,7 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
-    backend = load_backend(args)
+    try:
+        backend = load_backend(args)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     config = generation_config(args)
     history: list[dict] = []
     print("Ask a question (empty line or Ctrl-D to quit).")

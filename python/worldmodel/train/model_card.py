@@ -1,12 +1,15 @@
 """The model card written next to a trained adapter: data, hyperparameters, curves (PNG), evaluation vs baseline.
 
 `python -m worldmodel.train.model_card ADAPTER_DIR --run RUN_DIR [--eval REPORT.json] [--data DATA_DIR]`
+With `--copy-adapter`, the run's final adapter (RUN_DIR/adapter) is copied into ADAPTER_DIR first: that is
+how a finished run is published to `models/`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -136,6 +139,20 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
     return card
 
 
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                 "chat_template.jinja")
+
+
+def copy_adapter(source: Path, destination: Path) -> None:
+    """Copy only the files `load_model` needs (no checkpoints, no optimizer state)."""
+    if not (source / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{source} is not an adapter folder")
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ADAPTER_FILES:
+        if (source / name).is_file():
+            shutil.copy2(source / name, destination / name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worldmodel.train.model_card", description=__doc__.splitlines()[0])
     parser.add_argument("adapter", type=Path)
@@ -143,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval", type=Path, default=None, help="report from `worldmodel eval --baseline --out`")
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--notes", type=Path, default=None, help="markdown appended as a Notes section")
+    parser.add_argument("--copy-adapter", action="store_true", help="first copy RUN/adapter into ADAPTER")
     args = parser.parse_args(argv)
+    if args.copy_adapter:
+        copy_adapter(args.run / "adapter", args.adapter)
     notes = args.notes.read_text() if args.notes else ""
     print(write_model_card(args.adapter, args.run, args.eval, args.data, notes))
     return 0

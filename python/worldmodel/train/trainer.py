@@ -310,7 +310,9 @@ def train(config: TrainConfig) -> dict:
         train_rows = train_rows[: config.max_train_examples]
     val_rows = []
     if config.eval_every and (data / "validation.jsonl").is_file():
-        val_rows = load_split(data, "validation")[: config.eval_examples]
+        numeric = [r for r in load_split(data, "validation")  # chat/refusal rows have no answer to check
+                   if isinstance(r.get("answer"), (int, float)) and not isinstance(r.get("answer"), bool)]
+        val_rows = numeric[: config.eval_examples]
     examples, dropped = encode_rows(train_rows, tokenizer, config.max_len)
     if not examples:
         raise ValueError("no training examples left after encoding")

@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from . import fstring
+from . import definite, fstring
 from .errors import ConversionError, error_at
 from .types import (BOOL, BOTTOM, FLOAT, INT, NONE, NUM, STR, JoinError, elem, from_annotation, has_bottom,
                     is_list, is_tuple, join, list_of, show, slot_load, suffix, valtype, valtypes)
@@ -77,6 +77,15 @@ def to_i32_index(code):
     return ["i32.wrap_i64", code]
 
 
+class DefMarker(ast.stmt):
+    """Where a module-level `def` ran (the function itself is hoisted): calling it before is a NameError."""
+    _fields = ("name",)
+
+
+def def_marker(node: ast.FunctionDef) -> DefMarker:
+    return ast.copy_location(DefMarker(name=node.name), node)
+
+
 # ---- intrinsics: calls compiled to single instructions or core routines ----
 
 def _intr(params, ret, build):
@@ -90,6 +99,10 @@ INTRINSICS = {
     "shr_u": _intr((INT, INT), INT, lambda a: ["i64.shr_u", a[0], a[1]]),
     "wrapping_mul": _intr((INT, INT), INT, lambda a: ["i64.mul", a[0], a[1]]),
     "wrapping_add": _intr((INT, INT), INT, lambda a: ["i64.add", a[0], a[1]]),
+    "f64_sqrt": _intr((FLOAT,), FLOAT, lambda a: ["f64.sqrt", a[0]]),
+    "f64_floor": _intr((FLOAT,), FLOAT, lambda a: ["f64.floor", a[0]]),
+    "f64_ceil": _intr((FLOAT,), FLOAT, lambda a: ["f64.ceil", a[0]]),
+    "f64_trunc": _intr((FLOAT,), FLOAT, lambda a: ["f64.trunc", a[0]]),
     "str_from_bytes": _intr((list_of(INT),), STR, lambda a: call("str_from_bytes", a[0])),
     "str_to_bytes": _intr((STR,), list_of(INT), lambda a: call("str_to_bytes", a[0])),
     # corelib intrinsics (python/worldmodel/wat/corelib/intrinsics.py)
@@ -111,6 +124,8 @@ INTRINSICS = {
     "list_truncate": _intr((ANYLIST, INT), NONE, lambda a: ["i32.store", a[0], to_i32_index(a[1])]),
     "cmp_int_float": _intr((INT, FLOAT), INT, lambda a: ["i64.extend_i32_s", call("cmp_int_float", *a)]),
     "float_to_int": _intr((FLOAT,), INT, lambda a: call("float_to_int", a[0])),
+    "heap_mark": _intr((), INT, lambda a: call("heap_mark")),
+    "heap_release": _intr((INT,), NONE, lambda a: call("heap_release", a[0])),
 }
 INTRINSIC_MODULES = ("worldmodel.wat.rtlib.intrinsics", "worldmodel.wat.corelib.intrinsics")
 
@@ -162,10 +177,16 @@ class Unit:
         self.data_base = 0x10 if library else 0x10000
         self.data_end = 0x10000 if library else 0x20000
         self.data_next = self.data_base
-        self.used_lib: set[str] = set()
-        self.generated: dict[str, str] = {}  # on-demand helpers: name -> python source
+        self.generated: dict[str, str] = {}  # nested-list repr helpers: name -> repr function of the items
         self.changed = False
         self.settled_lists = False
+        self.global_assigned: dict[str, object] = {}  # types given to module globals inside functions
+        # definite assignment (definite.py): reads that may come before the assignment, and the
+        # variables that therefore carry a `$name.set` flag
+        self.unsafe_reads: set[tuple] = set()
+        self.flagged_locals: dict[str | None, set[str]] = {}  # function name (None: main) -> names
+        self.flagged_globals: set[str] = set()
+        self.flagged_functions: set[str] = set()  # functions that may be called before their `def` ran
 
     # ---- static data ----
 
@@ -190,6 +211,8 @@ class Unit:
         for stmt in tree.body:
             if isinstance(stmt, ast.FunctionDef):
                 self.add_function(stmt)
+                if not self.library:
+                    body.append(def_marker(stmt))
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self.add_import(stmt)
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
@@ -211,6 +234,7 @@ class Unit:
                     if s.name in self.functions:
                         raise error_at(s, "FunctionDef", f"function '{s.name}' is defined twice")
                     self.add_function(s)
+                    out.append(def_marker(s))
                     continue
                 if isinstance(s, (ast.If, ast.For, ast.While)):
                     s.body = visit(s.body) or [ast.Pass()]
@@ -329,10 +353,12 @@ class Unit:
             return
         module_assigned = assigned_names(self.main.body)
         for info in self.functions.values():
+            declared = declared_globals(info.node)
+            module_assigned |= declared
+            self.global_names |= declared
+        for info in self.functions.values():
             inner = local_names_of(info.node)
             for n in ast.walk(info.node):
-                if isinstance(n, ast.Global):
-                    raise error_at(n, "Global", "the 'global' statement is not supported")
                 if isinstance(n, ast.Name) and n.id not in inner and n.id in module_assigned:
                     self.global_names.add(n.id)
         self.main.local_names = module_assigned - self.global_names
@@ -341,22 +367,59 @@ class Unit:
     def global_type(self, name: str):
         return self.main.env.get(name, BOTTOM)
 
+    def compute_unassigned(self):
+        """Reads that may run before their variable is assigned (Python: NameError / UnboundLocalError)."""
+        if self.main is None:
+            return
+        fnames = set(self.functions)
+        module_names = self.main.local_names | self.global_names | fnames
+        unsafe, calls = definite.analyse(self.main.body, module_names, set(), fnames)
+        self.unsafe_reads |= unsafe
+        main_flags = {k[0] for k in unsafe}
+        self.flagged_locals[None] = main_flags - self.global_names - fnames
+        self.flagged_globals = main_flags & self.global_names
+        self.flagged_functions = main_flags & fnames
+        reads, refs = {}, {}
+        for name, info in self.functions.items():
+            local = local_names_of(info.node)
+            params = set(info.params)
+            body = info.node.body
+            unsafe, _ = definite.analyse(body, local - params, params, fnames - local)
+            self.unsafe_reads |= unsafe
+            self.flagged_locals[name] = {k[0] for k in unsafe}
+            refs[name] = definite.function_refs(info.node, local, fnames)
+            reads[name] = definite.global_reads(info.node, local, self.global_names) | refs[name]
+        # the globals each function reads, through the functions it calls
+        changed = True
+        while changed:
+            changed = False
+            for name in self.functions:
+                total = set(reads[name])
+                for callee in refs[name]:
+                    total |= reads[callee]
+                if total != reads[name]:
+                    reads[name] = total
+                    changed = True
+        for fname, assigned in calls:
+            self.flagged_globals |= (reads[fname] - assigned) & self.global_names
+            self.flagged_functions |= (reads[fname] - assigned) & fnames
+
     def infer(self):
         self.compute_globals()
+        self.compute_unassigned()
         if self.library:
             for name, info in self.functions.items():
                 self.instance(name, info.param_types)
         # Second round: lists that still have no item type are list[int] (nothing ever goes in them).
         for settled_lists in (False, True):
             self.settled_lists = settled_lists
-            for _ in range(MAX_PASSES):
-                self.changed = False
+            if self.library:
+                # signatures are declared, so each function settles on its own (much faster)
                 for inst in list(self.all_instances()):
-                    FunctionCompiler(self, inst, final=False).run()
-                if not self.changed:
-                    break
+                    self.settle([inst])
             else:
-                raise ConversionError(0, 0, "inference", "types did not settle (recursive type?)")
+                self.settle(None)
+
         # Name the specialised instances: f, or f_int_float when f has several.
         counts: dict[str, int] = {}
         for (name, _), inst in self.instances.items():
@@ -364,6 +427,15 @@ class Unit:
         for (name, argtypes), inst in self.instances.items():
             if counts[name] > 1:
                 inst.wat_name = self.function_wat_name(name) + "_" + "_".join(suffix(t) for t in argtypes)
+
+    def settle(self, instances):
+        for _ in range(MAX_PASSES):
+            self.changed = False
+            for inst in list(instances if instances is not None else self.all_instances()):
+                FunctionCompiler(self, inst, final=False).run()
+            if not self.changed:
+                return
+        raise ConversionError(0, 0, "inference", "types did not settle (recursive type?)")
 
     def all_instances(self):
         if self.main is not None:
@@ -374,6 +446,25 @@ class Unit:
         self.infer()
         for inst in list(self.all_instances()):
             FunctionCompiler(self, inst, final=True).run()
+        self.merge_same_named()
+
+    def merge_same_named(self):
+        """f([1, 2]) and f([]) specialise f for list[int] and for a list of unknown items, which both end as
+        $f_list_int: keep one when their code is the same, else stop with a clear error."""
+        if self.library:
+            return
+        from . import sexpr
+
+        seen: dict[str, str] = {}
+        for key, inst in list(self.instances.items()):
+            text = sexpr.render(inst.code)
+            if inst.wat_name not in seen:
+                seen[inst.wat_name] = text
+            elif seen[inst.wat_name] == text:
+                del self.instances[key]
+            else:
+                raise error_at(inst.func.node, "typing", f"function '{inst.func.name}' is called with an empty list "
+                               "and with a list of items: the two versions differ (give the empty list a type)")
 
     # ---- calls into the runtime library (user mode) or between library functions ----
 
@@ -385,18 +476,23 @@ class Unit:
 
 
 def assigned_names(stmts) -> set[str]:
+    """Names a block assigns (comprehension variables excluded: they live in their own scope)."""
     names: set[str] = set()
     for stmt in stmts:
+        comp_targets = {id(t) for n in ast.walk(stmt) if isinstance(n, ast.comprehension)
+                        for t in ast.walk(n.target)}
         for n in ast.walk(stmt):
-            if isinstance(n, (ast.FunctionDef, ast.Lambda)):
-                continue
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and id(n) not in comp_targets:
                 names.add(n.id)
     return names
 
 
+def declared_globals(fn: ast.FunctionDef) -> set[str]:
+    return {name for n in ast.walk(fn) if isinstance(n, ast.Global) for name in n.names}
+
+
 def local_names_of(fn: ast.FunctionDef) -> set[str]:
-    return {a.arg for a in fn.args.args} | assigned_names(fn.body)
+    return ({a.arg for a in fn.args.args} | assigned_names(fn.body)) - declared_globals(fn)
 
 
 class Loop:
@@ -456,7 +552,9 @@ class FunctionCompiler:
         new_env = dict(self.assigned)
         if inst.func is None:
             for g in self.u.global_names:
-                new_env.setdefault(g, self.env.get(g, BOTTOM))
+                t = self.join(new_env.get(g, BOTTOM), self.u.global_assigned.get(g, BOTTOM), inst.body[0] if inst.body
+                              else ast.Pass(), f"global variable '{g}'")
+                new_env[g] = t if t != BOTTOM else self.env.get(g, BOTTOM)
         if new_env != inst.env:
             inst.env = new_env
             self.u.changed = True
@@ -491,6 +589,8 @@ class FunctionCompiler:
                     decls.append(f"(local ${name}.{k} {vt})")
                 continue
             decls.append(f"(local ${name} {valtype(t)})")
+        for name in sorted(self.flagged_names()):
+            decls.append(f"(local ${name}.set i32)")
         for name, vt in self.temps:
             decls.append(f"(local ${name} {vt})")
         # several declarations per line: they are boilerplate, the body is what matters
@@ -505,7 +605,7 @@ class FunctionCompiler:
             form.append(line)
         if inst.func is not None and body and isinstance(body[-1], list) and body[-1] and body[-1][0] == "return":
             body = body[:-1] + body[-1][1:]  # a final `return x` is just the function's value x
-        form.extend(body)
+        form.extend(self.add_flag_sets(body))
         if inst.func is not None and valtypes(concrete(inst.ret)) and not falls and body and not ends_with_return(inst.body):
             form.append(["unreachable"])
         return form
@@ -542,15 +642,20 @@ class FunctionCompiler:
             if self.final:
                 self.fail(node, "inference", f"cannot infer the type of '{name}'")
             return
+        if self.inst.func is not None and self.is_global(name):
+            # `global x` then `x = ...` in a function: the module variable's type takes this value too
+            old = self.u.global_assigned.get(name, BOTTOM)
+            new = self.join(old, t, node, f"global variable '{name}'")
+            if new != old:
+                self.u.global_assigned[name] = new
+                self.u.changed = True
+            return
         if self.library and name in self.declared:
             return
         old = self.assigned.get(name, BOTTOM)
         if self.library and old != BOTTOM and t != old and {old, t} <= {INT, FLOAT, NUM} and old != t:
             self.fail(node, "typing", f"rt subset: local '{name}' is {show(old)} and {show(t)} (locals keep one type)")
-        new = self.join(old, t, node, f"variable '{name}'")
-        self.assigned[name] = new
-        if self.is_global(name) and self.inst.func is None:
-            pass
+        self.assigned[name] = self.join(old, t, node, f"variable '{name}'")
 
     def temp(self, vt: str, hint: str = "tmp") -> str:
         n = len(self.temps) + 1
@@ -701,9 +806,6 @@ class FunctionCompiler:
             return out
         code, t = self.expr(value)
         if t == BOTTOM:
-            for tgt in names:
-                if isinstance(tgt, ast.Name):
-                    pass
             return [code]
         if not is_tuple(t) or len(t[1]) != len(names):
             self.fail(s, "Assign", f"cannot unpack {show(t)} into {len(names)} names")
@@ -755,7 +857,6 @@ class FunctionCompiler:
     def check_extend(self, lt, yt, node):
         if not is_list(yt) or not (elem(yt) == BOTTOM or elem(lt) == BOTTOM or elem(yt) == elem(lt)):
             self.fail(node, "AugAssign", f"cannot extend {show(lt)} with {show(yt)}")
-        self.u.used_lib.add("list_extend")
         return True
 
     def stmt_If(self, s):
@@ -866,7 +967,6 @@ class FunctionCompiler:
                 code, t = self.expr(it.args[0])
                 if t == STR:
                     code, t = call("str_chars", code), list_of(STR)
-                    self.u.used_lib.add("str_chars")
                 if not is_list(t) and t != BOTTOM:
                     self.fail(it, "reversed", f"reversed() of {show(t)} is not supported")
                 lst = self.temp("i32", "seq")
@@ -878,7 +978,8 @@ class FunctionCompiler:
                 value = self.load_item(lget(lst), lget(i), et)
                 return setup, cond, [(value, et)], [["local.set", "$" + i, ["i64.sub", lget(i), I64(1)]]]
         code, t = self.expr(it)
-        direct = isinstance(it, ast.Name) and is_list(t) and it.id not in mutated and not self.is_global(it.id)
+        direct = isinstance(it, ast.Name) and is_list(t) and it.id not in mutated and not self.is_global(it.id) \
+            and code == lget(it.id)  # (not a checked read of a maybe-unassigned variable)
         if t == STR:
             code, t = call("str_chars", code), list_of(STR)
         if t == BOTTOM:
@@ -995,6 +1096,16 @@ class FunctionCompiler:
             msg = self.to_str(c, t, s.msg)
         return [["if", ["i32.eqz", self.cond(s.test)], ["then", self.raise_code("AssertionError", msg)]]]
 
+    def stmt_Global(self, s):
+        if self.inst.func is None:
+            return []  # `global` at module level means nothing
+        return []  # the names are module globals (Unit.compute_globals)
+
+    def stmt_DefMarker(self, s):
+        if s.name in self.u.flagged_functions:
+            return [["global.set", f"${s.name}.defined", I32(1)]]
+        return []
+
     def stmt_FunctionDef(self, s):
         self.fail(s, "FunctionDef", "nested function definitions are not supported")
 
@@ -1082,14 +1193,85 @@ class FunctionCompiler:
         local = name in self.inst.local_names or (self.inst.func is None and name in self.inst.local_names)
         if self.is_global(name):
             t = self.u.global_type(name)
-            return ["global.get", "$" + name], t
+            return self.checked_read(node, ["global.get", "$" + name], t), t
         if local or name in self.env:
             t = self.env_type(name)
             if is_tuple(t):
                 vts = valtypes(concrete(t))
-                return ["block", ["result", *vts], *[lget(f"{name}.{k}") for k in range(len(vts))]], t
-            return lget(name), t
+                return self.checked_read(node, ["block", ["result", *vts],
+                                                 *[lget(f"{name}.{k}") for k in range(len(vts))]], t), t
+            return self.checked_read(node, lget(name), t), t
         self.fail(node, "Name", f"name '{name}' is not defined (or not supported)")
+
+    def unassigned_check(self, node):
+        """The check before a read that may come before the variable's assignment (definite.py), or None."""
+        if self.library:
+            return None
+        name = node.id
+        key = (name, getattr(node, "lineno", None), getattr(node, "col_offset", None))  # (synthesised: no position)
+        if self.is_global(name):
+            if name not in self.u.flagged_globals or (self.inst.func is None and key not in self.u.unsafe_reads):
+                return None
+            flag = ["global.get", f"${name}.set"]
+            msg = f"name '{name}' is not defined"
+            kind = "NameError"
+        else:
+            if key not in self.u.unsafe_reads:
+                return None
+            flag = lget(f"{name}.set")
+            if self.inst.func is None:
+                kind, msg = "NameError", f"name '{name}' is not defined"
+            else:
+                kind, msg = "UnboundLocalError", f"cannot access local variable '{name}' where it is not associated with a value"
+        return ["if", ["i32.eqz", flag], ["then", self.raise_code(kind, self.str_const(msg))]]
+
+    def checked_read(self, node, code, t):
+        check = self.unassigned_check(node)
+        if check is None or t == BOTTOM:
+            return code
+        vts = valtypes(concrete(t))
+        if code[0] == "block":  # a tuple: the items follow the check
+            return ["block", ["result", *vts], check, *code[2:]]
+        return ["block", ["result", *vts], check, code]
+
+    def flagged_names(self):
+        """Variables of this instance that carry a `$name.set` flag (WASM locals)."""
+        if self.library:
+            return set()
+        key = None if self.inst.func is None else self.inst.func.name
+        names = self.u.flagged_locals.get(key, set())
+        if self.inst.func is None:
+            return names - self.u.global_names
+        return names & self.inst.local_names
+
+    def add_flag_sets(self, code):
+        """After each assignment of a flagged variable, set its flag."""
+        local_flags = self.flagged_names()
+        global_flags = self.u.flagged_globals
+        if not local_flags and not global_flags:
+            return code
+
+        def walk(c):
+            if not isinstance(c, list):
+                return c
+            out = []
+            for item in c:
+                item = walk(item)
+                out.append(item)
+                if isinstance(item, list) and len(item) >= 2 and item[0] in ("local.set", "global.set") \
+                        and isinstance(item[1], str):
+                    name = item[1][1:]
+                    base, _, k = name.rpartition(".")
+                    if base and k.isdigit():
+                        if k != "0":
+                            continue  # a tuple variable: flag it once, after its item 0
+                        name = base
+                    if item[0] == "local.set" and name in local_flags:
+                        out.append(["local.set", f"${name}.set", I32(1)])
+                    elif item[0] == "global.set" and name in global_flags:
+                        out.append(["global.set", f"${name}.set", I32(1)])
+            return out
+        return walk(code)
 
     def math_constant(self, name, node):
         if name not in MATH_CONSTANTS:
@@ -1145,7 +1327,7 @@ class FunctionCompiler:
             lc, lt = self.expr(left)
             if rv is not None and lt in (INT, BOOL) and rv < 0:
                 # int ** negative int is a float in Python: float(a) ** float(b)
-                return self.lib_call("pow", [(self.as_float(lc, lt), FLOAT), (F64(float(rv)), FLOAT)], node)
+                return self.lib_call("float_pow", [(self.as_float(lc, lt), FLOAT), (F64(float(rv)), FLOAT)], node)
             return self.binop_values(op, (lc, lt), self.expr(right), node)
         if isinstance(op, ast.Div) and not self.library:
             lc, lt = self.expr(left)
@@ -1201,9 +1383,7 @@ class FunctionCompiler:
         self.fail(node, "BinOp", f"{show(lt)} {type(op).__name__} {show(rt)} is not supported")
 
     def int_op(self, name, a, b):
-        if self.library and name in ("add", "sub", "mul"):
-            # rt subset: still checked (the contract says int overflow traps like user code)
-            return call("int_" + name, a, b)
+        # checked in user code and in the rt subset alike (the contract: int overflow traps)
         return call("int_" + name, a, b)
 
     def int_binop(self, name, a, b, node):
@@ -1229,7 +1409,8 @@ class FunctionCompiler:
         if name == "mod":
             return self.lib_call("float_mod", [(a, FLOAT), (b, FLOAT)], node)
         if name == "pow":
-            return self.lib_call("pow", [(a, FLOAT), (b, FLOAT)], node)
+            # the ** operator (float_pow: ZeroDivisionError for 0.0 ** -1.0), not math.pow's rules
+            return self.lib_call("float_pow", [(a, FLOAT), (b, FLOAT)], node)
         self.fail(node, "BinOp", f"float {name} not supported")
 
     def as_float(self, code, t):
@@ -1348,8 +1529,6 @@ class FunctionCompiler:
             return [CMP_F64[type(op)], lc, rc]
         if {lt, rt} == {INT, FLOAT}:
             # exact when the int is a literal that converts to float without rounding
-            for (c, t), other in ((lv, rv), (rv, lv)):
-                pass
             iv = const_int_code(lc if lt == INT else rc)
             if iv is not None and abs(iv) <= 2**53:
                 return [CMP_F64[type(op)], self.as_float(lc, lt), self.as_float(rc, rt)]
@@ -1413,7 +1592,7 @@ class FunctionCompiler:
             if k is None or not -len(t[1]) <= k < len(t[1]):
                 self.fail(node, "Subscript", "tuple items need a constant index in range")
             k %= len(t[1])
-            return lget(f"{node.value.id}.{k}"), t[1][k]
+            return self.checked_read(node.value, lget(f"{node.value.id}.{k}"), t[1][k]), t[1][k]
         vc, vt = self.expr(node.value)
         if vt == BOTTOM:
             return ["unreachable"], BOTTOM
@@ -1460,8 +1639,6 @@ class FunctionCompiler:
         for e, (_, et) in zip(node.elts, items):
             t = self.join(t, et, e, "list item")
         self.check_item_type(t, node)
-        if has_bottom(t) and t != BOTTOM and items:
-            pass
         lt = list_of(t)
         if into is not None:
             self.record(into, lt, node)
@@ -1540,6 +1717,8 @@ class FunctionCompiler:
         return self.format_value(code, t, spec, v)
 
     def format_value(self, code, t, spec, node):
+        if t == BOTTOM:
+            return ["unreachable"]  # type not known yet (an earlier inference pass)
         if spec == "":
             return self.to_str(code, t, node)
         try:
@@ -1573,9 +1752,9 @@ class FunctionCompiler:
                 self.fail(node, "format_spec", f"format spec {spec!r} is not valid for a str")
             return self.lib_call("format_str", [(code, STR)] + s.str_args(), node)[0]
         if is_list(t) or t == NONE:
-            if not s.valid_for_str() or s.precision >= 0:
-                self.fail(node, "format_spec", f"format spec {spec!r} is not valid for {show(t)}")
-            return self.lib_call("format_str", [(self.to_str(code, t, node), STR)] + s.str_args(), node)[0]
+            # object.__format__: any non-empty spec is a TypeError in CPython
+            self.fail(node, "format_spec", f"format spec {spec!r} is not supported for {show(t)} "
+                      f"(CPython: TypeError: unsupported format string)")
         self.fail(node, "format_spec", f"formatting {show(t)} is not supported")
 
     def to_str(self, code, t, node):
@@ -1693,7 +1872,21 @@ class FunctionCompiler:
         inst = self.u.instance(name, types)
         ret = inst.ret
         code = ["call", "$" + inst.wat_name, *[c for c, _ in vals]]
+        check = self.undefined_function_check(name, node.func)
+        if check is not None and ret != BOTTOM:
+            rts = valtypes(concrete(ret))
+            code = ["block", ["result", *rts], check, code] if rts else ["block", check, code]
         return code, ret
+
+    def undefined_function_check(self, name, ref):
+        """A call that may run before the function's `def` statement: NameError like CPython."""
+        if name not in self.u.flagged_functions:
+            return None
+        key = (name, getattr(ref, "lineno", None), getattr(ref, "col_offset", None))
+        if self.inst.func is None and key not in self.u.unsafe_reads:
+            return None
+        return ["if", ["i32.eqz", ["global.get", f"${name}.defined"]],
+                ["then", self.raise_code("NameError", self.str_const(f"name '{name}' is not defined"))]]
 
     def typed_call(self, name, sig, node, vals=None):
         params, ret = sig
@@ -1715,8 +1908,6 @@ class FunctionCompiler:
                 codes.append(self.coerce(c, t, p, node) if t != BOTTOM else c)
         if ret == ANYLIST:
             ret = anylist or BOTTOM
-        if not self.library:
-            self.u.used_lib.add(name)
         return call(name, *codes), ret
 
     def lib_call(self, name, vals, node):
@@ -1736,8 +1927,6 @@ class FunctionCompiler:
                 codes.append(self.coerce(c, t, p, node))
         if ret == ANYLIST:
             ret = anylist
-        if not self.library:
-            self.u.used_lib.add(name)
         return call(name, *codes), ret
 
     def intrinsic(self, name, node):
@@ -1758,8 +1947,12 @@ class FunctionCompiler:
         return build(codes), ret
 
     def math_call(self, fname, node):
+        if fname == "isclose" and node.keywords:
+            return self.math_isclose(node)
         if node.keywords:
             self.fail(node, "keyword", f"keyword arguments to math.{fname} are not supported")
+        if fname == "fsum":
+            return self.math_fsum(node)
         vals = [self.expr(a) for a in node.args]
         if any(t == BOTTOM for _, t in vals):
             return ["unreachable"], BOTTOM
@@ -1767,7 +1960,7 @@ class FunctionCompiler:
             return self.as_int(vals[0][0], vals[0][1], node), INT
         if fname == "log" and len(vals) == 2:
             fname = "log_base"
-        if fname in ("fsum", "prod", "dist"):
+        if fname in ("prod", "dist"):
             self.fail(node, "math", f"math.{fname} is not supported")
         sig = self.u.lib_signature(fname)
         if sig is None:
@@ -1783,8 +1976,45 @@ class FunctionCompiler:
                 codes.append(self.as_int(c, t, node))
             else:
                 self.fail(node, "math", f"math.{fname}() argument of type {show(t)} is not supported")
-        self.u.used_lib.add(fname)
         return call(fname, *codes), ret
+
+    def math_isclose(self, node):
+        """math.isclose(a, b, rel_tol=..., abs_tol=...) -> isclose_tol(a, b, rel_tol, abs_tol)."""
+        if len(node.args) != 2:
+            self.fail(node, "math", "math.isclose() takes two positional arguments")
+        names = [kw.arg for kw in node.keywords]
+        if not set(names) <= {"rel_tol", "abs_tol"} or len(set(names)) != len(names):
+            self.fail(node, "keyword", "math.isclose() takes only the keywords rel_tol= and abs_tol=")
+        vals = [self.expr(a) for a in node.args] + [self.expr(kw.value) for kw in node.keywords]
+        if any(t == BOTTOM for _, t in vals):
+            return ["unreachable"], BOTTOM
+        for _, t in vals:
+            if t not in (INT, BOOL, FLOAT, NUM):
+                self.fail(node, "math", f"math.isclose() argument of type {show(t)} is not supported")
+        codes = [self.as_float(c, t) for c, t in vals]
+        tols = {"rel_tol": F64(1e-09), "abs_tol": F64(0.0)}
+        if names == ["abs_tol", "rel_tol"] and not all(is_trivial(c) for c in codes[2:]):
+            # Python evaluates abs_tol first here: keep that order through temporaries
+            ta, tr = self.temp("f64"), self.temp("f64")
+            return ["block", ["result", "i32"], ["local.set", "$" + ta, codes[2]], ["local.set", "$" + tr, codes[3]],
+                    call("isclose_tol", codes[0], codes[1], lget(tr), lget(ta))], BOOL
+        for n, c in zip(names, codes[2:]):
+            tols[n] = c
+        return self.lib_call("isclose_tol", [(codes[0], FLOAT), (codes[1], FLOAT), (tols["rel_tol"], FLOAT),
+                                             (tols["abs_tol"], FLOAT)], node)
+
+    def math_fsum(self, node):
+        """math.fsum(list_of_floats) -> fsum; a list of ints (or an iterable) is not supported."""
+        if len(node.args) != 1:
+            self.fail(node, "math", "math.fsum() takes one argument")
+        c, t = self.expr(node.args[0])
+        if t == BOTTOM or (is_list(t) and elem(t) == BOTTOM and not self.final):
+            return ["unreachable"], BOTTOM
+        if is_list(t) and concrete(t) == list_of(INT):
+            return self.lib_call("fsum_int", [(c, concrete(t))], node)
+        if not (is_list(t) and concrete(t) == list_of(FLOAT)):
+            self.fail(node, "math", f"math.fsum() of {show(t)} is not supported (a list of ints or floats is)")
+        return self.lib_call("fsum", [(c, t)], node)
 
     # ---- methods ----
 
@@ -1816,7 +2046,57 @@ class FunctionCompiler:
         "rjust": ("str_rjust", 1, 1),
     }
 
+    def str_format(self, obj_node, node):
+        """'{} and {:.2f}'.format(a, b) with a literal template: the same pieces as an f-string."""
+        import string
+
+        if not (isinstance(obj_node, ast.Constant) and isinstance(obj_node.value, str)):
+            self.fail(node, "method", "str.format() needs a string literal template")
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            self.fail(node, "method", "str.format(*args/**kwargs) is not supported")
+        args = [self.expr(a) for a in node.args]
+        kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+        try:
+            fields = list(string.Formatter().parse(obj_node.value))
+        except ValueError as e:
+            self.fail(node, "method", f"str.format() template: {e}")
+        parts, auto = [], 0
+        for literal, field, spec, conversion in fields:
+            if literal:
+                parts.append(self.str_const(literal))
+            if field is None:
+                continue
+            if "{" in (spec or ""):
+                self.fail(node, "method", "nested replacement fields are not supported")
+            if field == "":
+                key = auto
+                auto += 1
+            elif field.isdigit():
+                key = int(field)
+            elif field.isidentifier():
+                key = field
+            else:
+                self.fail(node, "method", f"format field {field!r} is not supported")
+            if isinstance(key, int) and key >= len(args) or isinstance(key, str) and key not in kwargs:
+                self.fail(node, "method", f"str.format() has no argument for field {{{field}}}")
+            code, t = args[key] if isinstance(key, int) else kwargs[key]
+            if conversion == "r":
+                code, t = self.repr_str(code, t, node), STR
+            elif conversion == "s":
+                code, t = self.to_str(code, t, node), STR
+            elif conversion is not None:
+                self.fail(node, "method", f"conversion !{conversion} is not supported")
+            parts.append(self.format_value(code, t, spec or "", node))
+        if not parts:
+            return self.str_const(""), STR
+        code = parts[0]
+        for p in parts[1:]:
+            code = call("str_concat", code, p)
+        return code, STR
+
     def str_method(self, m, obj, node):
+        if m == "format":
+            return self.str_format(node.func.value, node)
         args = [self.expr(a) for a in node.args]
         if node.keywords:
             self.fail(node, "keyword", f"keyword arguments to str.{m}() are not supported")
@@ -1859,6 +2139,9 @@ class FunctionCompiler:
                     self.record(name_target, list_of(join(t, et)), node)
                 want = NUM
             return call("list_append_" + valtype(concrete(want)), obj, self.coerce(c, t, want, node)), NONE
+        if et == BOTTOM and not self.final:
+            # items not known yet (an empty list that is filled later): type it in a later pass
+            return ["unreachable"], {"count": INT, "index": INT, "copy": ot, "pop": BOTTOM}.get(m, NONE)
         if m == "copy" and not args and not kw:
             return call("list_copy", obj), ot
         if m == "extend" and len(args) == 1:
@@ -1975,7 +2258,7 @@ class FunctionCompiler:
             is_last_value = i == len(merged) - 2 and merged[-1] == ("lit", "\n")
             if p[0] == "lit":
                 if i == len(merged) - 1 and len(merged) >= 2 and merged[-2][0] == "val" and p[1] == "\n" \
-                        and merged[-2][2] in (INT, FLOAT, BOOL, STR):
+                        and merged[-2][2] != BOTTOM:
                     continue  # folded into print_* of the previous value
                 if p[1].endswith("\n") and len(p[1]) > 1 and i == len(merged) - 1:
                     out.append(self.lib_call("print_str", [(self.str_const(p[1][:-1]), STR)], node)[0])
@@ -1988,12 +2271,12 @@ class FunctionCompiler:
                 if t == BOTTOM:
                     out.append(["drop", c])
                     continue
-                prefix = "print" if is_last_value and t in (INT, FLOAT, BOOL, STR) else "write"
+                prefix = "print" if is_last_value else "write"
                 if t in (INT, FLOAT, BOOL, STR):
                     fn = {INT: "i64", FLOAT: "f64", BOOL: "bool", STR: "str"}[t]
                     out.append(self.lib_call(f"{prefix}_{fn}", [(c, t)], node)[0])
                 else:
-                    out.append(self.lib_call("write_str", [(self.to_str(c, t, node), STR)], node)[0])
+                    out.append(self.lib_call(f"{prefix}_str", [(self.to_str(c, t, node), STR)], node)[0])
         return out
 
     def builtin_len(self, node):
@@ -2137,10 +2420,39 @@ class FunctionCompiler:
             return call("list_copy", c), t
         self.fail(node, "list", f"list() of {show(t)} is not supported")
 
+    def sorted_by_key(self, iterable, key, kw, node):
+        """sorted(items, key=f): sort the keys (stable), then pick the items in that order."""
+        items = self.comp_name("items", node)
+        c, t = self.expr(iterable)
+        if t == STR:
+            c, t = self.lib_call("str_chars", [(c, STR)], node)
+        elif is_list(t):
+            c = call("list_copy", c)
+        elif t != BOTTOM:
+            self.fail(node, "sorted", f"sorted() of {show(t)} is not supported")
+        setup = self.assign(ast.copy_location(ast.Name(id=items, ctx=ast.Store()), node), c, t, node)
+        item = ast.copy_location(ast.Name(id="item", ctx=ast.Store()), node)
+        comp = ast.copy_location(ast.ListComp(
+            elt=ast.copy_location(ast.Call(func=key, args=[ast.Name(id="item", ctx=ast.Load())], keywords=[]), node),
+            generators=[ast.comprehension(target=item, iter=ast.copy_location(ast.Name(id=items, ctx=ast.Load()), node),
+                                          ifs=[], is_async=0)]), node)
+        keys, kt = self.comprehension(comp, "list")
+        if t == BOTTOM or kt == BOTTOM or elem(kt) == BOTTOM:
+            return ["block", ["result", "i32"], *setup, ["drop", keys], ["unreachable"]], BOTTOM
+        if elem(kt) not in (INT, FLOAT, STR):
+            self.fail(node, "sorted", f"sort keys of type {show(elem(kt))} are not supported")
+        rev = self.reverse_flag(kw, node)
+        order, _ = self.lib_call(f"list_{suffix(elem(kt))}_argsort", [(keys, kt), (rev, BOOL)], node)
+        result, _ = self.lib_call("list_gather", [(lget(items), t), (order, list_of(INT))], node)
+        return ["block", ["result", "i32"], *setup, result], t
+
     def builtin_sorted(self, node):
         kw = {k.arg: k.value for k in node.keywords}
+        if len(node.args) == 1 and isinstance(kw.get("key"), ast.Name) and not set(kw) - {"reverse", "key"}:
+            key = kw.pop("key")
+            return self.sorted_by_key(node.args[0], key, kw, node)
         if len(node.args) != 1 or set(kw) - {"reverse"}:
-            self.fail(node, "sorted", "sorted(iterable[, reverse=...]) expected (key= is not supported)")
+            self.fail(node, "sorted", "sorted(iterable[, key=function][, reverse=...]) expected")
         a = node.args[0]
         if isinstance(a, ast.GeneratorExp):
             c, t = self.comprehension(a, "list")
@@ -2289,10 +2601,6 @@ class FunctionCompiler:
         return node.args[0]
 
     def any_all_list(self, a, which, node):
-        gen = ast.GeneratorExp(elt=ast.Name(id="_x", ctx=ast.Load()),
-                               generators=[ast.comprehension(target=ast.Name(id="_x", ctx=ast.Store()), iter=a,
-                                                             ifs=[], is_async=0)])
-        ast.copy_location(gen, a)
         self.fail(node, which, f"{which}() of a list is not supported (use a generator expression)")
 
     # ---- comprehensions: list / sum / min / max / any / all over generators ----
@@ -2379,7 +2687,8 @@ class FunctionCompiler:
                 self.fail(node, "sum", f"sum() of {show(t)} is not supported")
             if "acc" not in state:
                 state["acc"] = self.temp(valtype(t), "total")
-                state["any"] = self.temp("i32", "nonempty")
+                if t == FLOAT:  # only a float sum needs to know whether anything was added
+                    state["any"] = self.temp("i32", "nonempty")
             acc = state["acc"]
             if t == INT:
                 new = self.int_op("add", lget(acc), c)
@@ -2387,7 +2696,10 @@ class FunctionCompiler:
                 new = ["f64.add", lget(acc), c]
             else:
                 new = self.lib_call("num_add", [(lget(acc), NUM), (c, NUM)], node)[0]
-            return [["local.set", "$" + acc, new], ["local.set", "$" + state["any"], I32(1)]]
+            out = [["local.set", "$" + acc, new]]
+            if "any" in state:
+                out.append(["local.set", "$" + state["any"], I32(1)])
+            return out
         if kind in ("min", "max"):
             if t not in (INT, FLOAT, STR):
                 self.fail(node, kind, f"{kind}() of {show(t)} is not supported")
@@ -2421,7 +2733,9 @@ class FunctionCompiler:
         if kind == "sum":
             t = state["t"]
             init = I64(0) if t == INT else (F64(0.0) if t == FLOAT else call("box_int", I64(0)))
-            setup = [["local.set", "$" + acc, init], ["local.set", "$" + state["any"], I32(0)]]
+            setup = [["local.set", "$" + acc, init]]
+            if "any" in state:
+                setup.append(["local.set", "$" + state["any"], I32(0)])
             if t == FLOAT:
                 # Python's sum starts from the int 0: an empty float sum is the int 0
                 result = ["if", ["result", "i32"], lget(state["any"]), ["then", call("box_float", lget(acc))],
@@ -2497,7 +2811,8 @@ def is_trivial(code) -> bool:
 PURE_OPS = {"select", "f64.add", "f64.sub", "f64.mul", "f64.div", "f64.neg", "f64.abs", "f64.convert_i64_s",
             "f64.convert_i32_u", "i64.extend_i32_u"}
 SAFE_CALLS = {"$int_to_str", "$float_repr", "$num_to_str", "$format_int", "$format_float", "$format_str",
-              "$format_num", "$num_to_float"}
+              "$format_num", "$num_to_float", "$list_int_repr", "$list_float_repr", "$list_bool_repr",
+              "$list_num_repr"}
 
 
 def is_constant(node) -> bool:

@@ -19,6 +19,22 @@
   (global.set $heap (local.get $end))
   (local.get $p))
 
+;; Mark / release: a routine whose allocations are all dead when it returns (print_f64 formats a
+;; float, writes it and drops the text) gives them back. The released bytes are zeroed, so the heap
+;; is exactly as if they had never been allocated (addresses are 8-byte aligned).
+(func $heap_mark (result i64)
+  (i64.extend_i32_u (global.get $heap)))
+
+(func $heap_release (param $mark i64) (local $p i32)
+  (local.set $p (i32.wrap_i64 (local.get $mark)))
+  (block $done
+    (loop $zero
+      (br_if $done (i32.ge_u (local.get $p) (global.get $heap)))
+      (i64.store (local.get $p) (i64.const 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br $zero)))
+  (global.set $heap (i32.wrap_i64 (local.get $mark))))
+
 ;; Write a string object to a file descriptor (1 = stdout, 2 = stderr).
 (func $fd_write (param $fd i32) (param $s i32)
   (call $env_write (local.get $fd) (i32.add (local.get $s) (i32.const 4)) (i32.load (local.get $s))))

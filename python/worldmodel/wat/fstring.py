@@ -37,11 +37,13 @@ class Spec:
         from .compiler import I64
         from .types import INT
 
-        return [(I64(self.fill), INT), (I64(self.align), INT), (I64(self.width), INT), (I64(self.precision), INT)]
+        # CPython: a '0' flag without an explicit fill pads a str with '0' (default align '<': 'ab000')
+        fill = ord("0") if self.zero and self.fill == 0 else self.fill
+        return [(I64(fill), INT), (I64(self.align), INT), (I64(self.width), INT), (I64(self.precision), INT)]
 
     def valid_for_str(self) -> bool:
         return (self.kind in (0, ord("s")) and not self.sign and not self.alt and not self.grouping
-                and not self.zero and self.align != ord("="))
+                and self.align != ord("="))
 
 
 def parse_spec(spec: str) -> Spec:
@@ -49,7 +51,7 @@ def parse_spec(spec: str) -> Spec:
     if m is None:
         raise ValueError(f"Invalid format specifier {spec!r}")
     g = m.groupdict()
-    fill = ord(g["fill"]) if g["fill"] else 32
+    fill = ord(g["fill"]) if g["fill"] else 0  # rtlib: 0 = no fill given, 32 = an explicit space
     align = ord(g["align"]) if g["align"] else 0
     return Spec(fill=fill, align=align, sign=ord(g["sign"]) if g["sign"] else 0, alt=bool(g["alt"]),
                 zero=bool(g["zero"]), width=int(g["width"] or 0), grouping=ord(g["grouping"]) if g["grouping"] else 0,

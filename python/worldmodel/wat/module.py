@@ -34,10 +34,51 @@ def compile_program(source: str, lib: Library) -> Unit:
         tree = ast.parse(source)
     except SyntaxError as e:
         raise ConversionError(e.lineno or 0, (e.offset or 1) - 1, "SyntaxError", e.msg) from None
+    tree = AsciiNames(tree).visit(tree)
     unit = Unit(library=False, lib=lib)
     unit.add_module(tree)
     unit.generate()
     return unit
+
+
+class AsciiNames(ast.NodeTransformer):
+    """WAT identifiers are ASCII: rename Python identifiers like `π` or `Δt` (to `u3c0`, `u394t`)."""
+
+    def __init__(self, tree):
+        self.taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        self.taken |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        self.taken |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+        self.map: dict[str, str] = {}
+
+    def ascii(self, name: str) -> str:
+        if name.isascii():
+            return name
+        if name not in self.map:
+            new = "".join(c if c.isascii() else f"u{ord(c):x}" for c in name)
+            while new in self.taken:
+                new += "_"
+            self.taken.add(new)
+            self.map[name] = new
+        return self.map[name]
+
+    def visit_Name(self, node):
+        node.id = self.ascii(node.id)
+        return node
+
+    def visit_FunctionDef(self, node):
+        node.name = self.ascii(node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self.ascii(node.arg)
+        return node
+
+    def visit_keyword(self, node):
+        if node.arg:
+            node.arg = self.ascii(node.arg)
+        self.generic_visit(node)
+        return node
 
 
 def nested_list_repr(unit: Unit, name: str, inner: str) -> str:
@@ -66,9 +107,13 @@ def user_functions(unit: Unit) -> list[str]:
 
 def user_globals(unit: Unit) -> list[str]:
     out = []
+    for f in sorted(unit.flagged_functions):
+        out.append(f"(global ${f}.defined (mut i32) (i32.const 0))")
     for g in sorted(unit.global_names):
         vt = valtype(concrete(unit.main.env.get(g, "int")))
         out.append(f"(global ${g} (mut {vt}) ({vt}.const 0))")
+        if g in unit.flagged_globals:
+            out.append(f"(global ${g}.set (mut i32) (i32.const 0))")
     return out
 
 
@@ -88,11 +133,13 @@ def convert_program(source: str, standalone: bool = True) -> str:
     lib = load()
     unit = compile_program(source, lib)
     funcs = user_functions(unit)
-    used = called_library_functions(unit, funcs, lib)
-    user_data = [data_segment(a, p, c) for a, p, c in unit.data]
+    called = called_library_functions(unit, funcs, lib)
+    # strings interned by an inference pass but not used by the final code are left out
+    used = set(int(m) for m in re.findall(r"\(i32\.const (\d+)\)", "\n".join(funcs)))
+    user_data = [data_segment(a, p, c) for a, p, c in unit.data if a in used]
     lines = ["(module"]
     if standalone:
-        needed = lib.closure(used)
+        needed = lib.closure(called)
         lib_texts = [lib.funcs[n] for n in needed]
         if any("env_write" in t for t in lib_texts):
             lines.append(indent(ENV_WRITE))
@@ -108,7 +155,7 @@ def convert_program(source: str, standalone: bool = True) -> str:
         uses_memory = bool(user_data) or any(re.search(r"\.(load|store)", f) for f in funcs)
         if uses_memory:
             lines.append(indent(f'(import "rt" "memory" (memory {MEMORY_PAGES}))'))
-        lines += [indent(lib.import_line(n)) for n in used]
+        lines += [indent(lib.import_line(n)) for n in called]
         lines += [indent(g) for g in user_globals(unit)]
         lines += [indent(f) for f in funcs]
         lines += [indent(d) for d in user_data]

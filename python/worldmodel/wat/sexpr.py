@@ -15,9 +15,11 @@ def flat(x) -> str:
     return x
 
 
-def render(x, indent: int = 0) -> str:
+def render(x, indent: int = 0, _flat: dict | None = None) -> str:
     """Render one s-expression at the given indentation (the first line is not indented)."""
-    one_line = flat(x)
+    if _flat is None:
+        _flat = {}
+    one_line = _flat_cached(x, _flat)
     if not isinstance(x, list) or indent + len(one_line) <= WIDTH:
         return one_line
     # Keep leading atoms (head, $names, attributes) on the first line, then one child per line.
@@ -25,7 +27,7 @@ def render(x, indent: int = 0) -> str:
     rest_start = 0
     for i, item in enumerate(x):
         if isinstance(item, list) and item and item[0] in ("export", "param", "result", "import"):
-            head.append(flat(item))
+            head.append(_flat_cached(item, _flat))
             rest_start = i + 1
             continue
         if isinstance(item, list) or item.startswith("("):  # a preformatted form is a child, not a name
@@ -34,7 +36,7 @@ def render(x, indent: int = 0) -> str:
         rest_start = i + 1
     pad = " " * (indent + 2)
     rest = x[rest_start:]
-    flats = [flat(item) for item in rest]
+    flats = [_flat_cached(item, _flat) for item in rest]
     if len(rest) > 2 and all(len(f) <= 24 for f in flats):
         # many short operands (e.g. the ten arguments of format_float): fill lines
         lines = ["(" + " ".join(head)]
@@ -46,8 +48,18 @@ def render(x, indent: int = 0) -> str:
         return "\n".join(lines) + ")"
     lines = ["(" + " ".join(head)]
     for item in rest:
-        lines.append(pad + render(item, indent + 2))
+        lines.append(pad + render(item, indent + 2, _flat))
     return "\n".join(lines) + ")"
+
+
+def _flat_cached(x, memo: dict) -> str:
+    """flat(x), computed once per node within one render() call (render is otherwise quadratic)."""
+    if not isinstance(x, list):
+        return x
+    key = id(x)
+    if key not in memo:
+        memo[key] = "(" + " ".join(_flat_cached(i, memo) for i in x) + ")"
+    return memo[key]
 
 
 def wat_string(data: bytes) -> str:

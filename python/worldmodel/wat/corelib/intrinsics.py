@@ -77,3 +77,12 @@ def float_to_int(x: float) -> int:
 
 def list_truncate(xs: list, n: int) -> None:
     del xs[n:]
+
+
+def heap_mark() -> int:
+    """The heap pointer now (core.wat); a later heap_release(mark) frees everything allocated since."""
+    return 0
+
+
+def heap_release(mark: int) -> None:
+    """Give back (and zero) every allocation made since heap_mark(): only when none of them is still used."""

@@ -31,6 +31,14 @@ def list_reversed(xs: AnyList) -> AnyList:
     return ys
 
 
+def list_gather(xs: AnyList, order: list[int]) -> AnyList:
+    """[xs[i] for i in order], for any item type."""
+    out = list_take(xs, 0, 1, 0)
+    for k in range(len(order)):
+        out.append(xs[order[k]])
+    return out
+
+
 def list_extend(xs: AnyList, ys: AnyList) -> None:
     n = len(ys)
     for k in range(n):

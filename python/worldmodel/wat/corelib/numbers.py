@@ -6,6 +6,7 @@ Every operation dispatches on the run-time kind and does exactly what Python doe
 from worldmodel.wat.corelib.intrinsics import (Num, cmp_int_float, num_float, num_int, num_is_float, num_of_float,
                                                num_of_int)
 from worldmodel.wat.rtlib.fmt import float_floordiv, float_mod, float_repr, format_float, format_int, int_to_str, round_float
+from worldmodel.wat.rtlib.mathlib import fsum
 
 
 def num_to_float(a: Num) -> float:
@@ -145,3 +146,11 @@ def format_num(a: Num, fill: int, align: int, sign: int, alt: bool, zero: bool, 
     if num_is_float(a):
         return format_float(num_float(a), fill, align, sign, alt, zero, width, grouping, precision, kind)
     return format_int(num_int(a), fill, align, sign, alt, zero, width, grouping, precision, kind)
+
+
+def fsum_int(xs: list[int]) -> float:
+    """math.fsum of a list of ints: each item converted to float (as CPython does), then fsum."""
+    fs = [0.0] * len(xs)
+    for i in range(0, len(xs)):
+        fs[i] = float(xs[i])
+    return fsum(fs)

@@ -1,6 +1,6 @@
 """print()/write plumbing: the protocol's print_* / write_* exports (docs/protocol.md section 4)."""
 
-from worldmodel.wat.corelib.intrinsics import fd_write
+from worldmodel.wat.corelib.intrinsics import fd_write, heap_mark, heap_release
 from worldmodel.wat.rtlib.fmt import float_repr, int_to_str
 
 
@@ -14,21 +14,29 @@ def print_str(s: str) -> None:
 
 
 def write_i64(x: int) -> None:
+    mark = heap_mark()
     fd_write(1, int_to_str(x))
+    heap_release(mark)  # the text is dead once written
 
 
 def print_i64(x: int) -> None:
+    mark = heap_mark()
     fd_write(1, int_to_str(x))
     fd_write(1, "\n")
+    heap_release(mark)  # the text is dead once written
 
 
 def write_f64(x: float) -> None:
+    mark = heap_mark()
     fd_write(1, float_repr(x))
+    heap_release(mark)  # the text is dead once written
 
 
 def print_f64(x: float) -> None:
+    mark = heap_mark()
     fd_write(1, float_repr(x))
     fd_write(1, "\n")
+    heap_release(mark)  # the text is dead once written
 
 
 def write_bool(b: bool) -> None:

@@ -75,6 +75,31 @@ def list_SUF_sort(xs: list[ELEM], rev: bool) -> None:
         list_reverse(xs)
 
 
+def list_SUF_argsort(keys: list[ELEM], rev: bool) -> list[int]:
+    """Positions of `keys` in sorted order (stable; reverse=True keeps equal keys in order, as CPython)."""
+    CHECK_KEYS
+    order: list[int] = []
+    for i in range(len(keys)):
+        lo = 0
+        hi = i
+        while lo < hi:
+            mid = (lo + hi) // 2
+            before = LT(keys[i], keys[order[mid]])
+            if rev:
+                before = LT(keys[order[mid]], keys[i])
+            if before:
+                hi = mid
+            else:
+                lo = mid + 1
+        order.append(i)
+        k = i
+        while k > lo:
+            order[k] = order[k - 1]
+            k -= 1
+        order[lo] = i
+    return order
+
+
 def list_SUF_sorted(xs: list[ELEM], rev: bool) -> list[ELEM]:
     list_SUF_sort(xs, rev)
     return xs
@@ -111,7 +136,8 @@ def typed_sources() -> str:
 
     out = []
     for suf, v in VARIANTS.items():
-        text = TEMPLATE.replace("SUF", suf).replace("ELEM", v["ELEM"]).replace("CHECK", v["CHECK"])
+        text = TEMPLATE.replace("SUF", suf).replace("ELEM", v["ELEM"])
+        text = text.replace("CHECK_KEYS", v["CHECK"].replace("xs", "keys")).replace("CHECK", v["CHECK"])
         for macro in ("EQ", "LT", "REPR"):
             pattern = re.compile(macro + r"\(((?:[^(),]|\([^()]*\))+)(?:, ((?:[^(),]|\([^()]*\))+))?\)")
             text = pattern.sub(lambda m: "(" + v[macro].format(a=m.group(1), b=m.group(2)) + ")", text)

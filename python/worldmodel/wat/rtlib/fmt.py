@@ -4,7 +4,7 @@ and Python/formatter_unicode.c; the digits come from dtoa.py).
 
 Strings are built as UTF-8 byte lists and turned into str at the end (the rt subset has no
 string indexing).  Format specs arrive pre-parsed by the converter:
-fill = code point (0 or 32 when absent: a zero flag then pads with '0'), align = 0 or ord of
+fill = code point (0 when absent: a zero flag then pads with '0'; 32 is an explicit space), align = 0 or ord of
 < > ^ =, sign = 0 or ord of + - space, alt = '#', zero = the '0' flag, width = 0 when absent,
 grouping = 0 or ord of , or _, precision = -1 when absent, kind = 0 or ord of the type letter.
 """
@@ -351,7 +351,7 @@ def layout_number(negative: bool, prefix: str, digits: list[int], tail: list[int
 
 
 def resolved_fill(fill: int, zero: bool) -> int:
-    if zero and (fill == 0 or fill == C_SPACE):
+    if zero and fill == 0:
         return C_ZERO
     if fill == 0:
         return C_SPACE
@@ -361,7 +361,7 @@ def resolved_fill(fill: int, zero: bool) -> int:
 def resolved_align(align: int, fill: int, zero: bool) -> int:
     if align != 0:
         return align
-    if zero and (fill == 0 or fill == C_SPACE):
+    if zero and fill == 0:
         return C_EQ
     return C_GT
 

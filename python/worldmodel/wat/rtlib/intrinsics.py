@@ -5,6 +5,7 @@ core routine); these CPython versions give the same results so rtlib runs unchan
 reference implementation.  Integers are i64: results are returned as signed 64-bit values.
 """
 
+import math
 import struct
 
 _MASK64 = (1 << 64) - 1
@@ -48,3 +49,35 @@ def str_from_bytes(b: list[int]) -> str:
 def str_to_bytes(s: str) -> list[int]:
     """The UTF-8 bytes of a str."""
     return list(s.encode("utf-8"))
+
+
+def _ieee_round(x: float, rounded: int) -> float:
+    return math.copysign(float(rounded), x)  # the result keeps x's sign (-0.5 rounds to -0.0 up)
+
+
+def f64_sqrt(x: float) -> float:
+    """f64.sqrt: the correctly rounded square root; NaN for x < 0 (no exception)."""
+    if x != x or x < 0.0:
+        return math.nan
+    return math.sqrt(x)
+
+
+def f64_floor(x: float) -> float:
+    """f64.floor: the integer-valued double <= x (inf, nan and zeros unchanged)."""
+    if x != x or math.isinf(x) or x == 0.0:
+        return x
+    return _ieee_round(x, math.floor(x))
+
+
+def f64_ceil(x: float) -> float:
+    """f64.ceil."""
+    if x != x or math.isinf(x) or x == 0.0:
+        return x
+    return _ieee_round(x, math.ceil(x))
+
+
+def f64_trunc(x: float) -> float:
+    """f64.trunc."""
+    if x != x or math.isinf(x) or x == 0.0:
+        return x
+    return _ieee_round(x, math.trunc(x))

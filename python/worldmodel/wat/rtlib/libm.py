@@ -7,7 +7,8 @@ C's unsigned 64-bit arithmetic is written with wrapping_add/wrapping_mul/shr_u w
 wrap, so the CPython run of this file computes exactly what the compiled WASM computes.
 """
 
-from worldmodel.wat.rtlib.intrinsics import f64_bits, f64_from_bits, shr_u, wrapping_add, wrapping_mul
+from worldmodel.wat.rtlib.intrinsics import (f64_bits, f64_ceil, f64_floor, f64_from_bits, f64_sqrt, f64_trunc, shr_u,
+                                             wrapping_add, wrapping_mul)
 from worldmodel.wat.rtlib.mathtables import (
     EXP2_POLY, EXP2_SHIFT, EXP_INVLN2N, EXP_NEGLN2HIN, EXP_NEGLN2LON, EXP_POLY, EXP_SHIFT, EXP_TAB,
     LOG2_INVLN2HI, LOG2_INVLN2LO, LOG2_POLY, LOG2_POLY1, LOG2_TAB, LOG2_TAB2, LOG_LN2HI, LOG_LN2LO,
@@ -70,47 +71,18 @@ def c_copysign(x: float, y: float) -> float:
 # ---------------------------------------------------------------- rounding to integers
 
 def floor_float(x: float) -> float:
-    """musl floor: the integer-valued double <= x."""
-    e = (f64_bits(x) >> 52) & 0x7FF
-    if e >= 0x3FF + 52 or x == 0.0:
-        return x
-    y = 0.0
-    if f64_bits(x) < 0:
-        y = x - TWO52 + TWO52 - x
-    else:
-        y = x + TWO52 - TWO52 - x
-    if e <= 0x3FF - 1:
-        if f64_bits(x) < 0:
-            return -1.0
-        return 0.0
-    if y > 0.0:
-        return x + y - 1.0
-    return x + y
+    """The integer-valued double <= x: the f64.floor instruction."""
+    return f64_floor(x)
 
 
 def ceil_float(x: float) -> float:
-    """musl ceil."""
-    e = (f64_bits(x) >> 52) & 0x7FF
-    if e >= 0x3FF + 52 or x == 0.0:
-        return x
-    y = 0.0
-    if f64_bits(x) < 0:
-        y = x - TWO52 + TWO52 - x
-    else:
-        y = x + TWO52 - TWO52 - x
-    if e <= 0x3FF - 1:
-        if f64_bits(x) < 0:
-            return -0.0
-        return 1.0
-    if y < 0.0:
-        return x + y + 1.0
-    return x + y
+    """The integer-valued double >= x: the f64.ceil instruction."""
+    return f64_ceil(x)
 
 
 def trunc_float(x: float) -> float:
-    if x < 0.0:
-        return ceil_float(x)
-    return floor_float(x)
+    """x rounded toward zero: the f64.trunc instruction."""
+    return f64_trunc(x)
 
 
 def c_scalbn(x: float, n: int) -> float:
@@ -305,7 +277,12 @@ def cmp_square(xm: int, s: int, c: int) -> int:
 
 
 def c_sqrt(x: float) -> float:
-    """Correctly rounded square root (the value of WASM's f64.sqrt): Newton steps in double,
+    """Correctly rounded square root: the f64.sqrt instruction."""
+    return f64_sqrt(x)
+
+
+def sqrt_newton(x: float) -> float:
+    """Correctly rounded square root (the value of WASM's f64.sqrt) without the instruction: Newton steps in double,
     then an exact check of the candidate against the squares of the rounding midpoints."""
     bits = f64_bits(x)
     if bits <= 0 or bits >= INF_BITS:  # zeros, negatives, inf, nan
@@ -1047,6 +1024,7 @@ LN2_LO = 1.90821492927058770002e-10
 
 
 def c_expm1(x: float) -> float:
+    """fdlibm expm1 (glibc builds the same code, with FMA contraction on x86-64)."""
     hx = high_word(x) & 0x7FFFFFFF
     negative = f64_bits(x) < 0
     if hx >= 0x4043687A:  # |x| >= 56*ln2
