@@ -1917,16 +1917,7 @@ class FunctionCompiler:
             where = node if node is not None else (self.inst.func.node if self.inst.func else None)
             self.fail(where, "runtime", f"the runtime library has no function '{name}' (yet)")
         params, ret = sig
-        codes = []
-        anylist = None
-        for (c, t), p in zip(vals, params):
-            if p == ANYLIST:
-                anylist = anylist or t
-                codes.append(c)
-            else:
-                codes.append(self.coerce(c, t, p, node))
-        if ret == ANYLIST:
-            ret = anylist
+        codes, ret = self.coerce_arguments(vals, params, ret, node)
         return call(name, *codes), ret
 
     def intrinsic(self, name, node):
@@ -1934,6 +1925,11 @@ class FunctionCompiler:
         vals = [self.expr(a) for a in node.args]
         if len(vals) != len(params) or node.keywords:
             self.fail(node, "Call", f"intrinsic {name}() takes {len(params)} arguments")
+        codes, ret = self.coerce_arguments(vals, params, ret, node)
+        return build(codes), ret
+
+    def coerce_arguments(self, vals, params, ret, node):
+        """Coerce typed argument codes to the parameter types; an ANYLIST result takes the list argument's type."""
         codes = []
         anylist = None
         for (c, t), p in zip(vals, params):
@@ -1942,9 +1938,7 @@ class FunctionCompiler:
                 codes.append(c)
             else:
                 codes.append(self.coerce(c, t, p, node))
-        if ret == ANYLIST:
-            ret = anylist
-        return build(codes), ret
+        return codes, (anylist if ret == ANYLIST else ret)
 
     def math_call(self, fname, node):
         if fname == "isclose" and node.keywords:

@@ -258,18 +258,7 @@ def short_digits_fast(x: float, out: list[int]) -> int:
         else:
             back = float(c) * POW10[-s]
         if back == x and c > 0:
-            n = 1
-            div = 1
-            while c // div >= 10:
-                div = div * 10
-                n += 1
-            while c % 10 == 0:
-                c = c // 10
-                div = div // 10
-            while div > 0:
-                out.append(c // div % 10)
-                div = div // 10
-            return n - s
+            return emit_integer_digits(c, s, out)
     me = decompose(x)
     for p in range(16, 18):
         decpt = long_digits_exact(me[0], me[1], p - 1 - e10, out)
