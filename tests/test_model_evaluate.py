@@ -97,3 +97,27 @@ def test_model_card_has_targets_table_and_curves(tmp_path):
     assert "accuracy ≥ 90%: 95.0% — met" in card and "compile rate ≥ 98%: 97.0% — **not met**" in card
     assert "| SmolLM2-135M base (no tools) | 10.0% |" in card
     assert (tmp_path / "adapter" / "training_curves.png").stat().st_size > 1000
+
+
+def test_published_adapter_is_fp16_and_loads_to_the_same_model(tmp_path):
+    import torch
+
+    from model_helpers import make_tiny_model_folder
+    from worldmodel.model.loading import load_model
+    from worldmodel.train.model_card import copy_adapter
+
+    torch.set_num_threads(1)
+    from peft import LoraConfig, get_peft_model
+
+    tiny = make_tiny_model_folder(tmp_path / "tiny")
+    model, _ = load_model(tiny)
+    peft_model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
+    peft_model.save_pretrained(tmp_path / "run" / "adapter")
+    copy_adapter(tmp_path / "run" / "adapter", tmp_path / "published")
+    published = (tmp_path / "published" / "adapter_model.safetensors").stat().st_size
+    assert published < 0.6 * (tmp_path / "run" / "adapter" / "adapter_model.safetensors").stat().st_size
+    ids = torch.tensor([[1, 2, 3, 4, 5]])
+    full, _ = load_model(tiny, tmp_path / "run" / "adapter")
+    half, _ = load_model(tiny, tmp_path / "published")
+    with torch.no_grad():
+        torch.testing.assert_close(half(ids).logits, full(ids).logits, atol=1e-3, rtol=1e-3)

@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by `ask` and `chat`."""
+    parser.add_argument("--backend", choices=("auto", "torch", "onnx"), default="auto",
+                        help="auto: onnxruntime on the bundle when one exists and no --adapter/--base is given")
+    parser.add_argument("--bundle", type=Path, default=None,
+                        help="bundle folder for the onnx backend (default: bundles/default from `make run`)")
     parser.add_argument("--adapter", default=None,
                         help="LoRA adapter folder (default: the committed one in models/); 'none' for the base model")
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
@@ -34,6 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_backend(args: argparse.Namespace):
+    """The ONNX bundle (fast, what the web app runs) when asked for or when it exists; else PyTorch."""
+    from worldmodel.model.loading import default_bundle_path
+
+    bundle = args.bundle or default_bundle_path()
+    explicit_model = args.adapter is not None or args.base is not None
+    if args.backend == "onnx" or (args.backend == "auto" and not explicit_model and (bundle / "manifest.json").is_file()):
+        from worldmodel.model.onnx_backend import OnnxBackend
+
+        if not (bundle / "manifest.json").is_file():
+            raise FileNotFoundError(f"no bundle at {bundle}: build one with `python -m export --out {bundle}`")
+        return OnnxBackend.from_bundle(bundle, threads=args.threads)
+
     from worldmodel.evaluate import resolve_adapter
     from worldmodel.model.torch_backend import TorchBackend
 
@@ -85,9 +102,11 @@ class StreamPrinter:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
+    from worldmodel.model.onnx_backend import BundleError
+
     try:
         backend = load_backend(args)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     printer = None if args.json else StreamPrinter(args.show_steps)

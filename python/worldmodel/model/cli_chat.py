@@ -17,9 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
+    from worldmodel.model.onnx_backend import BundleError
+
     try:
         backend = load_backend(args)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     config = generation_config(args)

@@ -393,6 +393,8 @@ def train(config: TrainConfig) -> dict:
             if state.step % config.checkpoint_every == 0 or state.step == total_steps:
                 if is_main:
                     save_checkpoint(checkpoint, model, optimizer, scheduler, state)
+                    # A loadable adapter of the latest weights, for whoever needs one before the run ends.
+                    _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
                 _barrier(world)
             if config.stop_after_steps and state.step >= config.stop_after_steps and state.step < total_steps:
                 if is_main:
@@ -402,7 +404,7 @@ def train(config: TrainConfig) -> dict:
                 return {"interrupted_at": state.step, "total_steps": total_steps}
             if state.stopped_early:
                 break
-        else:
+        if state.batch_in_epoch + config.grad_accum > len(micro_batches):  # this epoch's data is used up
             state.epoch += 1
             state.batch_in_epoch = 0
 
