@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path("/work/shared/corpus/peer-programs.jsonl")
+# shared/ lies beside the project checkout (on developer machines and in CI alike).
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "peer-programs.jsonl"
 
 
 @dataclass

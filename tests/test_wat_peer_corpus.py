@@ -1,6 +1,6 @@
 """The peer corpus (real solution programs): never a different output, and almost all identical.
 
-Uses the full corpus when this machine has it (/work/shared/corpus), else the deterministic sample
+Uses the full corpus when this machine has it (../shared/corpus beside the checkout), else the deterministic sample
 checked in next to this test (the first 4 programs of every AST shape: 295 programs). The full
 report is `python -m benchmarks.peer_corpus`.
 """
