@@ -401,18 +401,7 @@ def long_digits_exact(m: int, e: int, s: int, out: list[int]) -> int:
         if not up_ok:
             return NO_FAST_PATH
         c += 1
-    n = 1
-    div = 1
-    while c // div >= 10:
-        div = div * 10
-        n += 1
-    while c % 10 == 0:
-        c = c // 10
-        div = div // 10
-    while div > 0:
-        out.append(c // div % 10)
-        div = div // 10
-    return n - s
+    return emit_integer_digits(c, s, out)
 
 DIGIT_DIV: list[int] = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000]
 
