@@ -10,6 +10,7 @@ math.pow has math.pow's rules.
 """
 
 from worldmodel.wat.rtlib.crtrig import cr_acos, cr_asin, cr_atan, cr_atan2, cr_cos, cr_sin, cr_tan
+from worldmodel.wat.rtlib.ddarith import SPLITTER, dd_fast_two_sum
 from worldmodel.wat.rtlib.intrinsics import f64_bits
 from worldmodel.wat.rtlib.libm import (
     c_acosh, c_asinh, c_atan2, c_atanh, c_cbrt, c_copysign, c_cosh,
@@ -345,6 +346,21 @@ def hypot(x: float, y: float) -> float:
     return vector_norm2(ax, ay, mx)
 
 
+def dl_mul(x: float, y: float) -> tuple[float, float]:
+    """CPython's dl_mul (mathmodule.c): x * y as hi + lo via Dekker's split. Not ddarith.dd_two_prod:
+    hi here is the rounded hi*hi + cross terms, which vector_norm relies on to round as CPython does."""
+    t = x * SPLITTER
+    xhi = t - (t - x)
+    xlo = x - xhi
+    t = y * SPLITTER
+    yhi = t - (t - y)
+    ylo = y - yhi
+    p = xhi * yhi
+    q = xhi * ylo + xlo * yhi
+    hi = p + q
+    return hi, p - hi + q + xlo * ylo
+
+
 def vector_norm2(ax: float, ay: float, mx: float) -> float:
     max_e = frexp_exponent(mx)
     scale = c_scalbn(1.0, -max_e)  # ldexp(1.0, -max_e): may be subnormal
@@ -356,37 +372,13 @@ def vector_norm2(ax: float, ay: float, mx: float) -> float:
         if i == 1:
             v = ay
         v = v * scale
-        # pr = dl_mul(v, v) (Dekker), sm = dl_fast_sum(csum, pr.hi)
-        t = v * 134217729.0
-        vhi = t - (t - v)
-        vlo = v - vhi
-        p = vhi * vhi
-        q = vhi * vlo + vlo * vhi
-        pr_hi = p + q
-        pr_lo = p - pr_hi + q + vlo * vlo
-        sm_hi = csum + pr_hi
-        z = sm_hi - csum
-        sm_lo = pr_hi - z
-        csum = sm_hi
+        pr_hi, pr_lo = dl_mul(v, v)
+        csum, sm_lo = dd_fast_two_sum(csum, pr_hi)  # CPython's dl_fast_sum
         frac1 += pr_lo
         frac2 += sm_lo
     h = c_sqrt(csum - 1.0 + (frac1 + frac2))
-    # pr = dl_mul(-h, h)
-    nh = -h
-    t = nh * 134217729.0
-    ahi = t - (t - nh)
-    alo = nh - ahi
-    t = h * 134217729.0
-    bhi = t - (t - h)
-    blo = h - bhi
-    p = ahi * bhi
-    q = ahi * blo + alo * bhi
-    pr_hi = p + q
-    pr_lo = p - pr_hi + q + alo * blo
-    sm_hi = csum + pr_hi
-    z = sm_hi - csum
-    sm_lo = pr_hi - z
-    csum = sm_hi
+    pr_hi, pr_lo = dl_mul(-h, h)
+    csum, sm_lo = dd_fast_two_sum(csum, pr_hi)
     frac1 += pr_lo
     frac2 += sm_lo
     x = csum - 1.0 + (frac1 + frac2)
