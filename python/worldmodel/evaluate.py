@@ -51,28 +51,24 @@ def _category(row: dict) -> str:
     return str(row.get("category") or row.get("family") or row.get("stage") or "all")
 
 
-def score_rows(backend, rows: list[dict], max_new_tokens: int = 384, use_tools: bool = True,
-               on_row=None) -> dict:
-    """Run every question through `generate` and aggregate the metrics."""
+def score_row(backend, row: dict, max_new_tokens: int = 384, use_tools: bool = True) -> dict:
+    """One question through `generate`: the record the aggregates are computed from."""
     from worldmodel.generate import GenerationConfig, generate
 
-    config = GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools)
-    records = []
-    for row in rows:
-        result = generate(backend, row["question"], config)
-        expected = float(row["answer"])
-        final = result.final if use_tools else result.text
-        record = {
-            "id": row.get("id"), "category": _category(row), "question": row["question"], "expected": expected,
-            "correct": is_correct(final, expected, float(row.get("rel_tol") or DEFAULT_REL_TOL)),
-            "final": final, "wrote_program": result.program is not None, "compiled": result.compiled,
-            "executed": result.executed, "computed": result.computed, "computed_error": result.computed_error,
-            "numbers": len(_numbers(final)), "unsupported_numbers": len(result.unsupported_numbers),
-            "tokens": result.new_tokens, "seconds": result.seconds,
-        }
-        records.append(record)
-        if on_row:
-            on_row(record)
+    result = generate(backend, row["question"], GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
+    expected = float(row["answer"])
+    final = result.final if use_tools else result.text
+    return {
+        "id": row.get("id"), "category": _category(row), "question": row["question"], "expected": expected,
+        "correct": is_correct(final, expected, float(row.get("rel_tol") or DEFAULT_REL_TOL)),
+        "final": final, "program": result.program, "wrote_program": result.program is not None, "compiled": result.compiled,
+        "executed": result.executed, "computed": result.computed, "computed_error": result.computed_error,
+        "numbers": len(_numbers(final)), "unsupported_numbers": len(result.unsupported_numbers),
+        "tokens": result.new_tokens, "seconds": result.seconds,
+    }
+
+
+def summarize(records: list[dict]) -> dict:
     categories = defaultdict(list)
     for record in records:
         categories[record["category"]].append(record)
@@ -81,6 +77,64 @@ def score_rows(backend, rows: list[dict], max_new_tokens: int = 384, use_tools: 
         "categories": {name: _aggregate(group) for name, group in sorted(categories.items())},
         "rows": records,
     }
+
+
+def score_rows(backend, rows: list[dict], max_new_tokens: int = 384, use_tools: bool = True,
+               on_row=None) -> dict:
+    """Every question through one backend, in order, then the aggregates."""
+    records = []
+    for row in rows:
+        records.append(score_row(backend, row, max_new_tokens, use_tools))
+        if on_row:
+            on_row(records[-1])
+    return summarize(records)
+
+
+# Worker processes for `--workers N`: generation is one token at a time, so several processes keep a GPU
+# (or several CPU cores) busy where one cannot. Each loads its own backend once.
+_worker_backend = None
+
+
+def load_backend(kind: str = "torch", base=None, adapter=None, bundle: Path | None = None,
+                 threads: int | None = None, device: str | None = None):
+    """`torch`: the base model plus `adapter`; `onnx`: an exported bundle (its adapter is merged in already)."""
+    if kind == "onnx":
+        from worldmodel.model.loading import default_bundle_path
+        from worldmodel.model.onnx_backend import OnnxBackend
+
+        return OnnxBackend.from_bundle(bundle or default_bundle_path(), threads=threads)
+    from worldmodel.model.torch_backend import TorchBackend
+
+    return TorchBackend.load(base, adapter, threads=threads, device=device)
+
+
+def _load_worker_backend(spec: dict) -> None:
+    global _worker_backend
+    _worker_backend = load_backend(**spec)
+
+
+def _score_in_worker(task: tuple) -> tuple[int, dict]:
+    index, row, max_new_tokens, use_tools = task
+    return index, score_row(_worker_backend, row, max_new_tokens, use_tools)
+
+
+def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_tokens: int = 384,
+                        use_tools: bool = True, on_row=None) -> dict:
+    """`score_rows` over `workers` processes, each with its own `load_backend(**spec)`."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    records: list[dict | None] = [None] * len(rows)
+    context = multiprocessing.get_context("spawn")  # CUDA cannot be forked
+    spec = {**spec, "threads": spec.get("threads") or 1}
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_load_worker_backend, initargs=(spec,)) as pool:
+        futures = [pool.submit(_score_in_worker, (i, row, max_new_tokens, use_tools)) for i, row in enumerate(rows)]
+        for future in as_completed(futures):
+            index, record = future.result()
+            records[index] = record
+            if on_row:
+                on_row(record)
+    return summarize(records)
 
 
 def _numbers(text: str) -> list[float]:
@@ -108,19 +162,29 @@ def _aggregate(records: list[dict]) -> dict:
 
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = 384, baseline_max_new_tokens: int = 160, threads: int | None = None,
-             progress=None) -> dict:
-    from worldmodel.model.torch_backend import TorchBackend
-
+             progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
+             bundle: Path | None = None) -> dict:
     rows = read_questions(questions, limit)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer")
-    report = {"questions": str(questions), "n": len(rows), "adapter": str(adapter) if adapter else None}
-    backend = TorchBackend.load(base, adapter, threads=threads)
-    report["model"] = score_rows(backend, rows, max_new_tokens, True, progress)
-    if baseline:
-        del backend
-        base_backend = TorchBackend.load(base, None, threads=threads)
-        report["baseline"] = score_rows(base_backend, rows, baseline_max_new_tokens, False, progress)
+    report = {"questions": str(questions), "n": len(rows), "backend": backend,
+              "adapter": str(adapter) if adapter and backend == "torch" else None,
+              "bundle": str(bundle) if backend == "onnx" else None}
+    specs = [("model", {"kind": backend, "base": base, "adapter": adapter, "bundle": bundle}, max_new_tokens, True)]
+    if baseline:  # the base model answering directly, always through PyTorch
+        specs.append(("baseline", {"kind": "torch", "base": base, "adapter": None}, baseline_max_new_tokens, False))
+    for label, spec, tokens, use_tools in specs:
+        spec = {**spec, "threads": threads, "device": device}
+        if workers > 1:
+            if spec["kind"] == "torch":
+                from worldmodel.model.loading import resolve_model_path
+
+                resolve_model_path(base)  # convert the GGUF once here, not in every worker at the same time
+            report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress)
+        else:
+            model = load_backend(**spec)
+            report[label] = score_rows(model, rows, tokens, use_tools, progress)
+            del model
     return report
 
 
@@ -157,7 +221,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--max-new-tokens", type=int, default=384)
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (per worker)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes generating side by side, each with its own model (e.g. 8 on a GPU)")
+    parser.add_argument("--device", default=None, help="torch device (default: cuda when present, else cpu)")
+    parser.add_argument("--backend", choices=("torch", "onnx"), default="torch",
+                        help="torch: base model + --adapter; onnx: the exported bundle (--bundle), as `ask` runs it")
+    parser.add_argument("--bundle", type=Path, default=None, help="bundle folder for --backend onnx (default: bundles/default)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
     parser.add_argument("--quiet", action="store_true", help="no per-question progress on stderr")
@@ -176,11 +246,22 @@ def resolve_adapter(value: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
     try:
         adapter = resolve_adapter(args.adapter)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+    if args.backend == "onnx":
+        from worldmodel.model.loading import default_bundle_path
+
+        bundle = args.bundle or default_bundle_path()
+        if not (bundle / "manifest.json").is_file():
+            print(f"error: no bundle at {bundle}: build one with `python -m export --out {bundle}`", file=sys.stderr)
+            return 2
 
     def progress(record: dict) -> None:
         if not args.quiet:
@@ -189,7 +270,8 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
-                      threads=args.threads, progress=progress)
+                      threads=args.threads, progress=progress, workers=args.workers, device=args.device,
+                      backend=args.backend, bundle=args.bundle)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n")

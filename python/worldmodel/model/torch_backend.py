@@ -32,11 +32,12 @@ class TorchBackend:
 
     @classmethod
     def load(cls, base: str | os.PathLike | None = None, adapter: str | os.PathLike | None = None,
-             threads: int | None = None) -> "TorchBackend":
+             threads: int | None = None, device: str | None = None) -> "TorchBackend":
+        """`device`: a torch device name; None → CUDA when present, else the CPU."""
         from worldmodel.model.loading import load_model
 
         model, tokenizer = load_model(base, adapter)
-        return cls(model, tokenizer, threads=threads)
+        return cls(model.to(device or default_device()), tokenizer, threads=threads)
 
     def reset(self) -> None:
         self._cache = None
@@ -50,8 +51,12 @@ class TorchBackend:
 
         if self._cache is None:
             self._cache = DynamicCache(config=self.model.config)
-        input_ids = torch.tensor([list(token_ids)], dtype=torch.long)
+        input_ids = torch.tensor([list(token_ids)], dtype=torch.long, device=self.model.device)
         output = self.model(input_ids=input_ids, past_key_values=self._cache, use_cache=True, logits_to_keep=1)
         self._cache = output.past_key_values
         self.context_length += len(token_ids)
-        return output.logits[0, -1].float().numpy()
+        return output.logits[0, -1].float().cpu().numpy()
+
+
+def default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"

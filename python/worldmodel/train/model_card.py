@@ -127,8 +127,9 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
         f"- optimizer steps: {summary.get('steps', '?')} of {summary.get('total_steps', '?')}; "
         f"tokens seen: {summary.get('tokens_seen', '?')}; wall time: {summary.get('seconds', 0) / 60:.0f} min",
         f"- training examples: {summary.get('train_examples', '?')} ({summary.get('dropped_examples', 0)} too long, dropped)",
-        f"- best validation accuracy {summary.get('best_accuracy', float('nan')):.1%} at step {summary.get('best_step', '?')}"
-        f"{' (early stop)' if summary.get('stopped_early') else ''}",
+        (f"- best validation accuracy {summary['best_accuracy']:.1%} at step {summary.get('best_step', '?')}"
+         f"{' (early stop)' if summary.get('stopped_early') else ''}" if summary.get("best_accuracy", -1) >= 0
+         else "- no validation during training (--eval-every 0): the final weights are the adapter"),
         f"- median throughput: {sorted(throughput)[len(throughput) // 2]:.0f} training tokens/s" if throughput else "",
         "", "![training curves](training_curves.png)" if curves else "", "",
     ]

@@ -227,7 +227,7 @@ def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState
 
 
 def load_checkpoint(folder: Path, model, optimizer, scheduler) -> TrainState:
-    payload = torch.load(folder / "checkpoint.pt", weights_only=False)
+    payload = torch.load(folder / "checkpoint.pt", weights_only=False, map_location="cpu")  # resumable on any device
     parameters = dict(model.named_parameters())
     with torch.no_grad():
         for name, value in payload["trainable"].items():
@@ -304,6 +304,8 @@ def train(config: TrainConfig) -> dict:
 
     tokenizer = load_tokenizer(config.base)
     model, new_token_ids = build_model(config, tokenizer)
+    device = torch.device(f"cuda:{_dist_info()[2]}") if torch.cuda.is_available() else torch.device("cpu")
+    model.to(device)
     data = Path(config.data)
     train_rows = load_split(data, "train")
     if config.max_train_examples:
@@ -318,7 +320,7 @@ def train(config: TrainConfig) -> dict:
         raise ValueError("no training examples left after encoding")
     trained_tokens = sum(e.trained_tokens for e in examples)
     say(f"train: {len(examples)} examples ({dropped} dropped), {sum(map(len, examples))} tokens, "
-        f"{trained_tokens} with loss; world={world}")
+        f"{trained_tokens} with loss; world={world}, device={device}")
 
     rows_per_step = config.rows_per_batch * config.grad_accum * world
     rows_per_epoch = len(pack(examples, config.max_len, config.seed))
@@ -354,7 +356,8 @@ def train(config: TrainConfig) -> dict:
                          for i in range(rank * config.rows_per_batch, usable, config.rows_per_batch * world)]
         while state.batch_in_epoch + config.grad_accum <= len(micro_batches) and state.step < total_steps:
             group = micro_batches[state.batch_in_epoch : state.batch_in_epoch + config.grad_accum]
-            batches = [collate(b, examples, tokenizer.pad_token_id) for b in group]
+            batches = [{k: v.to(device) for k, v in collate(b, examples, tokenizer.pad_token_id).items()}
+                       for b in group]
             step_tokens = sum(int((b["labels"] != IGNORE_INDEX).sum()) for b in batches)
             loss_total = 0.0
             for index, batch in enumerate(batches):
