@@ -19,6 +19,7 @@ from pathlib import Path
 
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
 DEFAULT_REL_TOL = 1e-3
+DEFAULT_MAX_NEW_TOKENS = 1024  # as `generate` and the bundle: the longest answers run to ~670 tokens
 
 
 def is_correct(final: str, expected: float, rel_tol: float = DEFAULT_REL_TOL) -> bool:
@@ -51,7 +52,7 @@ def _category(row: dict) -> str:
     return str(row.get("category") or row.get("family") or row.get("stage") or "all")
 
 
-def score_row(backend, row: dict, max_new_tokens: int = 384, use_tools: bool = True) -> dict:
+def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True) -> dict:
     """One question through `generate`: the record the aggregates are computed from."""
     from worldmodel.generate import GenerationConfig, generate
 
@@ -79,7 +80,7 @@ def summarize(records: list[dict]) -> dict:
     }
 
 
-def score_rows(backend, rows: list[dict], max_new_tokens: int = 384, use_tools: bool = True,
+def score_rows(backend, rows: list[dict], max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True,
                on_row=None) -> dict:
     """Every question through one backend, in order, then the aggregates."""
     records = []
@@ -118,7 +119,7 @@ def _score_in_worker(task: tuple) -> tuple[int, dict]:
     return index, score_row(_worker_backend, row, max_new_tokens, use_tools)
 
 
-def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_tokens: int = 384,
+def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
                         use_tools: bool = True, on_row=None) -> dict:
     """`score_rows` over `workers` processes, each with its own `load_backend(**spec)`."""
     import multiprocessing
@@ -161,7 +162,7 @@ def _aggregate(records: list[dict]) -> dict:
 
 
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
-             max_new_tokens: int = 384, baseline_max_new_tokens: int = 160, threads: int | None = None,
+             max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
              bundle: Path | None = None) -> dict:
     rows = read_questions(questions, limit)
@@ -220,7 +221,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
     parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
-    parser.add_argument("--max-new-tokens", type=int, default=384)
+    parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (per worker)")
     parser.add_argument("--workers", type=int, default=1,
                         help="processes generating side by side, each with its own model (e.g. 8 on a GPU)")

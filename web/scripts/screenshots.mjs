@@ -7,7 +7,7 @@ import { chromium } from '../../node_modules/playwright-core/index.mjs';
 const base = process.argv[2] ?? 'http://127.0.0.1:8000';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage({ viewport: { width: 1180, height: 860 }, deviceScaleFactor: 1 });
-await page.addInitScript(() => localStorage.setItem('worldmodel.settings', JSON.stringify({ temperature: 0, maxTokens: 400 })));
+await page.addInitScript(() => localStorage.setItem('worldmodel.settings', JSON.stringify({ temperature: 0 })));
 await page.goto(`${base}/?threads=2`);
 await page.waitForSelector('#loader[data-state="ready"]', { timeout: 600_000 });
 const settle = () => page.waitForFunction(() => !document.querySelector('.streaming') && !document.getElementById('chat-send').disabled, null, { timeout: 600_000 });

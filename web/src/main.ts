@@ -50,6 +50,7 @@ const settingInputs = {
   bundle: $<HTMLInputElement>('set-bundle'),
 };
 for (const [key, input] of Object.entries(settingInputs)) input.value = String(settings[key as keyof Settings]);
+if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
 $('settings-form').addEventListener('submit', (event) => {
   event.preventDefault();
   settings = {
@@ -69,7 +70,7 @@ $('clear-model').addEventListener('click', async () => {
 });
 
 const generateOptions = (extra: Partial<GenerateOptions> = {}): GenerateOptions => ({
-  maxTokens: settings.maxTokens,
+  maxTokens: settings.maxTokens || model?.info.maxNewTokens || 1024,
   temperature: settings.temperature,
   topP: settings.topP,
   ...extra,
@@ -261,7 +262,16 @@ async function solve(question: string, options: GenerateOptions) {
         const marked = renderFinal($('solver-final'), a.final || event.text, computedText);
         $('step-final').dataset.state = 'done';
         $('solver-final').dataset.marked = String(marked);
-        if (a.wat === null) $('solver-computed').textContent = 'The model answered without writing a module.';
+        const openModule = a.wat === null ? event.text.lastIndexOf('<wat_model>') : -1;
+        if (openModule >= 0 && event.reason === 'max_tokens') {
+          // Cut off mid-module: show what was written, run nothing, and say how to get a whole answer.
+          showWat(event.text.slice(openModule + '<wat_model>'.length).trim());
+          $('step-wat').dataset.state = 'error';
+          const limit = `Stopped at the token limit (${event.stats.generatedTokens} tokens) while the model was still writing the module: nothing was run. Raise “Max new tokens” in Settings and ask again.`;
+          $('solver-computed').textContent = 'Nothing was run: the module is incomplete.';
+          $('solver-final').textContent = limit;
+          $('step-final').dataset.state = 'error';
+        } else if (a.wat === null) $('solver-computed').textContent = 'The model answered without writing a module.';
         showGenerationStats(event.stats);
       }
     }

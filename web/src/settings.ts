@@ -15,7 +15,7 @@ export function defaultSettings(): Settings {
   return {
     temperature: 0,
     topP: 0.9,
-    maxTokens: 256,
+    maxTokens: 0, // 0: the bundle's default (manifest generation.max_new_tokens)
     threads: Math.min(4, navigator.hardwareConcurrency || 1),
     timeoutMs: 5000,
     bundle: 'bundle/manifest.json',

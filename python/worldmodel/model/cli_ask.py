@@ -14,6 +14,8 @@ from pathlib import Path
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by `ask` and `chat`."""
+    from worldmodel.generate import GenerationConfig
+
     parser.add_argument("--backend", choices=("auto", "torch", "onnx"), default="auto",
                         help="auto: onnxruntime on the bundle when one exists and no --adapter/--base is given")
     parser.add_argument("--bundle", type=Path, default=None,
@@ -21,7 +23,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--adapter", default=None,
                         help="LoRA adapter folder (default: the committed one in models/); 'none' for the base model")
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
-    parser.add_argument("--max-new-tokens", type=int, default=512)
+    parser.add_argument("--max-new-tokens", type=int, default=GenerationConfig().max_new_tokens)
     parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
     parser.add_argument("--top-p", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=None)

@@ -51,7 +51,7 @@ class TrainConfig:
     log_every: int = 5
     eval_every: int = 100  # optimizer steps; 0 disables
     eval_examples: int = 32  # validation questions run through the full tool loop
-    eval_max_new_tokens: int = 384
+    eval_max_new_tokens: int = 1024  # as `generate`: long programs cut short would count as wrong
     early_stopping_patience: int = 3  # evaluations without improvement; 0 disables
     checkpoint_every: int = 50
     stop_after_steps: int | None = None  # simulate an interruption (tests): stop after this step, keep the checkpoint
