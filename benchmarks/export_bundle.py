@@ -28,6 +28,7 @@ from export.source import load_source
 from quantization.evaluate import compare_to_fp32, perplexity
 from quantization.weight_only_int8 import quantize_model
 from worldmodel.model.onnx_backend import LlamaOnnxSession, OnnxBackend
+from worldmodel.evaluate import DEFAULT_MAX_NEW_TOKENS
 from worldmodel.model.torch_backend import TorchBackend
 
 PREFILL_TOKENS = 128
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path)
     parser.add_argument("--questions", type=Path, default=Path("data/curriculum/test.jsonl"))
     parser.add_argument("--limit", type=int, default=40, help="task questions per backend (0: skip task accuracy)")
-    parser.add_argument("--max-new-tokens", type=int, default=256)
+    parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5, help="speed repetitions (medians)")
     parser.add_argument("--out-dir", type=Path, help="keep the two bundles here (default: a temporary folder)")
