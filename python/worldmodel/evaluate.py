@@ -96,20 +96,9 @@ def score_rows(backend, rows: list[dict], max_new_tokens: int = DEFAULT_MAX_NEW_
 _worker_backend = None
 
 
-def load_backend(kind: str = "torch", base=None, adapter=None, bundle: Path | None = None,
-                 threads: int | None = None, device: str | None = None):
-    """`torch`: the base model plus `adapter`; `onnx`: an exported bundle (its adapter is merged in already)."""
-    if kind == "onnx":
-        from worldmodel.model.loading import default_bundle_path
-        from worldmodel.model.onnx_backend import OnnxBackend
-
-        return OnnxBackend.from_bundle(bundle or default_bundle_path(), threads=threads)
-    from worldmodel.model.torch_backend import TorchBackend
-
-    return TorchBackend.load(base, adapter, threads=threads, device=device)
-
-
 def _load_worker_backend(spec: dict) -> None:
+    from worldmodel.model.backend import load_backend
+
     global _worker_backend
     _worker_backend = load_backend(**spec)
 
@@ -168,6 +157,10 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
     rows = read_questions(questions, limit)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer")
+    if backend == "onnx":
+        from worldmodel.model.backend import resolve_bundle
+
+        bundle = resolve_bundle(bundle)  # fail here, not inside every worker process
     report = {"questions": str(questions), "n": len(rows), "backend": backend,
               "adapter": str(adapter) if adapter and backend == "torch" else None,
               "bundle": str(bundle) if backend == "onnx" else None}
@@ -183,6 +176,8 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
                 resolve_model_path(base)  # convert the GGUF once here, not in every worker at the same time
             report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress)
         else:
+            from worldmodel.model.backend import load_backend
+
             model = load_backend(**spec)
             report[label] = score_rows(model, rows, tokens, use_tools, progress)
             del model
@@ -256,23 +251,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    if args.backend == "onnx":
-        from worldmodel.model.loading import default_bundle_path
-
-        bundle = args.bundle or default_bundle_path()
-        if not (bundle / "manifest.json").is_file():
-            print(f"error: no bundle at {bundle}: build one with `python -m export --out {bundle}`", file=sys.stderr)
-            return 2
-
     def progress(record: dict) -> None:
         if not args.quiet:
             mark = "✓" if record["correct"] else "✗"
             print(f"{mark} [{record['category']}] {record['question'][:70]!r} → {record['final'][:60]!r}",
                   file=sys.stderr, flush=True)
 
-    report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
-                      threads=args.threads, progress=progress, workers=args.workers, device=args.device,
-                      backend=args.backend, bundle=args.bundle)
+    try:
+        report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
+                          threads=args.threads, progress=progress, workers=args.workers, device=args.device,
+                          backend=args.backend, bundle=args.bundle)
+    except FileNotFoundError as error:  # a missing bundle, question file or model folder
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -8,6 +8,8 @@ the ONNX one in `onnx_backend.py`.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # keep `import worldmodel.model` free of numpy/tokenizers imports
@@ -28,3 +30,27 @@ class Backend(Protocol):
     def forward(self, token_ids: list[int]) -> "numpy.ndarray":
         """Append `token_ids` to the cached context; return float32 logits (vocab,) of the last position."""
         ...
+
+
+def resolve_bundle(bundle: str | os.PathLike | None = None) -> Path:
+    """The bundle folder (default: bundles/default, or $WORLDMODEL_BUNDLE); it must hold a manifest."""
+    from worldmodel.model.loading import default_bundle_path
+
+    folder = Path(bundle or default_bundle_path())
+    if not (folder / "manifest.json").is_file():
+        raise FileNotFoundError(f"no bundle at {folder}: build one with `python -m export --out {folder}`")
+    return folder
+
+
+def load_backend(kind: str = "torch", base: str | os.PathLike | None = None, adapter: str | os.PathLike | None = None,
+                 bundle: Path | None = None, threads: int | None = None, device: str | None = None) -> Backend:
+    """`torch`: the base model plus `adapter`; `onnx`: an exported bundle (its adapter is merged in already)."""
+    if kind == "onnx":
+        from worldmodel.model.onnx_backend import OnnxBackend
+
+        return OnnxBackend.from_bundle(resolve_bundle(bundle), threads=threads)
+    if kind != "torch":
+        raise ValueError(f"unknown backend {kind!r} (torch or onnx)")
+    from worldmodel.model.torch_backend import TorchBackend
+
+    return TorchBackend.load(base, adapter, threads=threads, device=device)

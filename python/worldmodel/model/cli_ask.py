@@ -42,21 +42,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_backend(args: argparse.Namespace):
     """The ONNX bundle (fast, what the web app runs) when asked for or when it exists; else PyTorch."""
+    from worldmodel.evaluate import resolve_adapter
+    from worldmodel.model.backend import load_backend as load
     from worldmodel.model.loading import default_bundle_path
 
     bundle = args.bundle or default_bundle_path()
     explicit_model = args.adapter is not None or args.base is not None
     if args.backend == "onnx" or (args.backend == "auto" and not explicit_model and (bundle / "manifest.json").is_file()):
-        from worldmodel.model.onnx_backend import OnnxBackend
-
-        if not (bundle / "manifest.json").is_file():
-            raise FileNotFoundError(f"no bundle at {bundle}: build one with `python -m export --out {bundle}`")
-        return OnnxBackend.from_bundle(bundle, threads=args.threads)
-
-    from worldmodel.evaluate import resolve_adapter
-    from worldmodel.model.torch_backend import TorchBackend
-
-    return TorchBackend.load(args.base, resolve_adapter(args.adapter), threads=args.threads)
+        return load("onnx", bundle=bundle, threads=args.threads)
+    return load("torch", args.base, resolve_adapter(args.adapter), threads=args.threads)
 
 
 def generation_config(args: argparse.Namespace):
