@@ -76,7 +76,10 @@ def test_eval_on_the_bundle_gives_the_same_answers_with_worker_processes(tiny_bu
 
 
 def test_eval_reports_a_missing_bundle_and_bad_workers_clearly(tmp_path):
-    done = evaluate_cli("--backend", "onnx", "--bundle", str(tmp_path / "nothing"), "--adapter", "none")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "What is 2 times 3?", "answer": 6}\n')
+    done = evaluate_cli("--backend", "onnx", "--bundle", str(tmp_path / "nothing"), "--questions", str(questions),
+                        "--workers", "2")
     assert done.returncode == 2 and "no bundle at" in done.stderr
     done = evaluate_cli("--workers", "0", "--adapter", "none")
     assert done.returncode == 2 and "--workers" in done.stderr
