@@ -70,7 +70,7 @@ $('clear-model').addEventListener('click', async () => {
 });
 
 const generateOptions = (extra: Partial<GenerateOptions> = {}): GenerateOptions => ({
-  maxTokens: settings.maxTokens || model?.info.maxNewTokens || 1024,
+  maxTokens: settings.maxTokens || undefined, // undefined: the bundle's default
   temperature: settings.temperature,
   topP: settings.topP,
   ...extra,
