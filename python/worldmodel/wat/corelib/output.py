@@ -20,10 +20,8 @@ def write_i64(x: int) -> None:
 
 
 def print_i64(x: int) -> None:
-    mark = heap_mark()
-    fd_write(1, int_to_str(x))
+    write_i64(x)
     fd_write(1, "\n")
-    heap_release(mark)  # the text is dead once written
 
 
 def write_f64(x: float) -> None:
@@ -33,10 +31,8 @@ def write_f64(x: float) -> None:
 
 
 def print_f64(x: float) -> None:
-    mark = heap_mark()
-    fd_write(1, float_repr(x))
+    write_f64(x)
     fd_write(1, "\n")
-    heap_release(mark)  # the text is dead once written
 
 
 def write_bool(b: bool) -> None:
