@@ -15,6 +15,7 @@ import pytest
 from worldmodel.data.execute import run_cpython
 from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
 from worldmodel.data.spec import STAGES, held_out
+from worldmodel.wat import convert
 
 SAMPLES_PER_FAMILY = 25
 
@@ -50,8 +51,8 @@ def test_family_is_well_formed(family):
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
 def test_solutions_match_ground_truth_and_templates_fill(family):
     rng = random.Random(family.name)
-    for _ in range(SAMPLES_PER_FAMILY):
-        params = family.sample(rng)
+    for index in range(SAMPLES_PER_FAMILY):
+        params = family.params(index % len(family.templates), rng)
         slots = family.slots(params, rng)
         for template in family.templates + tuple(q for q, _ in family.refusals) + tuple(r for _, r in family.refusals):
             missing = _fields(template) - set(slots)
@@ -63,6 +64,31 @@ def test_solutions_match_ground_truth_and_templates_fill(family):
         printed = run_cpython(source)
         truth = family.truth(params)
         assert math.isclose(float(printed), truth, rel_tol=family.tolerance, abs_tol=1e-9), (source, printed, truth)
+
+
+def _wat_shape(source: str) -> str:
+    """The converted program with its literal values blanked: what the model learns apart from the numbers."""
+    return re.sub(r"\b(i32|i64|f64)\.const [^)]+", r"\1.const _", convert(source))
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
+def test_program_types_do_not_follow_the_sampled_value(family):
+    # A quantity that is sometimes sampled whole and sometimes not must be written the same way in both cases;
+    # otherwise the model learns the i64 shape and copies "6.5" into an `i64.const`, which does not compile.
+    rng = random.Random(f"types-{family.name}")
+    samples = [family.params(i % len(family.templates), rng) for i in range(300)]
+    kinds: dict[str, set[type]] = {}
+    for params in samples:
+        for key, value in params.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                kinds.setdefault(key, set()).add(type(value))
+    mixed = [key for key, types in kinds.items() if types == {int, float}]
+    for params in samples[:: len(samples) // 10]:
+        for key in mixed:
+            whole, fractional = dict(params), dict(params)
+            whole[key] = max(1, round(params[key]))
+            fractional[key] = whole[key] + 0.5
+            assert _wat_shape(family.solution(whole)) == _wat_shape(family.solution(fractional)), (key, params)
 
 
 def test_chat_topics_have_replies_and_held_out_prompts():

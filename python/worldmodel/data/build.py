@@ -64,7 +64,7 @@ class BuildResult:
 
 def sample_candidate(family: Family, rng: random.Random) -> Candidate:
     index = rng.randrange(len(family.templates))
-    params = family.sample(rng)
+    params = family.params(index, rng)
     slots = family.slots(params, rng)
     question = phrasing.tidy(phrasing.dress(family.templates[index].format(**slots), rng))
     return Candidate(

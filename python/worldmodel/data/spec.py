@@ -21,7 +21,9 @@ class Family:
     - `templates`: question phrasings with `{slot}` placeholders. A template's id is `NAME.tNN` (its index), so
       new templates must be appended, never inserted, to keep ids (and the held-out test set) stable.
     - `sample(rng) -> params`: the numbers (and names) of one question.
-    - `solution(params) -> str`: the short Python program the model learns to write (converted to WAT).
+    - `solution(params) -> str`: the short Python program the model learns to write (converted to WAT). `params()`
+      adds `"_template"` (the chosen template) so that a program can follow the question's own numbers (a
+      diameter stays a diameter).
     - `truth(params) -> number`: the answer computed independently of the solution, in plain Python.
     - `render(params, rng) -> slots`: strings for the template; numbers not rendered here are said with
       `phrasing.say_number`.
@@ -52,6 +54,10 @@ class Family:
             raise ValueError(f"family {self.name}: unknown stage {self.stage!r}")
         if len(self.templates) < 4:
             raise ValueError(f"family {self.name}: needs at least 4 templates (one is held out for test)")
+
+    def params(self, template_index: int, rng: random.Random) -> Params:
+        """Sampled numbers for a question of this template (the solution may read the template: see above)."""
+        return {**self.sample(rng), "_template": self.templates[template_index]}
 
     def template_id(self, index: int) -> str:
         return f"{self.name}.t{index:02d}"
@@ -120,6 +126,16 @@ def program(*lines: str) -> str:
 def lit(x: float | int) -> str:
     """A Python literal for a sampled number, never in exponent form (the model copies it from the question)."""
     return phrasing.plain(x)
+
+
+def real(x: float | int) -> str:
+    """A float literal for a real-valued quantity ("5.0" for 5).
+
+    Integer literals compile to i64 and decimals to f64, so with `lit` the program's types would follow the
+    sampled value; the model then learns the integer shape and copies "6.5" into an `i64.const`.
+    """
+    text = phrasing.plain(x)
+    return text if "." in text else f"{text}.0"
 
 
 def print_money(expression: str) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.spec import Family, lit, program
+from worldmodel.data.spec import Family, lit, program, real
 
 FINALS_NUMBER = (
     "The answer is {v}.",
@@ -174,6 +174,12 @@ REMAINDER = Family(
         "{a} mod {b} = ?",
         "Divide {a} by {b}. What is the remainder?",
         "{a} cookies go into bags of {b}. How many cookies don't fit in a full bag?",
+        "How many are left over if {a} is split into groups of {b}?",
+        "{a} divided by {b} leaves what remainder?",
+        "What remains after dividing {a} by {b} as evenly as possible?",
+        "I share {a} stickers equally among {b} kids. How many stickers are left over?",
+        "Find the remainder of {a} over {b}.",
+        "After filling as many boxes of {b} as possible from {a} items, how many items remain?",
     ),
     sample=lambda rng: {"a": _sized(rng, 2, 6), "b": rng.randint(3, 97)},
     solution=lambda p: program(f"print({lit(p['a'])} % {lit(p['b'])})"),
@@ -281,6 +287,9 @@ POWERS = Family(
         "{a} ^ {b} = ?",
         "Compute {a} to the power {b}.",
         "Start from 1 and multiply by {a} again and again, {b} times. What do you get?",
+        "What is {b} copies of {a} multiplied together?",
+        "pow({a}, {b}) = ?",
+        "Work out {a} to the {bth}.",
     ),
     sample=_power_sample,
     solution=lambda p: program(f"print({lit(p['a'])} ** {lit(p['b'])})"),
@@ -363,6 +372,10 @@ ORDER_OF_OPERATIONS = Family(
         "Simplify {expr}.",
         "Solve: {expr}",
         "Please evaluate the expression {expr}.",
+        "Find the value of {expr}.",
+        "What's {expr}?",
+        "Using PEMDAS, what is {expr}?",
+        "Quick one: {expr}",
     ),
     sample=_ops_sample,
     solution=lambda p: program(f"print({p['expr']})"),
@@ -401,7 +414,7 @@ PERCENT_OF = Family(
         "Work out {pc} of {x}.",
     ),
     sample=_percent_sample,
-    solution=lambda p: program(f"print(round({lit(p['x'])} * {lit(p['p'])} / 100, 2))"),
+    solution=lambda p: program(f"print(round({real(p['x'])} * {real(p['p'])} / 100, 2))"),
     truth=lambda p: float(Fraction(str(p["x"])) * Fraction(str(p["p"])) / 100),
     think=("Multiply by the percentage and divide by 100.", "Percent means per hundred: x times p over 100."),
     render=lambda p, rng: {"pc": phrasing.say_percent(p["p"], rng)},
@@ -476,9 +489,13 @@ PERCENT_CHANGE = Family(
         "Calculate the value of {x} following a {pc} {noun}.",
         "The rent of {x} {direction} by {pc} next year. What will it be?",
         "New value after a {pc} {noun} on {x}?",
+        "A population of {x} {direction} by {pc}. How big is it now?",
+        "What is {x} after it {direction} by {pc}?",
+        "Prices of {x} {direction} {pc} this year. New price?",
+        "{x} with a {pc} {noun} is how much?",
     ),
     sample=_change_sample,
-    solution=lambda p: program(f"print(round({lit(p['x'])} * (1 {'+' if p['up'] else '-'} {lit(p['p'])} / 100), 2))"),
+    solution=lambda p: program(f"print(round({real(p['x'])} * (1 {'+' if p['up'] else '-'} {lit(p['p'])} / 100), 2))"),
     truth=lambda p: float(Fraction(str(p["x"])) * (100 + (1 if p["up"] else -1) * Fraction(str(p["p"]))) / 100),
     think=(
         "Multiply by one plus or minus the percentage over 100.",
@@ -583,6 +600,42 @@ FRACTION_SUM = Family(
     ),
 )
 
+def _square_sample(rng: random.Random) -> dict:
+    exponent = rng.choice((2, 2, 3))
+    return {"a": rng.choice((rng.randint(2, 40), rng.randint(2, 999))), "b": exponent}
+
+
+SQUARES = Family(
+    name="squares",
+    stage="basic",
+    templates=(
+        "What is {a} {power_word}?",
+        "Calculate {a} {power_word}.",
+        "How much is {a} {power_word}?",
+        "What's {a} {power_word}?",
+        "{a} {power_word} = ?",
+        "Find the value of {a} {power_word}.",
+        "I need {a} {power_word}.",
+        "Work out {a} {power_word}, please.",
+        "What do you get when you take {a} {power_word}?",
+        "Compute {a} {power_word}.",
+    ),
+    sample=_square_sample,
+    solution=lambda p: program(f"print({lit(p['a'])} ** {p['b']})"),
+    truth=lambda p: math.prod([p["a"]] * p["b"]),
+    think=("Multiply the number by itself.", "Squared means times itself; cubed means three times."),
+    finals=FINALS_NUMBER,
+    render=lambda p, rng: {"power_word": "squared" if p["b"] == 2 else "cubed"},
+    exact=True,
+    refusals=(
+        (
+            "What is my lucky number {power_word}?",
+            "I don't know your lucky number. Tell me what it is and I'll work out its value {power_word}.",
+        ),
+    ),
+)
+
+
 FAMILIES = [
     ADDITION,
     SUBTRACTION,
@@ -592,6 +645,7 @@ FAMILIES = [
     DECIMALS,
     BIG_NUMBERS,
     POWERS,
+    SQUARES,
     SQUARE_ROOTS,
     ORDER_OF_OPERATIONS,
     PERCENT_OF,

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.system import _ITEMS, _NAMES
-from worldmodel.data.spec import Family, lit, print_money, program
+from worldmodel.data.spec import Family, lit, print_money, program, real
 
 G = 9.81
 
@@ -25,6 +25,11 @@ def F(x: float | int) -> Fraction:
 
 def _q(x, unit: str, rng: random.Random) -> str:
     return phrasing.say_quantity(x, unit, rng)
+
+
+def _whole(x: float | int) -> float | int:
+    """An integral value as an int, so that it is said "12", not "12.0"."""
+    return int(x) if float(x).is_integer() else x
 
 
 def _nice(rng: random.Random, low: float, high: float, decimals: int = 1) -> float | int:
@@ -49,7 +54,7 @@ UNIFORM_MOTION = Family(
         "speed {v}, time {t}, distance = ?",
     ),
     sample=lambda rng: {"v": rng.randint(5, 130), "t": _nice(rng, 0.5, 9)},
-    solution=lambda p: program(f"speed = {lit(p['v'])}", f"time = {lit(p['t'])}", "print(round(speed * time, 2))"),
+    solution=lambda p: program(f"speed = {lit(p['v'])}", f"time = {real(p['t'])}", "print(round(speed * time, 2))"),
     truth=lambda p: float(F(p["v"]) * F(p["t"])),
     think=("Distance is speed times time.", "Multiply the speed by the time."),
     finals=("It covers {q}.", "{q}.", "The distance is {q}.", "That's {q}.", "You travel {q}."),
@@ -95,6 +100,42 @@ TRAVEL_TIME = Family(
     ),
 )
 
+SPEED = Family(
+    name="speed",
+    stage="complex",
+    templates=(
+        "A train travels {d} in {t}. What is its average speed?",
+        "What is the speed of a car that covers {d} in {t}?",
+        "I cycled {d} in {t}. How fast was I going on average, in km/h?",
+        "A bus goes {d} in {t}. Average speed?",
+        "Find the speed: distance {d}, time {t}.",
+        "A runner covers {d} in {t}. What is the average speed in km/h?",
+        "How fast, in km/h, is a boat that sails {d} in {t}?",
+        "We drove {d} and it took {t}. What was our average speed?",
+        "A plane flies {d} in {t}. Its average speed in kilometers per hour?",
+        "distance {d}, time {t}, speed = ?",
+        "Speed of a truck that does {d} in {t}?",
+        "If a drone flies {d} in {t}, how fast does it fly on average?",
+    ),
+    # Over 1 km/h, so that 2 decimals stay within rel_tol.
+    sample=lambda rng: {"d": rng.randint(20, 1500), "t": _nice(rng, 0.5, 12)},
+    solution=lambda p: program(
+        f"distance = {lit(p['d'])}", f"time = {real(p['t'])}", "print(round(distance / time, 2))"
+    ),
+    truth=lambda p: float(Fraction(p["d"]) / F(p["t"])),
+    think=("Speed is distance divided by time.", "Divide the distance by the time."),
+    finals=("The average speed is {q}.", "{q}.", "It goes {q}.", "That's {q}.", "About {q}."),
+    units=lambda p: "km/h",
+    render=lambda p, rng: {"d": _q(p["d"], "km", rng), "t": _q(p["t"], "h", rng)},
+    rel_tol=5e-3,
+    refusals=(
+        (
+            "A train travels {d}. What is its average speed?",
+            "I need the time it took as well. How many hours did the trip last?",
+        ),
+    ),
+)
+
 ACCELERATION = Family(
     name="acceleration",
     stage="complex",
@@ -112,7 +153,7 @@ ACCELERATION = Family(
     ),
     sample=lambda rng: {"u": rng.randint(0, 30), "a": _nice(rng, 0.5, 6), "t": rng.randint(2, 30)},
     solution=lambda p: program(
-        f"u = {lit(p['u'])}", f"a = {lit(p['a'])}", f"t = {lit(p['t'])}", "print(round(u * t + 0.5 * a * t ** 2, 2))"
+        f"u = {lit(p['u'])}", f"a = {real(p['a'])}", f"t = {lit(p['t'])}", "print(round(u * t + 0.5 * a * t ** 2, 2))"
     ),
     # Average speed times time: (u + v) / 2 * t with v = u + a t.
     truth=lambda p: float((F(p["u"]) + (F(p["u"]) + F(p["a"]) * p["t"])) / 2 * p["t"]),
@@ -149,7 +190,7 @@ FREE_FALL = Family(
     ),
     # At least 5 m, so the fall lasts over a second and rounding to 2 decimals stays within rel_tol.
     sample=lambda rng: {"h": _nice(rng, 5, 300)},
-    solution=lambda p: program(f"h = {lit(p['h'])}", "g = 9.81", "print(round((2 * h / g) ** 0.5, 2))"),
+    solution=lambda p: program(f"h = {real(p['h'])}", "g = 9.81", "print(round((2 * h / g) ** 0.5, 2))"),
     # Solve h = g t² / 2 by bisection: independent of the closed form.
     truth=lambda p: _bisect(lambda t: G * t * t / 2 - p["h"], 0, 100),
     think=("Solve h = g t² / 2 for t: t = sqrt(2h/g).", "Fall time is the square root of 2h over g."),
@@ -234,7 +275,7 @@ KINETIC_ENERGY = Family(
         "Tell me the kinetic energy of a mass of {m} moving at {v}.",
     ),
     sample=lambda rng: {"m": _nice(rng, 0.1, 2000), "v": _nice(rng, 0.5, 60)},
-    solution=lambda p: program(f"m = {lit(p['m'])}", f"v = {lit(p['v'])}", "print(round(0.5 * m * v ** 2, 2))"),
+    solution=lambda p: program(f"m = {real(p['m'])}", f"v = {real(p['v'])}", "print(round(0.5 * m * v ** 2, 2))"),
     truth=lambda p: float(F(p["m"]) * F(p["v"]) * F(p["v"]) / 2),
     think=("Kinetic energy is one half m v squared.", "Use KE = ½mv²."),
     finals=("It has {q}.", "{q}.", "The kinetic energy is {q}.", "KE = {q}.", "That's {q}."),
@@ -265,7 +306,7 @@ WORK_POWER = Family(
     ),
     sample=lambda rng: {"m": rng.randint(1, 2000), "h": _nice(rng, 0.5, 50), "t": rng.randint(1, 120)},
     solution=lambda p: program(
-        f"m = {lit(p['m'])}", f"h = {lit(p['h'])}", f"t = {lit(p['t'])}", "print(round(m * 9.81 * h / t, 2))"
+        f"m = {lit(p['m'])}", f"h = {real(p['h'])}", f"t = {lit(p['t'])}", "print(round(m * 9.81 * h / t, 2))"
     ),
     truth=lambda p: float(F(p["m"]) * F(G) * F(p["h"]) / p["t"]),
     think=("Power is the work m g h divided by the time.", "Work = mgh, power = work / time."),
@@ -299,7 +340,7 @@ OHMS_LAW = Family(
     sample=lambda rng: (lambda v: {"v": v, "r": rng.randint(1, max(2, int(v * 40)))})(
         rng.choice((1.5, 3, 5, 9, 12, 24, 48, 120, 230, rng.randint(1, 400)))
     ),
-    solution=lambda p: program(f"print(round({lit(p['v'])} / {lit(p['r'])}, 4))"),
+    solution=lambda p: program(f"print(round({real(p['v'])} / {lit(p['r'])}, 4))"),
     truth=lambda p: float(F(p["v"]) / p["r"]),
     think=("Ohm's law: current is voltage over resistance.", "I = V / R."),
     finals=("The current is {q}.", "{q}.", "I = {q}.", "It draws {q}.", "About {q}."),
@@ -373,6 +414,10 @@ ENERGY_COST = Family(
         "At {price} per kWh, how much does a {w} space heater cost to run {h} hours a day for {d} days?",
         "Running cost: {w}, {h} h/day, {d} days, electricity {price} per kWh.",
         "My {w} aquarium pump runs {h} hours a day. Electricity costs {price} per kWh. What do {d} days cost?",
+        "What does it cost to run a {w} heater {h} hours a day for {d} days at {price} per kWh?",
+        "A {w} air conditioner runs {h} hours each day for {d} days. Power costs {price} per kWh. Total cost?",
+        "Electricity costs {price} per kWh. How much for {d} days of a {w} device used {h} hours a day?",
+        "Cost of electricity: a {w} machine, {h} hours daily, {d} days, {price}/kWh?",
     ),
     sample=_energy_cost_sample,
     solution=lambda p: program(f"kwh = {p['w']} / 1000 * {p['h']} * {p['d']}", print_money(f"kwh * {lit(p['price'])}")),
@@ -490,7 +535,7 @@ LOAN_PAYMENT = Family(
     sample=_loan_sample,
     solution=lambda p: program(
         f"principal = {p['p']}",
-        f"r = {lit(p['r'])} / 100 / 12",
+        f"r = {real(p['r'])} / 100 / 12",
         f"n = {p['years']} * 12",
         print_money("principal * r / (1 - (1 + r) ** -n)"),
     ),
@@ -530,9 +575,20 @@ CIRCLE_AREA = Family(
         "Calculate πr² for r = {r}.",
         "A round pond is {d} across. What's its surface area?",
         "How many square units does a circle of radius {r} enclose?",
+        "A circular table has a diameter of {d}. What is its area?",
+        "The radius of a round rug is {r}. How much floor does it cover?",
+        "Find the area of a coin-shaped disk {d} wide.",
+        "A round window is {d} in diameter. What is its area?",
+        "Circle: radius {r}. Area?",
+        "How big is the area inside a circle of diameter {d}?",
     ),
     sample=lambda rng: {"r": _nice(rng, 0.5, 50), "_unit": rng.choice(("m", "cm"))},
-    solution=lambda p: program("import math", f"r = {lit(p['r'])}", "print(round(math.pi * r ** 2, 2))"),
+    solution=lambda p: program(
+        "import math",
+        # The program halves the diameter the question gives: the model copies numbers, it does not convert them.
+        *((f"d = {real(2 * p['r'])}", "r = d / 2") if "{d}" in p["_template"] else (f"r = {real(p['r'])}",)),
+        "print(round(math.pi * r ** 2, 2))",
+    ),
     # Independent: the area by summing thin rings is overkill; use the exact product with a long decimal of pi.
     truth=lambda p: float(F(p["r"]) ** 2 * Fraction("3.14159265358979323846")),
     think=("Area of a circle is pi r squared.", "A = πr²."),
@@ -540,7 +596,7 @@ CIRCLE_AREA = Family(
     units=lambda p: p["_unit"] + "^2",
     render=lambda p, rng: {
         "r": _q(p["r"], p["_unit"], rng),
-        "d": _q(round(2 * p["r"], 1) if not float(p["r"]).is_integer() else 2 * int(p["r"]), p["_unit"], rng),
+        "d": _q(_whole(2 * p["r"]), p["_unit"], rng),
     },
     refusals=(("What is the area of my circular rug?", "I need its size. What is the rug's radius or diameter?"),),
 )
@@ -562,7 +618,7 @@ CYLINDER_VOLUME = Family(
     ),
     sample=lambda rng: {"r": _nice(rng, 0.5, 30), "h": _nice(rng, 1, 100), "_unit": rng.choice(("m", "cm"))},
     solution=lambda p: program(
-        "import math", f"r = {lit(p['r'])}", f"h = {lit(p['h'])}", "print(round(math.pi * r ** 2 * h, 2))"
+        "import math", f"r = {real(p['r'])}", f"h = {real(p['h'])}", "print(round(math.pi * r ** 2 * h, 2))"
     ),
     truth=lambda p: float(F(p["r"]) ** 2 * F(p["h"]) * Fraction("3.14159265358979323846")),
     think=("Cylinder volume is pi r squared times h.", "V = πr²h."),
@@ -625,6 +681,12 @@ ARITHMETIC_SERIES = Family(
         "A theater's first row has {first} seats and each row has {step} more. How many seats in {n} rows?",
         "What is {first} + {first_2} + {first_3} + ... with {n} terms in total?",
         "A stack has {first} cans in the top row and {step} more in each row below. How many cans in {n} rows?",
+        "What is the sum of {n} terms of an arithmetic sequence with first term {first} and difference {step}?",
+        "Sum the first {n} terms: {first}, {first_2}, {first_3}, and so on.",
+        "Add the arithmetic progression that starts at {first}, steps by {step}, and has {n} terms.",
+        "Total of {n} terms starting at {first} with a common difference of {step}?",
+        "A runner does {first} laps on day one and {step} more every day after. How many laps in {n} days altogether?",
+        "Arithmetic series: a = {first}, d = {step}, n = {n}. Sum?",
     ),
     sample=_series_sample,
     solution=lambda p: program(
@@ -854,6 +916,12 @@ SAVINGS_SIMULATION = Family(
         "Every month I transfer {money} into savings that earn {rate} a year, compounded monthly. How much will I have after {months} months?",
         "Balance after {months} monthly deposits of {money} at {rate} per year (compounded monthly)?",
         "What does saving {money} a month for {months} months at {rate} annual interest, compounded monthly, add up to?",
+        "I save {money} every month for {months} months. The account pays {rate} a year, compounded monthly. Final balance?",
+        "Monthly savings of {money}, {rate} annual interest compounded monthly. What's the balance after {months} months?",
+        "How much will I have if I deposit {money} at the end of each month for {months} months at {rate} per year, compounded monthly?",
+        "Saving {money} a month into an account with {rate} yearly interest, paid monthly. How much after {months} months?",
+        "Run {months} months of {money} monthly deposits at {rate} a year (monthly compounding). What's in the account?",
+        "Starting with nothing, put {money} in every month at {rate} annual interest compounded monthly. Balance after {months} months?",
     ),
     sample=_savings_sample,
     solution=lambda p: program(
@@ -971,7 +1039,7 @@ AVERAGE_SPEED = Family(
     sample=_average_speed_sample,
     solution=lambda p: program(
         f"distance = {p['d1']} + {p['d2']}",
-        f"time = {lit(p['t1'])} + {lit(p['t2'])}",
+        f"time = {real(p['t1'])} + {real(p['t2'])}",
         "print(round(distance / time, 2))",
     ),
     truth=lambda p: float((p["d1"] + p["d2"]) / (F(p["t1"]) + F(p["t2"]))),
@@ -1029,6 +1097,7 @@ GCD_LCM = Family(
 FAMILIES = [
     UNIFORM_MOTION,
     TRAVEL_TIME,
+    SPEED,
     ACCELERATION,
     FREE_FALL,
     PROJECTILE_RANGE,
@@ -1125,11 +1194,17 @@ PAINT_CANS = Family(
         "Whole cans of paint needed: walls of a {l} by {w} room, {h} high, {cov} m² per can?",
         "We repaint a hall {l} long, {w} wide and {h} high (walls only). One tin covers {cov} m². How many tins?",
         "Room: {l} × {w}, walls {h} high; coverage {cov} m² per can. How many cans?",
+        "Each can of paint covers {cov} m². The walls of my {l} by {w} room are {h} high. How many cans do I need?",
+        "How many cans of paint, {cov} square meters each, for the walls of a room {l} long, {w} wide and {h} high?",
+        "Painting four walls: the room is {l} by {w}, the walls are {h} tall, a can does {cov} m². Number of cans?",
+        "A can of paint covers {cov} m². How many cans to paint the walls of a {l} × {w} × {h} room?",
+        "Walls of a room {l} by {w}, height {h}. Cans needed at {cov} m² per can?",
+        "I want to paint my living room walls. It's {l} by {w} with {h} ceilings and a can covers {cov} m². How many cans?",
     ),
     sample=_paint_sample,
     solution=lambda p: program(
         "import math",
-        f"area = 2 * ({lit(p['l'])} + {lit(p['w'])}) * {lit(p['h'])}",
+        f"area = 2 * ({real(p['l'])} + {real(p['w'])}) * {real(p['h'])}",
         f"print(math.ceil(area / {p['cov']}))",
     ),
     truth=_paint_truth,
@@ -1242,6 +1317,10 @@ PAYOFF_MONTHS = Family(
         "Count the months to pay down a {money} balance at {rate} APR with {pay} monthly payments.",
         "If I put {pay} a month toward a {money} loan charging {rate} a year, how many payments will it take?",
         "Balance {money}, rate {rate} per year monthly, payment {pay}/month: months until zero?",
+        "I have a {money} debt at {rate} a year, charged monthly. Paying {pay} a month, how many months until I'm debt free?",
+        "Months to pay off {money} with {pay} monthly payments at {rate} per year?",
+        "Run the repayment of a {money} loan at {rate} yearly interest (monthly) with {pay} per month. How many months does it take?",
+        "A {money} card balance charges {rate} a year monthly. I pay {pay} each month. How many months to reach zero?",
     ),
     sample=_payoff_sample,
     solution=lambda p: program(

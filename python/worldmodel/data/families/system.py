@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.spec import Family, lit, print_money, program
+from worldmodel.data.spec import Family, lit, print_money, program, real
 
 # Size of each unit in its SI base unit, exactly (the ground truth converts through these).
 BASE = {
@@ -82,7 +82,7 @@ def _conversion_sampler(pairs: list[tuple[str, str]], high: int):
 
 def _conversion_solution(p: dict) -> str:
     op, constant = RECIPES[(p["from"], p["to"])]
-    return program(f"print(round({lit(p['x'])} {op} {constant}, 3))")
+    return program(f"print(round({real(p['x'])} {op} {constant}, 3))")
 
 
 def _conversion_render(p: dict, rng: random.Random) -> dict:
@@ -224,7 +224,7 @@ CURRENCY_CONVERSION = Family(
         "I have {money}. One {src_one} is {rate} {dst_many} today. How many {dst_many} is that?",
     ),
     sample=_currency_sample,
-    solution=lambda p: program(print_money(f"{lit(p['amount'])} * {lit(p['rate'])}")),
+    solution=lambda p: program(print_money(f"{real(p['amount'])} * {lit(p['rate'])}")),
     truth=lambda p: float(Fraction(str(p["amount"])) * Fraction(str(p["rate"]))),
     think=("Multiply the amount by the exchange rate.", "Amount times rate, rounded to cents."),
     finals=("You get {q}.", "That's {q}.", "{q}.", "It comes to {q}.", "It is worth {q}."),
@@ -259,7 +259,7 @@ def _temperature_sample(rng: random.Random) -> dict:
 
 
 def _temperature_solution(p: dict) -> str:
-    t = lit(p["t"])
+    t = real(p["t"])
     expression = {
         ("°C", "°F"): f"{t} * 9 / 5 + 32",
         ("°F", "°C"): f"({t} - 32) * 5 / 9",
@@ -353,18 +353,38 @@ TIME_UNITS = Family(
 )
 
 
-def _clock(h: int, m: int, rng: random.Random) -> str:
-    if rng.random() < 0.5:
+def _clock(h: int, m: int, twelve_hour: bool, rng: random.Random) -> str:
+    if not twelve_hour:
         return f"{h}:{m:02d}"
     suffix = rng.choice(("am", "a.m.", "AM")) if h < 12 else rng.choice(("pm", "p.m.", "PM"))
     return f"{(h - 1) % 12 + 1}:{m:02d} {suffix}"
+
+
+def _clock_hour(h: int, twelve_hour: bool) -> str:
+    """The hour as the program writes it: the clock's own digits, with "+ 12" after noon on a 12-hour clock.
+
+    The model copies what the question says and lets the program do the conversion, instead of turning
+    "8:26 pm" into 20 in its head.
+    """
+    if not twelve_hour:
+        return str(h)
+    if h == 0:
+        return "0"  # 12 am
+    shown = (h - 1) % 12 + 1
+    return f"({shown} + 12)" if h > 12 else str(shown)
 
 
 def _clock_sample(rng: random.Random) -> dict:
     h1, m1 = rng.randint(0, 20), rng.randrange(0, 60, rng.choice((1, 5)))
     start = h1 * 60 + m1
     end = rng.randint(start + 5, 23 * 60 + 59)
-    return {"h1": h1, "m1": m1, "h2": end // 60, "m2": end % 60}
+    twelve_hour = rng.random() < 0.5  # one clock style per question, as people write it
+    return {"h1": h1, "m1": m1, "h2": end // 60, "m2": end % 60, "_twelve_hour": twelve_hour}
+
+
+def _clock_solution(p: dict) -> str:
+    h1, h2 = (_clock_hour(p[key], p["_twelve_hour"]) for key in ("h1", "h2"))
+    return program(f"print(({h2} * 60 + {p['m2']}) - ({h1} * 60 + {p['m1']}))")
 
 
 CLOCK_DURATION = Family(
@@ -382,9 +402,14 @@ CLOCK_DURATION = Family(
         "The bus left at {t1} and got in at {t2}. How long was the ride in minutes?",
         "I started work at {t1} and finished at {t2}. How many minutes did I work?",
         "Minutes between {t1} and {t2}, same day?",
+        "From {t1} to {t2}, how many minutes pass?",
+        "A class runs from {t1} until {t2}. How many minutes long is it?",
+        "How many minutes from {t1} to {t2}?",
+        "The flight departs at {t1} and lands at {t2} the same day. How many minutes in the air?",
+        "I slept from {t1} to {t2}. How many minutes was that?",
     ),
     sample=_clock_sample,
-    solution=lambda p: program(f"print(({p['h2']} * 60 + {p['m2']}) - ({p['h1']} * 60 + {p['m1']}))"),
+    solution=_clock_solution,
     truth=lambda p: (
         (datetime.datetime(2001, 1, 1, p["h2"], p["m2"]) - datetime.datetime(2001, 1, 1, p["h1"], p["m1"])).seconds
         // 60
@@ -395,7 +420,10 @@ CLOCK_DURATION = Family(
     ),
     finals=("That's {q}.", "{q}.", "It takes {q}.", "It lasts {q}.", "The difference is {q}."),
     units=lambda p: "min",
-    render=lambda p, rng: {"t1": _clock(p["h1"], p["m1"], rng), "t2": _clock(p["h2"], p["m2"], rng)},
+    render=lambda p, rng: {
+        "t1": _clock(p["h1"], p["m1"], p["_twelve_hour"], rng),
+        "t2": _clock(p["h2"], p["m2"], p["_twelve_hour"], rng),
+    },
     exact=True,
     refusals=(
         (
@@ -423,27 +451,23 @@ def _date_sample(rng: random.Random) -> dict:
     }
 
 
-def _month_days(year: int, month: int) -> int:
-    # Month lengths as the solution writes them (the ground truth uses datetime instead).
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+# Day number of a date (Gregorian, counted from a fixed origin, March-based months so that February comes last).
+# The model copies the six numbers of the two dates into the same program every time, and the program knows
+# the calendar; month-by-month sums asked it to know month lengths itself. The ground truth uses datetime.
+_DAY_NUMBER = (
+    "def day_number(year, month, day):",
+    "    if month < 3:",
+    "        year -= 1",
+    "        month += 12",
+    "    return 365 * year + year // 4 - year // 100 + year // 400 + (153 * month - 457) // 5 + day",
+)
 
 
 def _date_solution(p: dict) -> str:
-    if (p["y1"], p["mo1"]) == (p["y2"], p["mo2"]):
-        return program(f"print({p['d2']} - {p['d1']})")
-    terms = [f"({_month_days(p['y1'], p['mo1'])} - {p['d1']})"]
-    year, month = p["y1"], p["mo1"]
-    while True:
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-        if (year, month) == (p["y2"], p["mo2"]):
-            break
-        terms.append(str(_month_days(year, month)))
-    terms.append(str(p["d2"]))
-    return program(f"print({' + '.join(terms)})")
+    return program(
+        *_DAY_NUMBER,
+        f"print(day_number({p['y2']}, {p['mo2']}, {p['d2']}) - day_number({p['y1']}, {p['mo1']}, {p['d1']}))",
+    )
 
 
 def _date_text(y: int, mo: int, d: int, rng: random.Random) -> str:
@@ -468,13 +492,19 @@ DATE_DAYS = Family(
         "A library book was borrowed on {date1} and returned on {date2}. How many days was it out?",
         "From {date1} to {date2}, how many days pass?",
         "Our 2 cats were at the vet from {date1} until {date2}. How many days is that?",
+        "How many days are between {date1} and {date2}?",
+        "Number of days from {date1} to {date2}?",
+        "A project ran from {date1} to {date2}. How many days was that?",
+        "We moved in on {date1} and the lease ended on {date2}. How many days did we live there?",
+        "Between {date1} and {date2}, how many days are there?",
+        "How long, in days, from {date1} until {date2}?",
     ),
     sample=_date_sample,
     solution=_date_solution,
     truth=lambda p: (datetime.date(p["y2"], p["mo2"], p["d2"]) - datetime.date(p["y1"], p["mo1"], p["d1"])).days,
     think=(
-        "Count the days left in the first month, add the full months between, then the days of the last month.",
-        "Add up the days month by month.",
+        "Turn both dates into day numbers and subtract.",
+        "Number the days of the calendar and take the difference of the two dates.",
     ),
     finals=("That's {q}.", "{q}.", "There are {q} between them.", "It's {q}.", "The gap is {q}."),
     units=lambda p: "days",
@@ -726,6 +756,12 @@ WEIGHTED_AVERAGE = Family(
         "What's my overall mark?",
         "Find the weighted average: {s1} at {w1}%, {s2} at {w2}%, {s3} at {w3}%.",
         "Grades: {s1} (weight {w1}%), {s2} (weight {w2}%), {s3} (weight {w3}%). Average?",
+        "Scores {s1}, {s2} and {s3} with weights {w1}%, {w2}% and {w3}%. What is the weighted average?",
+        "Weighted grade: {s1} ({w1}%), {s2} ({w2}%), {s3} ({w3}%)?",
+        "My marks are {s1} (worth {w1}%), {s2} (worth {w2}%) and {s3} (worth {w3}%). What's my final grade?",
+        "Average {s1}, {s2} and {s3} weighted {w1}%, {w2}% and {w3}%.",
+        "Grades with weights: {s1} weighted {w1}%, {s2} weighted {w2}%, {s3} weighted {w3}%. Overall?",
+        "What's the weighted mean of the scores {s1}, {s2}, {s3} if they count {w1}%, {w2}% and {w3}%?",
     ),
     sample=_weighted_sample,
     solution=lambda p: program(
