@@ -2414,16 +2414,20 @@ class FunctionCompiler:
             return call("list_copy", c), t
         self.fail(node, "list", f"list() of {show(t)} is not supported")
 
+    def sorted_copy(self, c, t, node):
+        """sorted()'s argument as a fresh list to sort in place: a string's characters or a copy of the list."""
+        if t == STR:
+            return self.lib_call("str_chars", [(c, STR)], node)
+        if is_list(t):
+            return call("list_copy", c), t
+        if t != BOTTOM:
+            self.fail(node, "sorted", f"sorted() of {show(t)} is not supported")
+        return c, t
+
     def sorted_by_key(self, iterable, key, kw, node):
         """sorted(items, key=f): sort the keys (stable), then pick the items in that order."""
         items = self.comp_name("items", node)
-        c, t = self.expr(iterable)
-        if t == STR:
-            c, t = self.lib_call("str_chars", [(c, STR)], node)
-        elif is_list(t):
-            c = call("list_copy", c)
-        elif t != BOTTOM:
-            self.fail(node, "sorted", f"sorted() of {show(t)} is not supported")
+        c, t = self.sorted_copy(*self.expr(iterable), node)
         setup = self.assign(ast.copy_location(ast.Name(id=items, ctx=ast.Store()), node), c, t, node)
         item = ast.copy_location(ast.Name(id="item", ctx=ast.Store()), node)
         comp = ast.copy_location(ast.ListComp(
@@ -2451,13 +2455,7 @@ class FunctionCompiler:
         if isinstance(a, ast.GeneratorExp):
             c, t = self.comprehension(a, "list")
         else:
-            c, t = self.expr(a)
-            if t == STR:
-                c, t = self.lib_call("str_chars", [(c, STR)], node)
-            elif is_list(t):
-                c = call("list_copy", c)
-            elif t != BOTTOM:
-                self.fail(node, "sorted", f"sorted() of {show(t)} is not supported")
+            c, t = self.sorted_copy(*self.expr(a), node)
         if t == BOTTOM:
             return c, BOTTOM
         et = elem(t)
