@@ -97,6 +97,11 @@ def test_model_card_has_targets_table_and_curves(tmp_path):
     assert "accuracy ≥ 90%: 95.0% — met" in card and "compile rate ≥ 98%: 97.0% — **not met**" in card
     assert "| SmolLM2-135M base (no tools) | 10.0% |" in card
     assert (tmp_path / "adapter" / "training_curves.png").stat().st_size > 1000
+    assert "continued from" not in card
+    config = json.loads((run / "train_config.json").read_text())
+    (run / "train_config.json").write_text(json.dumps({**config, "init_adapter": "models/previous"}))
+    card = write_model_card(tmp_path / "adapter", run, report).read_text()
+    assert "continued from the adapter `models/previous`" in card
 
 
 def test_published_adapter_is_fp16_and_loads_to_the_same_model(tmp_path):

@@ -124,6 +124,8 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
         "gradient clipping, bf16 autocast, packed rows (no attention across examples).", "",
         "| parameter | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in hyper.items()], "",
         "## Run", "",
+        *([f"- continued from the adapter `{config['init_adapter']}` (its LoRA weights were the starting point)"]
+          if config.get("init_adapter") else []),
         f"- optimizer steps: {summary.get('steps', '?')} of {summary.get('total_steps', '?')}; "
         f"tokens seen: {summary.get('tokens_seen', '?')}; wall time: {summary.get('seconds', 0) / 60:.0f} min",
         f"- training examples: {summary.get('train_examples', '?')} ({summary.get('dropped_examples', 0)} too long, dropped)",
