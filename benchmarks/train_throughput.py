@@ -43,20 +43,23 @@ def main(argv: list[str] | None = None) -> int:
         settings += [(length, False) for length, _ in settings]
     print(f"{'row length':>10} {'rows':>5} {'autocast':>8} {'s/step':>7} {'tokens/s':>9} {'loss tokens/s':>14} "
           f"{'dropped':>8}")
+
+    def timed_step(batch, bf16: bool) -> float:
+        start = time.perf_counter()
+        loss, count = causal_lm_loss_sum(model, batch, bf16)
+        (loss / count).backward()
+        model.zero_grad(set_to_none=True)
+        return time.perf_counter() - start
+
     warmed_up = False
     for length, bf16 in settings:
         examples, dropped = encode_rows(rows, tokenizer, length)
         n_rows = max(1, args.tokens // length)
         batch = collate(pack(examples, length, 0)[:n_rows], examples, tokenizer.pad_token_id)
-        seconds = []
-        for _ in range(args.repeats + (0 if warmed_up else 1)):
-            start = time.perf_counter()
-            loss, count = causal_lm_loss_sum(model, batch, bf16)
-            (loss / count).backward()
-            model.zero_grad(set_to_none=True)
-            seconds.append(time.perf_counter() - start)
         if not warmed_up:
-            seconds, warmed_up = seconds[1:], True
+            timed_step(batch, bf16)
+            warmed_up = True
+        seconds = [timed_step(batch, bf16) for _ in range(args.repeats)]
         best = min(seconds)
         labelled = int((batch["labels"] != IGNORE_INDEX).sum())
         print(f"{length:>10} {n_rows:>5} {'bf16' if bf16 else 'fp32':>8} {best:>7.1f} "
