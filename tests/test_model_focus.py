@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 import torch
 
 from model_helpers import make_tiny_model_folder, protocol_row, write_dataset
@@ -60,6 +61,8 @@ def test_cli_scores_an_adapter_and_writes_a_dataset_folder(tmp_path):
     assert (out / "validation.jsonl").read_text() == (data / "validation.jsonl").read_text()
     # The saved scores reproduce the same subset without loading a model.
     again = tmp_path / "again"
-    focus.main(["--adapter", "unused", "--data", str(data), "--out", str(again), "--losses",
+    focus.main(["--data", str(data), "--out", str(again), "--losses",
                 str(out / "family_losses.json"), "--scale", "10", "--floor", "2"])
     assert (again / "train.jsonl").read_text() == (out / "train.jsonl").read_text()
+    with pytest.raises(SystemExit):  # neither an adapter to score nor saved scores
+        focus.main(["--data", str(data), "--out", str(tmp_path / "none")])

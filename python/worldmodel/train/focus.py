@@ -96,7 +96,7 @@ def write_focus_data(source: Path, out: Path, subset: list[dict], losses: dict, 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worldmodel.train.focus", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--adapter", type=Path, required=True, help="the adapter to continue from")
+    parser.add_argument("--adapter", type=Path, help="the adapter to continue from (scored unless --losses)")
     parser.add_argument("--data", type=Path, default=Path("data/curriculum"), help="source dataset folder")
     parser.add_argument("--out", type=Path, required=True, help="folder for the subset (train/validation/test)")
     parser.add_argument("--base", default=None, help="base model (default: packaged SmolLM2)")
@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="which rows are drawn")
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
+    if not (args.adapter or args.losses):
+        parser.error("give --adapter to score, or --losses to reuse saved scores")
 
     rows = load_split(args.data, "train")
     if args.losses:
