@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from worldmodel import protocol
-from worldmodel.data import phrasing
+from worldmodel.data import gsm8k, phrasing
 from worldmodel.data.execute import Execution, execute, matches_truth
 from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
 from worldmodel.data.spec import Family, held_out, say_answer
@@ -129,8 +129,10 @@ def build(
     refusals: bool = True,
     workers: int = 1,
     count_tokens: Callable[[list[dict]], int] | None = None,
+    gsm8k_corpus: Path | None = None,
 ) -> BuildResult:
-    """Generate, check and split the dataset. `count_tokens(messages)` enables the length check."""
+    """Generate, check and split the dataset. `count_tokens(messages)` enables the length check; `gsm8k_corpus`
+    adds the human-written word problems that convert to checked programs (data/gsm8k.py)."""
     rng = random.Random(seed)
     families = list(FAMILIES if families is None else families)
     result = BuildResult(rows=[])
@@ -174,6 +176,9 @@ def build(
             )
         )
 
+    if gsm8k_corpus is not None:
+        computed_rows += gsm8k_rows(gsm8k.load(gsm8k_corpus), rng, seen, result, workers)
+
     plain_rows: list[dict] = []
     if refusals:
         plain_rows += refusal_rows(families, rng, seen)
@@ -192,6 +197,52 @@ def build(
     assign_splits(rows, rng)
     result.rows = rows
     return result
+
+
+GSM8K_FINALS = ("The answer is {v}.", "{v}.", "So the answer is {v}.", "That makes {v}.", "It comes to {v}.")
+
+
+def gsm8k_rows(problems: list[dict], rng: random.Random, seen: set[str], result: BuildResult, workers: int) -> list[dict]:
+    """GSM8K problems whose annotated calculations become a program that prints the dataset's answer.
+
+    The split comes from a hash of the question (gsm8k.split_of), so the held-out slice never changes with the seed.
+    """
+    converted: list[tuple[int, gsm8k.Problem]] = []
+    for number, problem in enumerate(problems):
+        try:
+            converted.append((number, gsm8k.convert_problem(problem["question"], problem["answer"])))
+        except gsm8k.Unconvertible as error:
+            reason, _, detail = str(error).partition(":")
+            result.drop(f"gsm8k_{reason}", gsm8k.FAMILY, detail.strip() or problem["question"][:120])
+    executions = _executions([problem.source for _, problem in converted], workers)
+    rows = []
+    for (number, problem), execution in zip(converted, executions, strict=True):
+        if execution.drop_reason is not None:
+            result.drop(execution.drop_reason, gsm8k.FAMILY, execution.detail)
+            continue
+        ok, reason = matches_truth(execution.computed_text, float(problem.answer), gsm8k.REL_TOL)
+        if not ok:
+            result.drop(reason, gsm8k.FAMILY, f"{execution.computed_text!r} vs {problem.answer} for {problem.source!r}")
+            continue
+        if problem.question in seen:
+            result.drop(DUPLICATE, gsm8k.FAMILY, problem.question)
+            continue
+        seen.add(problem.question)
+        final = rng.choice(GSM8K_FINALS).format(v=execution.computed_text)
+        row = _row(
+            f"{gsm8k.FAMILY}-{number:05d}",
+            gsm8k.split_of(problem.question),
+            gsm8k.STAGE,
+            gsm8k.FAMILY,
+            gsm8k.FAMILY,
+            problem.question,
+            float(problem.answer) if problem.answer.denominator != 1 else int(problem.answer),
+            gsm8k.REL_TOL,
+            None,
+            protocol.assistant_turn(problem.plan, execution.wat, execution.computed_block, final),
+        )
+        rows.append(row)
+    return rows
 
 
 def refusal_rows(families: list[Family], rng: random.Random, seen: set[str]) -> list[dict]:
@@ -251,8 +302,12 @@ def chat_rows(rng: random.Random, seen: set[str]) -> list[dict]:
 
 
 def assign_splits(rows: list[dict], rng: random.Random) -> None:
-    """Test = every row of a held-out template (new phrasings); validation = a random slice of the rest."""
+    """Test = every row of a held-out template (new phrasings); validation = a random slice of the rest.
+
+    Rows that come with a split (GSM8K's hashed slice) keep it."""
     for row in rows:
+        if row["split"]:
+            continue
         if held_out(row["template"]):
             row["split"] = "test"
         elif rng.random() < VALIDATION_FRACTION:
