@@ -56,7 +56,9 @@ def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, 
     """One question through `generate`: the record the aggregates are computed from."""
     from worldmodel.generate import GenerationConfig, generate
 
-    result = generate(backend, row["question"], GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
+    # A follow-up question (the curriculum's multi-turn rows) is asked after the conversation it follows.
+    messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
+    result = generate(backend, messages, GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
     expected = float(row["answer"])
     final = result.final if use_tools else result.text
     return {

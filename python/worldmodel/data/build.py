@@ -28,6 +28,15 @@ REFUSALS_PER_TEMPLATE = 4
 PLAIN_REL_TOL = 1e-3  # the schema's default; rows without an answer never use it
 DUPLICATE = "duplicate"
 TOO_LONG = "too_long"
+FOLLOW_UP_EVERY = 12  # one sampled question in 12 gets a follow-up turn that changes one of its numbers
+FOLLOW_UPS = (
+    "What if it were {new} instead of {old}?",
+    "And with {new} instead of {old}?",
+    "Same question, but {new} in place of {old}.",
+    "Now try {new} instead of {old}.",
+    "ok and if {old} was {new}?",
+    "How about {new} rather than {old}?",
+)
 # Training packs turns into a 2k context; one example must leave room for the chat template and more.
 MAX_TOKENS = 1024
 
@@ -46,6 +55,7 @@ class Candidate:
     final_pattern: str
     slots: dict[str, str]
     answer_rng_state: int  # seeds the unit spelling in the final sentence, drawn before execution
+    params: dict = field(default_factory=dict)  # the sampled numbers (a follow-up question changes one)
 
 
 @dataclass
@@ -78,6 +88,56 @@ def sample_candidate(family: Family, rng: random.Random) -> Candidate:
         final_pattern=rng.choice(family.finals),
         slots=slots,
         answer_rng_state=rng.getrandbits(32),
+        params=params,
+    )
+
+
+def _checked_row(candidate: Candidate, execution: Execution, row_id: str, result: BuildResult) -> dict | None:
+    """The row of a candidate whose program ran and printed its ground truth; else the drop is counted."""
+    family = candidate.family
+    if execution.drop_reason is not None:
+        result.drop(execution.drop_reason, family.name, execution.detail)
+        return None
+    ok, reason = matches_truth(execution.computed_text, candidate.truth, family.tolerance)
+    if not ok:
+        result.drop(reason, family.name, f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}")
+        return None
+    final = _final_sentence(candidate, execution.computed_text)
+    reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
+    return _row(row_id, "", family.stage, family.name, family.template_id(candidate.template_index),
+                candidate.question, candidate.truth, family.tolerance, candidate.units, reply)
+
+
+def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | None:
+    """The parent's question asked again with one number changed ("And with 40 instead of 25?"): the reply is a
+    whole new, self-contained module. None when no number of the question can be swapped cleanly."""
+    family = parent.family
+    params = parent.params
+    fresh = family.sample(rng)
+    swappable = [
+        key for key, value in params.items()
+        if not key.startswith("_") and type(value) in (int, float) and type(fresh.get(key)) is type(value)
+        and fresh[key] != value and parent.slots.get(key) == phrasing.plain(value)
+        and parent.question.count(parent.slots[key]) == 1
+    ]
+    if not swappable:
+        return None
+    key = rng.choice(swappable)
+    changed = {**params, key: fresh[key]}
+    slots = {**parent.slots, key: phrasing.plain(fresh[key])}
+    question = rng.choice(FOLLOW_UPS).format(old=parent.slots[key], new=slots[key])
+    return Candidate(
+        family=family,
+        template_index=parent.template_index,
+        question=question,
+        source=family.solution(changed),
+        truth=family.truth(changed),
+        units=family.units(changed),
+        think=rng.choice(family.think).format(**slots),
+        final_pattern=rng.choice(family.finals),
+        slots=slots,
+        answer_rng_state=rng.getrandbits(32),
+        params=changed,
     )
 
 
@@ -143,38 +203,25 @@ def build(
     seen: set[str] = set()
     computed_rows: list[dict] = []
     for number, (candidate, execution) in enumerate(zip(candidates, executions, strict=True)):
-        family = candidate.family
-        if execution.drop_reason is not None:
-            result.drop(execution.drop_reason, family.name, execution.detail)
-            continue
-        ok, reason = matches_truth(execution.computed_text, candidate.truth, family.tolerance)
-        if not ok:
-            result.drop(
-                reason,
-                family.name,
-                f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}",
-            )
-            continue
-        if candidate.question in seen:
-            result.drop(DUPLICATE, family.name, candidate.question)
-            continue
-        seen.add(candidate.question)
-        final = _final_sentence(candidate, execution.computed_text)
-        reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
-        computed_rows.append(
-            _row(
-                f"{family.name}-{number:05d}",
-                "",
-                family.stage,
-                family.name,
-                family.template_id(candidate.template_index),
-                candidate.question,
-                candidate.truth,
-                family.tolerance,
-                candidate.units,
-                reply,
-            )
-        )
+        row = _checked_row(candidate, execution, f"{candidate.family.name}-{number:05d}", result)
+        if row is not None and candidate.question not in seen:
+            seen.add(candidate.question)
+            computed_rows.append(row)
+        elif row is not None:
+            result.drop(DUPLICATE, candidate.family.name, candidate.question)
+
+    # Follow-up turns: a later question in the same chat that changes one number; its module stands alone.
+    parents = [(row, candidates[int(row["id"].rsplit("-", 1)[1])]) for row in computed_rows[::FOLLOW_UP_EVERY]]
+    follow_ups = [(row, follow_up_candidate(parent, rng)) for row, parent in parents]
+    follow_ups = [(row, candidate) for row, candidate in follow_ups if candidate is not None]
+    for (parent_row, candidate), execution in zip(
+        follow_ups, _executions([c.source for _, c in follow_ups], workers), strict=True
+    ):
+        row = _checked_row(candidate, execution, parent_row["id"] + "-f", result)
+        if row is not None:
+            row["history"] = parent_row["messages"]
+            row["messages"] = parent_row["messages"] + row["messages"]
+            computed_rows.append(row)
 
     if gsm8k_corpus is not None:
         computed_rows += gsm8k_rows(gsm8k.load(gsm8k_corpus), rng, seen, result, workers)
