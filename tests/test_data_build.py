@@ -181,3 +181,19 @@ def test_cli_writes_splits_card_and_drop_counts(tmp_path, capsys):
     ):
         assert section in card
     assert f"{len(rows)} rows" in card
+
+
+def test_benchmark_questions_are_never_trained_on(monkeypatch, tmp_path):
+    """A sampled question that a hand-written benchmark asks is dropped, whatever its case and spacing."""
+    probe = pipeline.build(seed=5, per_family=3, families=FAMILIES[:2], chat=False, refusals=False)
+    asked = probe.rows[0]["question"]
+    (tmp_path / "human_questions_probe.jsonl").write_text(json.dumps({"question": " " + asked.upper(), "answer": 1}) + "\n")
+    monkeypatch.setattr(pipeline, "BENCHMARKS", tmp_path)
+    again = pipeline.build(seed=5, per_family=3, families=FAMILIES[:2], chat=False, refusals=False)
+    assert asked not in {row["question"] for row in again.rows}
+    assert again.drops[pipeline.BENCHMARK_QUESTION] == 1
+
+
+def test_the_committed_benchmarks_are_read():
+    questions = pipeline.benchmark_questions(pipeline.BENCHMARKS)
+    assert "what's 17 x 23" in questions and len(questions) >= 28 + 50

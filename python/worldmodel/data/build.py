@@ -27,6 +27,8 @@ PER_FAMILY = 300  # sampled questions per family: 57 families give ~17,000 rows 
 REFUSALS_PER_TEMPLATE = 4
 PLAIN_REL_TOL = 1e-3  # the schema's default; rows without an answer never use it
 DUPLICATE = "duplicate"
+BENCHMARK_QUESTION = "benchmark_question"  # a sampled question that a hand-written benchmark asks: never trained on
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 TOO_LONG = "too_long"
 FOLLOW_UP_EVERY = 12  # one sampled question in 12 gets a follow-up turn that changes one of its numbers
 FOLLOW_UPS = (
@@ -173,6 +175,19 @@ def _row(
     }
 
 
+def _normalized(question: str) -> str:
+    return " ".join(question.lower().split())
+
+
+def benchmark_questions(folder: Path) -> frozenset[str]:
+    """The hand-written evaluation questions (benchmarks/human_questions*.jsonl), normalized for comparison."""
+    questions = set()
+    for path in sorted(folder.glob("human_questions*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            questions |= {_normalized(json.loads(line)["question"]) for line in handle if line.strip()}
+    return frozenset(questions)
+
+
 def _executions(sources: list[str], workers: int) -> list[Execution]:
     if workers <= 1:
         return [execute(source) for source in sources]
@@ -201,8 +216,12 @@ def build(
     executions = _executions([c.source for c in candidates], workers)
 
     seen: set[str] = set()
+    benchmark = benchmark_questions(BENCHMARKS)
     computed_rows: list[dict] = []
     for number, (candidate, execution) in enumerate(zip(candidates, executions, strict=True)):
+        if _normalized(candidate.question) in benchmark:
+            result.drop(BENCHMARK_QUESTION, candidate.family.name, candidate.question)
+            continue
         row = _checked_row(candidate, execution, f"{candidate.family.name}-{number:05d}", result)
         if row is not None and candidate.question not in seen:
             seen.add(candidate.question)
