@@ -30,7 +30,7 @@ STATEMENT_KEYWORDS = ("TASK", "SETUP", "STEP", "RUN", "WRITE", "READ", "ASSERT",
                       "TRY", "PROMPT_AGENT", "REQUEST_REVIEW", "PAUSE")
 LAST_RUN_FIELDS = ("STDOUT", "STDERR", "EXIT_CODE", "EXECUTION_TIME")
 _HEREDOC_OPENER = re.compile(r"<<-?(?P<quote>['\"]?)(?P<delim>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)\s*(#.*)?$")
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'", "{": "{"}
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
 
 
 @dataclass
@@ -92,7 +92,7 @@ def extract_heredocs(source: str) -> tuple[str, dict[int, Heredoc]]:
 
 
 def unquote(token: str) -> str:
-    """A STRING token's value: quotes removed, escapes (\\n \\t \\\\ \\" \\' \\{) resolved, others kept."""
+    """A STRING token's value: quotes removed, escapes (\\n \\t \\\\ \\" \\') resolved, others kept."""
     body = token[1:-1]
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
 

@@ -234,7 +234,8 @@ class RequestReviewTool(Tool):
     def execute(self, state, args: n.RequestReview) -> str:
         question = self._question(state, args)
         if not self.context.approver.approve(question):
-            raise SecurityError(f"review declined: {question}", kind="review_declined")
+            raise SecurityError(f"review declined: {question} (answer y at a terminal, or run with --yes)",
+                                kind="review_declined")
         state.approved.update(self.context.unlisted_programs)
         return "approved: " + question
 
