@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from worldmodel.tiss import nodes as n
@@ -73,7 +73,7 @@ def extract_heredocs(source: str) -> tuple[str, dict[int, Heredoc]]:
     index = 0
     while index < len(lines):
         code = lines[index][: code_end(lines[index])]
-        opener = _HEREDOC_OPENER.search(code.rstrip() + "\n".rstrip()) if "<<" in code else None
+        opener = _HEREDOC_OPENER.search(code.rstrip()) if "<<" in code else None
         if opener is None:
             index += 1
             continue
@@ -353,5 +353,3 @@ def _end_position(text: str) -> tuple[int, int]:
     lines = text.rstrip().split("\n")
     return len(lines), len(lines[-1]) + 1
 
-
-__all__ = ["parse", "parse_file", "Token", "Heredoc", "extract_heredocs", "unquote", "code_end"]

@@ -104,12 +104,17 @@ class _PidsCgroup:
             candidate = base / f"tiss-{os.getpid()}-{time.monotonic_ns()}"
             try:
                 candidate.mkdir()
-                (candidate / "pids.max").write_text(str(limit))
-                self.path = candidate
-                return
             except OSError:
-                if candidate.exists():
-                    candidate.rmdir()
+                continue
+            # The kernel fills a new cgroup with its control files; a plain folder (no cgroup here) has none.
+            if (candidate / "pids.max").is_file() and (candidate / "cgroup.procs").is_file():
+                try:
+                    (candidate / "pids.max").write_text(str(limit))
+                    self.path = candidate
+                    return
+                except OSError:
+                    pass
+            candidate.rmdir()
 
     def enter(self) -> None:  # runs in the child between fork and exec
         if self.path is not None:
@@ -129,18 +134,21 @@ class _PidsCgroup:
 
 
 def _pids_cgroup_bases() -> list[Path]:
-    bases = []
+    """Where this process's pids cgroup lives: cgroup v1's pids hierarchy, or the v2 (unified) one."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
-        return bases
+        return []
+    bases = []
     for line in lines:
         _, controllers, path = line.split(":", 2)
         if controllers == "pids":
             bases.append(Path("/sys/fs/cgroup/pids") / path.lstrip("/"))
         elif controllers == "":
-            bases.append(Path("/sys/fs/cgroup") / path.lstrip("/"))
-    return bases
+            for mount in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+                if (mount / "cgroup.controllers").is_file():
+                    bases.append(mount / path.lstrip("/"))
+    return [base for base in bases if (base / "cgroup.procs").is_file()]
 
 
 def run_argv(argv: list[str], root: Path, policy: CommandPolicy, timeout_s: float, output_limit: int,

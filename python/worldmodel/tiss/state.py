@@ -36,8 +36,8 @@ class Budgets:
 
     timeout: float  # seconds per RUN
     output: int  # bytes per stream per RUN
+    tokens: int  # new tokens per PROMPT_AGENT
     commands: int = 1000  # RUN statements per script
-    tokens: int = 1024  # new tokens per PROMPT_AGENT
 
 
 @dataclass

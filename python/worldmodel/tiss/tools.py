@@ -24,12 +24,18 @@ DRY_UNKNOWN = "<{name}: known at run time>"
 DEFAULT_AGENT_VARIABLE = "AGENT"
 
 
+def _generation_default(name: str):
+    from worldmodel.generate import GenerationConfig  # the generation loop's own default, not a copy
+
+    return getattr(GenerationConfig(), name)
+
+
 @dataclass
 class EngineConfig:
     policy: CommandPolicy = field(default_factory=CommandPolicy)
     read_limit: int = 1024 * 1024
     write_limit: int = 1024 * 1024
-    agent_tokens: int = 1024
+    agent_tokens: int = field(default_factory=lambda: _generation_default("max_new_tokens"))
 
     def budgets(self) -> Budgets:
         return Budgets(timeout=self.policy.timeout_s, output=self.policy.output_limit, tokens=self.agent_tokens)
