@@ -98,20 +98,20 @@ class RunTool(Tool):
         outcome = run_argv(argv, state.root, policy, state.budgets.timeout, state.budgets.output, sandboxed)
         state.last_run = LastRun(args.command, argv, outcome.stdout, outcome.stderr, outcome.exit_code,
                                  outcome.duration, outcome.error_kind, outcome.sandboxed)
-        detail = f"{shlex.join(argv)} → "
+        shown = shlex.join(argv)
         if outcome.error_kind == "timeout":
-            raise CommandError(f"{shlex.join(argv)} ran past its {state.budgets.timeout:g} s timeout and was killed",
+            raise CommandError(f"{shown} ran past its {state.budgets.timeout:g} s timeout and was killed",
                                kind="timeout")
         if outcome.error_kind == "output_limit":
-            raise CommandError(f"{shlex.join(argv)} wrote more than {state.budgets.output} bytes to one stream "
-                               "and was killed", kind="output_limit")
+            raise CommandError(f"{shown} wrote more than {state.budgets.output} bytes to one stream and was killed",
+                               kind="output_limit")
         if outcome.error_kind:
             raise CommandError(outcome.stderr, kind=outcome.error_kind)
         if outcome.exit_code != 0:
             tail = outcome.stderr.strip().splitlines()[-3:]
-            raise CommandError(f"{shlex.join(argv)} exited with status {outcome.exit_code}"
+            raise CommandError(f"{shown} exited with status {outcome.exit_code}"
                                + (": " + " | ".join(tail) if tail else ""), kind="exit_status")
-        return detail + f"exit 0 in {outcome.duration:.2f} s" + ("" if outcome.sandboxed else " (not sandboxed)")
+        return f"{shown} → exit 0 in {outcome.duration:.2f} s" + ("" if outcome.sandboxed else " (not sandboxed)")
 
     def describe(self, state, args: n.Run) -> str:
         argv = command_argv(args.command, state.variables, DRY_UNKNOWN)
