@@ -196,3 +196,17 @@ def test_the_model_example_parses_and_asks_the_question(tmp_path):
     agent = FakeAgent({"What is 17 times 23?": AgentAnswer("17 × 23 = 391.", "391")})
     state = run_script((EXAMPLES / "ask_model.tiss").read_text(), tmp_path, agent=agent)
     assert state.failure is None and agent.asked == [("What is 17 times 23?", 400)]
+
+
+def test_at_a_terminal_the_person_is_asked_and_pause_waits_for_enter(tmp_path):
+    from worldmodel.tiss.approval import Interactive
+
+    script = parse('PAUSE "look at out/"\nRUN "python3 -c \'print(3)\'"\nRUN "python3 -c \'print(4)\'"')
+    answers, prompts = io.StringIO("\ny\n"), io.StringIO()
+    state = _engine(Interactive(answers, prompts)).run(script, tmp_path)
+    assert state.failure is None and state.last_run.stdout == "4\n"
+    asked = prompts.getvalue()
+    assert "look at out/ (press Enter to continue)" in asked
+    assert asked.count("[y/N]") == 1 and "python3 is not on the allow-list" in asked  # approved once per run
+    declined = _engine(Interactive(io.StringIO("\nn\n"), io.StringIO())).run(script, tmp_path)
+    assert declined.failure.kind == "command_not_allowed"
