@@ -113,6 +113,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "L": ("liter", "liters"),
     "mL": ("milliliter", "milliliters"),
     "gal": ("gallon", "gallons"),
+    "cup": ("cup", "cups"),
     "s": ("second", "seconds"),
     "min": ("minute", "minutes"),
     "h": ("hour", "hours"),
@@ -123,6 +124,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "m/s": ("meter per second", "meters per second"),
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "mph": ("mile per hour", "miles per hour"),
+    "ft/s": ("foot per second", "feet per second"),
     "m/s^2": ("meter per second squared", "meters per second squared"),
     "J": ("joule", "joules"),
     "kJ": ("kilojoule", "kilojoules"),
@@ -138,6 +140,10 @@ UNITS: dict[str, tuple[str, str]] = {
     "K": ("kelvin", "kelvins"),
     "m^2": ("square meter", "square meters"),
     "cm^2": ("square centimeter", "square centimeters"),
+    "km^2": ("square kilometer", "square kilometers"),
+    "ft^2": ("square foot", "square feet"),
+    "ha": ("hectare", "hectares"),
+    "acre": ("acre", "acres"),
     "m^3": ("cubic meter", "cubic meters"),
     "cm^3": ("cubic centimeter", "cubic centimeters"),
     "kg/m^3": ("kilogram per cubic meter", "kilograms per cubic meter"),
@@ -150,17 +156,17 @@ UNITS: dict[str, tuple[str, str]] = {
 
 # How a symbol is printed in text, where it differs from the canonical ASCII symbol: superscripts, so that
 # "12 m²" holds no number but 12 (the final answer may state only the computed number).
-SHOWN = {"m^2": "m²", "cm^2": "cm²", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
+SHOWN = {"m^2": "m²", "cm^2": "cm²", "km^2": "km²", "ft^2": "ft²", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
 
 # Symbols that read badly after a number in running text, or are ambiguous alone: always spelled out.
-_SPELL_ONLY = {"days", "weeks", "years", "months", "ohm", "K", "t", "in"}
+SPELL_ONLY = {"days", "weeks", "years", "months", "ohm", "K", "t", "in", "cup", "ha", "acre"}
 
 
 def say_unit(symbol: str, rng: random.Random, value: float | int | None = None) -> str:
     """The unit spelled out (agreeing with `value`) or abbreviated."""
     singular, plural = UNITS[symbol]
     spelled = singular if value is not None and value == 1 else plural
-    if symbol in _SPELL_ONLY or symbol in {"$", "€", "£", "¥"}:
+    if symbol in SPELL_ONLY or symbol in {"$", "€", "£", "¥"}:
         return spelled
     return rng.choice((SHOWN.get(symbol, symbol), spelled))
 
