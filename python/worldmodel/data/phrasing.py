@@ -131,6 +131,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "W": ("watt", "watts"),
     "kW": ("kilowatt", "kilowatts"),
     "N": ("newton", "newtons"),
+    "N/m": ("newton per meter", "newtons per meter"),
+    "kg·m/s": ("kilogram meter per second", "kilogram meters per second"),
     "Pa": ("pascal", "pascals"),
     "V": ("volt", "volts"),
     "A": ("ampere", "amperes"),

@@ -37,105 +37,6 @@ def _nice(rng: random.Random, low: float, high: float, decimals: int = 1) -> flo
     return int(x) if float(x).is_integer() else x
 
 
-UNIFORM_MOTION = Family(
-    name="uniform_motion",
-    stage="complex",
-    templates=(
-        "A car travels at {v} for {t}. How far does it go?",
-        "How far do you get driving {t} at {v}?",
-        "A train moves at a steady {v} for {t}. What distance does it cover?",
-        "If I drive at {v} for {t}, how many kilometers do I cover?",
-        "Distance covered at {v} in {t}?",
-        "A bus averages {v} over a {t} trip. How long is the route?",
-        "Calculate the distance for a speed of {v} and a time of {t}.",
-        "We drove {t} at about {v}. How far did we go?",
-        "A delivery van with 3 drivers keeps a steady {v} for {t}. What distance does it cover?",
-        "Tell me the distance traveled at {v} over {t}.",
-        "speed {v}, time {t}, distance = ?",
-    ),
-    sample=lambda rng: {"v": rng.randint(5, 130), "t": _nice(rng, 0.5, 9)},
-    solution=lambda p: program(f"speed = {lit(p['v'])}", f"time = {real(p['t'])}", "print(round(speed * time, 2))"),
-    truth=lambda p: float(F(p["v"]) * F(p["t"])),
-    think=("Distance is speed times time.", "Multiply the speed by the time."),
-    finals=("It covers {q}.", "{q}.", "The distance is {q}.", "That's {q}.", "You travel {q}."),
-    units=lambda p: "km",
-    render=lambda p, rng: {"v": _q(p["v"], "km/h", rng), "t": _q(p["t"], "h", rng)},
-    refusals=(
-        (
-            "A car travels at {v}. How far does it go?",
-            "I need to know how long the car travels. For how many hours is it driving?",
-        ),
-    ),
-)
-
-TRAVEL_TIME = Family(
-    name="travel_time",
-    stage="complex",
-    templates=(
-        "How long does it take to drive {d} at {v}?",
-        "A train covers {d} at {v}. How many hours does the trip take?",
-        "At {v}, how many hours for a {d} journey?",
-        "I need to travel {d} and can average {v}. How long will it take in hours?",
-        "Time needed to cover {d} at a constant {v}?",
-        "A coach drives {d} at {v}. How long is the ride in hours?",
-        "If a plane flies {d} at {v}, what is the flight time in hours?",
-        "Find the travel time for {d} at {v}.",
-        "A 12-carriage train runs at {v}. How long will {d} take, in hours?",
-        "How many hours is a {d} drive at {v}?",
-        "distance {d}, speed {v}. time in hours?",
-    ),
-    # At least an hour: the answer is rounded to 2 decimals.
-    sample=lambda rng: (lambda d: {"d": d, "v": rng.randint(5, min(d, 900))})(rng.randint(10, 2000)),
-    solution=lambda p: program(
-        f"distance = {lit(p['d'])}", f"speed = {lit(p['v'])}", "print(round(distance / speed, 2))"
-    ),
-    truth=lambda p: float(Fraction(p["d"], p["v"])),
-    think=("Time is distance divided by speed.", "Divide the distance by the speed."),
-    finals=("It takes {q}.", "{q}.", "About {q}.", "The trip takes {q}.", "That's {q}."),
-    units=lambda p: "h",
-    render=lambda p, rng: {"d": _q(p["d"], "km", rng), "v": _q(p["v"], "km/h", rng)},
-    rel_tol=5e-3,
-    refusals=(
-        ("How long does it take to drive {d}?", "That depends on your speed. How fast will you be going on average?"),
-    ),
-)
-
-SPEED = Family(
-    name="speed",
-    stage="complex",
-    templates=(
-        "A train travels {d} in {t}. What is its average speed?",
-        "What is the speed of a car that covers {d} in {t}?",
-        "I cycled {d} in {t}. How fast was I going on average, in km/h?",
-        "A bus goes {d} in {t}. Average speed?",
-        "Find the speed: distance {d}, time {t}.",
-        "A runner covers {d} in {t}. What is the average speed in km/h?",
-        "How fast, in km/h, is a boat that sails {d} in {t}?",
-        "We drove {d} and it took {t}. What was our average speed?",
-        "A plane flies {d} in {t}. Its average speed in kilometers per hour?",
-        "distance {d}, time {t}, speed = ?",
-        "Speed of a truck that does {d} in {t}?",
-        "If a drone flies {d} in {t}, how fast does it fly on average?",
-    ),
-    # Over 1 km/h, so that 2 decimals stay within rel_tol.
-    sample=lambda rng: {"d": rng.randint(20, 1500), "t": _nice(rng, 0.5, 12)},
-    solution=lambda p: program(
-        f"distance = {lit(p['d'])}", f"time = {real(p['t'])}", "print(round(distance / time, 2))"
-    ),
-    truth=lambda p: float(Fraction(p["d"]) / F(p["t"])),
-    think=("Speed is distance divided by time.", "Divide the distance by the time."),
-    finals=("The average speed is {q}.", "{q}.", "It goes {q}.", "That's {q}.", "About {q}."),
-    units=lambda p: "km/h",
-    render=lambda p, rng: {"d": _q(p["d"], "km", rng), "t": _q(p["t"], "h", rng)},
-    rel_tol=5e-3,
-    refusals=(
-        (
-            "A train travels {d}. What is its average speed?",
-            "I need the time it took as well. How many hours did the trip last?",
-        ),
-    ),
-)
-
 ACCELERATION = Family(
     name="acceleration",
     stage="complex",
@@ -259,36 +160,6 @@ PROJECTILE_RANGE = Family(
     ),
 )
 
-KINETIC_ENERGY = Family(
-    name="kinetic_energy",
-    stage="complex",
-    templates=(
-        "What is the kinetic energy of a {m} object moving at {v}?",
-        "A {m} car drives at {v}. How much kinetic energy does it have?",
-        "Find the kinetic energy: mass {m}, speed {v}.",
-        "A crate of mass {m} slides at {v}. Kinetic energy in joules?",
-        "How many joules of kinetic energy does a {m} sled at {v} have?",
-        "KE of {m} at {v}?",
-        "Compute ½mv² for m = {m} and v = {v}.",
-        "A {m} cart rolls at {v}. What's its kinetic energy?",
-        "A {m} boulder rolls at {v}. How much kinetic energy does it carry, in joules?",
-        "Tell me the kinetic energy of a mass of {m} moving at {v}.",
-    ),
-    sample=lambda rng: {"m": _nice(rng, 0.1, 2000), "v": _nice(rng, 0.5, 60)},
-    solution=lambda p: program(f"m = {real(p['m'])}", f"v = {real(p['v'])}", "print(round(0.5 * m * v ** 2, 2))"),
-    truth=lambda p: float(F(p["m"]) * F(p["v"]) * F(p["v"]) / 2),
-    think=("Kinetic energy is one half m v squared.", "Use KE = ½mv²."),
-    finals=("It has {q}.", "{q}.", "The kinetic energy is {q}.", "KE = {q}.", "That's {q}."),
-    units=lambda p: "J",
-    render=lambda p, rng: {"m": _q(p["m"], "kg", rng), "v": _q(p["v"], "m/s", rng)},
-    refusals=(
-        (
-            "What is the kinetic energy of a car moving at {v}?",
-            "I need the car's mass as well. How heavy is it, in kilograms?",
-        ),
-    ),
-)
-
 WORK_POWER = Family(
     name="work_power",
     stage="complex",
@@ -318,40 +189,6 @@ WORK_POWER = Family(
             "A motor lifts {m} up {h}. What power does it deliver?",
             "Power depends on how fast it lifts. How many seconds does the lift take?",
         ),
-    ),
-)
-
-OHMS_LAW = Family(
-    name="ohms_law",
-    stage="complex",
-    templates=(
-        "What current flows through a {r} resistor connected to {v}?",
-        "A {v} battery drives a {r} resistor. Find the current in amperes.",
-        "Using Ohm's law, find I when V = {v} and R = {r}.",
-        "How many amps flow through {r} at {v}?",
-        "A lamp with resistance {r} is plugged into {v}. What current does it draw?",
-        "Current through a {r} load on a {v} supply?",
-        "Compute the current: voltage {v}, resistance {r}.",
-        "A {v} circuit has a total resistance of {r}. How much current flows?",
-        "Find the current in a {r} heater element connected across {v}.",
-        "V = {v}, R = {r}. I = ?",
-    ),
-    # Currents of at least 25 mA: the answer is rounded to 4 decimals.
-    sample=lambda rng: (lambda v: {"v": v, "r": rng.randint(1, max(2, int(v * 40)))})(
-        rng.choice((1.5, 3, 5, 9, 12, 24, 48, 120, 230, rng.randint(1, 400)))
-    ),
-    solution=lambda p: program(f"print(round({real(p['v'])} / {lit(p['r'])}, 4))"),
-    truth=lambda p: float(F(p["v"]) / p["r"]),
-    think=("Ohm's law: current is voltage over resistance.", "I = V / R."),
-    finals=("The current is {q}.", "{q}.", "I = {q}.", "It draws {q}.", "About {q}."),
-    units=lambda p: "A",
-    render=lambda p, rng: {
-        "v": _q(p["v"], "V", rng),
-        "r": f"{phrasing.say_number(p['r'], rng, words=False)} {rng.choice(('ohm', 'ohms', 'Ω'))}",
-    },
-    rel_tol=5e-3,
-    refusals=(
-        ("What current flows through a {r} resistor?", "I need the voltage across it. What voltage is applied?"),
     ),
 )
 
@@ -1095,15 +932,10 @@ GCD_LCM = Family(
 )
 
 FAMILIES = [
-    UNIFORM_MOTION,
-    TRAVEL_TIME,
-    SPEED,
     ACCELERATION,
     FREE_FALL,
     PROJECTILE_RANGE,
-    KINETIC_ENERGY,
     WORK_POWER,
-    OHMS_LAW,
     PARALLEL_RESISTORS,
     ENERGY_COST,
     COMPOUND_INTEREST,

@@ -50,9 +50,13 @@ class Plan:
     def show(self, expression: str) -> str:
         """The expression with given names replaced by their values and Python operators by math signs."""
         out = []
-        for token in _TOKEN.findall(expression):
+        tokens = _TOKEN.findall(expression)
+        for index, token in enumerate(tokens):
             if token in self.said:
-                out.append(self.said[token])
+                said = self.said[token]
+                # "(38.8 m/s)^2", not "38.8 m/s ^ 2"
+                powered = index + 1 < len(tokens) and tokens[index + 1] == "**" and " " in said
+                out.append(f"({said})" if powered else said)
             elif token in _SHOWN_NAMES:
                 out.append(_SHOWN_NAMES[token])
             else:
