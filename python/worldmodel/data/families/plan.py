@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from worldmodel.data.spec import lit, print_money, program, real
 
 # Python operators as the plan writes them.
-_SHOWN_OPERATORS = {"*": "×", "/": "÷", "-": "−", "**": "^"}
+_SHOWN_OPERATORS = {"*": "×", "/": "÷", "//": "÷", "-": "−", "**": "^"}
 _TOKEN = re.compile(r"math\.\w+|[A-Za-z_]\w*|\*\*|//|\d+\.?\d*|\S")
-_SHOWN_NAMES = {"math.pi": "π", "math.sqrt": "√", "math.factorial": "factorial", "math.comb": "C", "math.perm": "P"}
+_SHOWN_NAMES = {"math.pi": "π", "math.sqrt": "√", "math.factorial": "factorial", "math.comb": "C", "math.perm": "P", "math.ceil": "ceil"}
 
 
 @dataclass
