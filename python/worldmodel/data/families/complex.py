@@ -12,7 +12,7 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.system import _ITEMS, _NAMES
+from worldmodel.data.families.system import _NAMES
 from worldmodel.data.spec import Family, lit, print_money, program, real
 
 G = 9.81
@@ -677,60 +677,6 @@ COMBINATIONS = Family(
 )
 
 
-def _shopping_sample(rng: random.Random) -> dict:
-    first, second = rng.sample(_ITEMS, 2)
-    return {
-        "n1": rng.randint(1, 12),
-        "p1": round(rng.uniform(0.5, 40), 2),
-        "item1": first,
-        "n2": rng.randint(1, 12),
-        "p2": round(rng.uniform(0.5, 40), 2),
-        "item2": second,
-        "off": rng.choice((5, 10, 15, 20, 25, 30)),
-    }
-
-
-SHOPPING = Family(
-    name="shopping",
-    stage="complex",
-    templates=(
-        "I buy {n1} {item1} at {p1} each and {n2} {item2} at {p2} each. There's {off} off the total. What do I pay?",
-        "{n1} {item1} cost {p1} each and {n2} {item2} cost {p2} each. With a {off} discount on everything, what's the bill?",
-        "At the store: {n1} {item1} ({p1} apiece) and {n2} {item2} ({p2} apiece). A coupon takes {off} off. Total?",
-        "My cart has {n1} {item1} at {p1} and {n2} {item2} at {p2}. The shop gives {off} off today. How much do I owe?",
-        "Compute the total for {n1} × {item1} at {p1} plus {n2} × {item2} at {p2}, less {off}.",
-        "We need {n1} {item1} ({p1} each) and {n2} {item2} ({p2} each). Members get {off} off. What's the member price?",
-        "How much do {n1} {item1} at {p1} and {n2} {item2} at {p2} cost after a {off} discount?",
-        "Shopping list: {n1} {item1} at {p1}, {n2} {item2} at {p2}. Today everything is {off} off. What is the total?",
-        "What will I pay for {n1} {item1} ({p1} each) and {n2} {item2} ({p2} each) with a {off} discount?",
-        "My mom gave me 3 coupons but only one works: {off} off. I buy {n1} {item1} at {p1} and {n2} {item2} at {p2}. What do I pay?",
-    ),
-    sample=_shopping_sample,
-    solution=lambda p: program(
-        f"total = {p['n1']} * {lit(p['p1'])} + {p['n2']} * {lit(p['p2'])}",
-        print_money(f"total * (1 - {p['off']} / 100)"),
-    ),
-    truth=lambda p: float((p["n1"] * F(p["p1"]) + p["n2"] * F(p["p2"])) * (100 - p["off"]) / 100),
-    think=("Add up the cost of both items, then take off the discount.", "Total the cart, then apply the discount."),
-    finals=("You pay {q}.", "{q}.", "The bill is {q}.", "That comes to {q}.", "It costs {q}."),
-    units=lambda p: "$",
-    render=lambda p, rng: {
-        "p1": phrasing.say_money(p["p1"], rng),
-        "p2": phrasing.say_money(p["p2"], rng),
-        "off": phrasing.say_percent(p["off"], rng),
-        "n1": phrasing.say_number(p["n1"], rng),
-        "n2": phrasing.say_number(p["n2"], rng),
-    },
-    rel_tol=5e-3,
-    refusals=(
-        (
-            "I buy {n1} {item1} and {n2} {item2} with {off} off the total. What do I pay?",
-            "I need the prices. How much does each of the {item1} and the {item2} cost?",
-        ),
-    ),
-)
-
-
 def _savings_sample(rng: random.Random) -> dict:
     return {
         "deposit": rng.choice((25, 50, 100, 150, 200, 250, 300, 500, rng.randint(10, 1000))),
@@ -947,7 +893,6 @@ FAMILIES = [
     FIBONACCI,
     PRIMES_COUNT,
     COMBINATIONS,
-    SHOPPING,
     SAVINGS_SIMULATION,
     POPULATION_GROWTH,
     AVERAGE_SPEED,
