@@ -148,6 +148,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "acre": ("acre", "acres"),
     "m^3": ("cubic meter", "cubic meters"),
     "cm^3": ("cubic centimeter", "cubic centimeters"),
+    "ft^3": ("cubic foot", "cubic feet"),
+    "°": ("degree", "degrees"),
     "kg/m^3": ("kilogram per cubic meter", "kilograms per cubic meter"),
     "g/cm^3": ("gram per cubic centimeter", "grams per cubic centimeter"),
     "$": ("dollar", "dollars"),
@@ -158,10 +160,10 @@ UNITS: dict[str, tuple[str, str]] = {
 
 # How a symbol is printed in text, where it differs from the canonical ASCII symbol: superscripts, so that
 # "12 m²" holds no number but 12 (the final answer may state only the computed number).
-SHOWN = {"m^2": "m²", "cm^2": "cm²", "km^2": "km²", "ft^2": "ft²", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
+SHOWN = {"m^2": "m²", "cm^2": "cm²", "km^2": "km²", "ft^2": "ft²", "ft^3": "ft³", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
 
 # Symbols that read badly after a number in running text, or are ambiguous alone: always spelled out.
-SPELL_ONLY = {"days", "weeks", "years", "months", "ohm", "K", "t", "in", "cup", "ha", "acre"}
+SPELL_ONLY = {"°", "days", "weeks", "years", "months", "ohm", "K", "t", "in", "cup", "ha", "acre"}
 
 
 def say_unit(symbol: str, rng: random.Random, value: float | int | None = None) -> str:

@@ -1,8 +1,8 @@
 """All question families, by stage, and the plain chat topics."""
 
-from worldmodel.data.families import basic, complex, everyday, formulas, stories, system, units
+from worldmodel.data.families import basic, complex, everyday, formulas, geometry, stories, system, units
 from worldmodel.data.families.chat import CHAT_TOPICS, ChatTopic, replies_for
 
-FAMILIES = [*basic.FAMILIES, *stories.FAMILIES, *everyday.FAMILIES, *system.FAMILIES, *units.FAMILIES, *formulas.FAMILIES, *complex.FAMILIES]
+FAMILIES = [*basic.FAMILIES, *stories.FAMILIES, *everyday.FAMILIES, *system.FAMILIES, *units.FAMILIES, *formulas.FAMILIES, *geometry.FAMILIES, *complex.FAMILIES]
 
 __all__ = ["CHAT_TOPICS", "FAMILIES", "ChatTopic", "replies_for"]

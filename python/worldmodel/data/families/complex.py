@@ -398,108 +398,6 @@ LOAN_PAYMENT = Family(
     ),
 )
 
-CIRCLE_AREA = Family(
-    name="circle_area",
-    stage="complex",
-    templates=(
-        "What is the area of a circle with radius {r}?",
-        "Find the area of a circular garden {r} in radius.",
-        "A pizza has a radius of {r}. What is its area?",
-        "Area of a circle, r = {r}?",
-        "Compute the area of a disk with radius {r}.",
-        "A round plaza has a radius of {r}. How much surface does it have?",
-        "What area does a circle of diameter {d} cover?",
-        "Calculate πr² for r = {r}.",
-        "A round pond is {d} across. What's its surface area?",
-        "How many square units does a circle of radius {r} enclose?",
-        "A circular table has a diameter of {d}. What is its area?",
-        "The radius of a round rug is {r}. How much floor does it cover?",
-        "Find the area of a coin-shaped disk {d} wide.",
-        "A round window is {d} in diameter. What is its area?",
-        "Circle: radius {r}. Area?",
-        "How big is the area inside a circle of diameter {d}?",
-    ),
-    sample=lambda rng: {"r": _nice(rng, 0.5, 50), "_unit": rng.choice(("m", "cm"))},
-    solution=lambda p: program(
-        "import math",
-        # The program halves the diameter the question gives: the model copies numbers, it does not convert them.
-        *((f"d = {real(2 * p['r'])}", "r = d / 2") if "{d}" in p["_template"] else (f"r = {real(p['r'])}",)),
-        "print(round(math.pi * r ** 2, 2))",
-    ),
-    # Independent: the area by summing thin rings is overkill; use the exact product with a long decimal of pi.
-    truth=lambda p: float(F(p["r"]) ** 2 * Fraction("3.14159265358979323846")),
-    think=("Area of a circle is pi r squared.", "A = πr²."),
-    finals=("The area is {q}.", "{q}.", "It's {q}.", "A = {q}.", "About {q}."),
-    units=lambda p: p["_unit"] + "^2",
-    render=lambda p, rng: {
-        "r": _q(p["r"], p["_unit"], rng),
-        "d": _q(_whole(2 * p["r"]), p["_unit"], rng),
-    },
-    refusals=(("What is the area of my circular rug?", "I need its size. What is the rug's radius or diameter?"),),
-)
-
-CYLINDER_VOLUME = Family(
-    name="cylinder_volume",
-    stage="complex",
-    templates=(
-        "What is the volume of a cylinder with radius {r} and height {h}?",
-        "A can has radius {r} and height {h}. What's its volume?",
-        "Find the volume of a cylindrical tank: radius {r}, height {h}.",
-        "How much does a cylinder {h} tall with a {r} radius hold?",
-        "Compute πr²h for r = {r}, h = {h}.",
-        "A round pillar is {h} high with radius {r}. What is its volume?",
-        "Volume of a cylinder, r = {r}, h = {h}?",
-        "A water tank is a cylinder {h} tall with a radius of {r}. How much can it hold?",
-        "What is the volume of a tube with a {r} radius and a length of {h}?",
-        "Find V for a cylinder: radius {r}, height {h}.",
-    ),
-    sample=lambda rng: {"r": _nice(rng, 0.5, 30), "h": _nice(rng, 1, 100), "_unit": rng.choice(("m", "cm"))},
-    solution=lambda p: program(
-        "import math", f"r = {real(p['r'])}", f"h = {real(p['h'])}", "print(round(math.pi * r ** 2 * h, 2))"
-    ),
-    truth=lambda p: float(F(p["r"]) ** 2 * F(p["h"]) * Fraction("3.14159265358979323846")),
-    think=("Cylinder volume is pi r squared times h.", "V = πr²h."),
-    finals=("The volume is {q}.", "{q}.", "It holds {q}.", "V = {q}.", "About {q}."),
-    units=lambda p: p["_unit"] + "^3",
-    render=lambda p, rng: {"r": _q(p["r"], p["_unit"], rng), "h": _q(p["h"], p["_unit"], rng)},
-    refusals=(("A can has a radius of {r}. What's its volume?", "I also need the can's height. How tall is it?"),),
-)
-
-PYTHAGORAS = Family(
-    name="pythagoras",
-    stage="complex",
-    templates=(
-        "A right triangle has legs {a} and {b}. How long is the hypotenuse?",
-        "Find the hypotenuse for legs of {a} and {b}.",
-        "A ladder reaches {b} up a wall with its foot {a} from the wall. How long is the ladder?",
-        "What is the diagonal of a {a} by {b} rectangle?",
-        "I walk {a} east then {b} north. How far am I from the start in a straight line?",
-        "Right triangle, sides {a} and {b} around the right angle. Third side?",
-        "How long is the diagonal of a screen {a} wide and {b} tall?",
-        "Use Pythagoras: a = {a}, b = {b}, c = ?",
-        "A 4-sided field is a rectangle {a} by {b}. How long is the path across it corner to corner?",
-        "Legs {a} and {b}: what is the hypotenuse?",
-    ),
-    sample=lambda rng: {
-        "a": rng.randint(1, 200),
-        "b": rng.randint(1, 200),
-        "_unit": rng.choice(("m", "cm", "ft", "km")),
-    },
-    solution=lambda p: program(f"a = {p['a']}", f"b = {p['b']}", "print(round((a ** 2 + b ** 2) ** 0.5, 2))"),
-    truth=lambda p: math.hypot(p["a"], p["b"]),
-    think=("The hypotenuse is the square root of a² + b².", "Pythagoras: c = sqrt(a² + b²)."),
-    finals=("It is {q}.", "{q}.", "The length is {q}.", "c = {q}.", "About {q}."),
-    units=lambda p: p["_unit"],
-    render=lambda p, rng: {"a": _q(p["a"], p["_unit"], rng), "b": _q(p["b"], p["_unit"], rng)},
-    refusals=(
-        (
-            "A ladder reaches {b} up a wall. How long is the ladder?",
-            "I also need how far the foot of the ladder is from the wall. What's that distance?",
-        ),
-    ),
-)
-
-
 def _series_sample(rng: random.Random) -> dict:
     return {"first": rng.randint(-20, 50), "step": rng.randint(1, 15), "n": rng.randint(5, 200)}
 
@@ -886,9 +784,6 @@ FAMILIES = [
     ENERGY_COST,
     COMPOUND_INTEREST,
     LOAN_PAYMENT,
-    CIRCLE_AREA,
-    CYLINDER_VOLUME,
-    PYTHAGORAS,
     ARITHMETIC_SERIES,
     FIBONACCI,
     PRIMES_COUNT,

@@ -35,8 +35,10 @@ class Plan:
         return name
 
     def given_list(self, name: str, values: list[int]) -> str:
-        self.lines.append(f"{name} = [{', '.join(lit(v) for v in values)}]")
-        self.said[name] = name
+        """A list of the question's numbers; the think step states it once and then uses its name."""
+        text = ", ".join(lit(v) for v in values)
+        self.lines.append(f"{name} = [{text}]")
+        self.shown.append(f"{name} = {text}")
         return name
 
     def step(self, name: str, expression: str, shown: str | None = None) -> str:
