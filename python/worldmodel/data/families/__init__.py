@@ -1,8 +1,34 @@
 """All question families, by stage, and the plain chat topics."""
 
-from worldmodel.data.families import basic, complex, everyday, formulas, geometry, stories, system, units
+from worldmodel.data.families import (
+    basic,
+    complex,
+    everyday,
+    formulas,
+    geometry,
+    money,
+    numbers,
+    physics,
+    stats,
+    stories,
+    system,
+    units,
+)
 from worldmodel.data.families.chat import CHAT_TOPICS, ChatTopic, replies_for
 
-FAMILIES = [*basic.FAMILIES, *stories.FAMILIES, *everyday.FAMILIES, *system.FAMILIES, *units.FAMILIES, *formulas.FAMILIES, *geometry.FAMILIES, *complex.FAMILIES]
+FAMILIES = [
+    *basic.FAMILIES,
+    *stories.FAMILIES,
+    *everyday.FAMILIES,
+    *money.FAMILIES,
+    *system.FAMILIES,
+    *units.FAMILIES,
+    *stats.FAMILIES,
+    *formulas.FAMILIES,
+    *physics.FAMILIES,
+    *geometry.FAMILIES,
+    *numbers.FAMILIES,
+    *complex.FAMILIES,
+]
 
 __all__ = ["CHAT_TOPICS", "FAMILIES", "ChatTopic", "replies_for"]

@@ -466,59 +466,6 @@ PERCENT_RATIO = Family(
 )
 
 
-def _change_sample(rng: random.Random) -> dict:
-    return {
-        "x": rng.choice((rng.randint(10, 2000), round(rng.uniform(5, 500), 2))),
-        "p": rng.choice((5, 10, 15, 20, 25, 30, 40, 50, rng.randint(1, 90))),
-        "up": rng.random() < 0.5,
-    }
-
-
-PERCENT_CHANGE = Family(
-    name="percent_change",
-    stage="basic",
-    templates=(
-        "A price of {x} {direction} by {pc}. What is the new price?",
-        "What is {x} after a {pc} {noun}?",
-        "{x} {direction} by {pc} gives what?",
-        "Start with {x} and apply a {pc} {noun}. What do you get?",
-        "A jacket costs {x} dollars. After a {pc} {noun}, what does it cost?",
-        "My salary of {x} {direction} by {pc}. What is it now?",
-        "Apply a {pc} {noun} to {x}.",
-        "If {x} {direction} by {pc}, what's the result?",
-        "Calculate the value of {x} following a {pc} {noun}.",
-        "The rent of {x} {direction} by {pc} next year. What will it be?",
-        "New value after a {pc} {noun} on {x}?",
-        "A population of {x} {direction} by {pc}. How big is it now?",
-        "What is {x} after it {direction} by {pc}?",
-        "Prices of {x} {direction} {pc} this year. New price?",
-        "{x} with a {pc} {noun} is how much?",
-    ),
-    sample=_change_sample,
-    solution=lambda p: program(f"print(round({real(p['x'])} * (1 {'+' if p['up'] else '-'} {lit(p['p'])} / 100), 2))"),
-    truth=lambda p: float(Fraction(str(p["x"])) * (100 + (1 if p["up"] else -1) * Fraction(str(p["p"]))) / 100),
-    think=(
-        "Multiply by one plus or minus the percentage over 100.",
-        "Apply the percentage change to the starting value.",
-    ),
-    render=lambda p, rng: {
-        "pc": phrasing.say_percent(p["p"], rng),
-        "direction": rng.choice(("increases", "goes up", "rises"))
-        if p["up"]
-        else rng.choice(("decreases", "drops", "goes down")),
-        "noun": rng.choice(("increase", "markup")) if p["up"] else rng.choice(("discount", "decrease", "reduction")),
-    },
-    finals=FINALS_NUMBER + ("The new value is {v}.",),
-    rel_tol=1e-3,
-    refusals=(
-        (
-            "A jacket is on sale with a {pc} discount. What does it cost now?",
-            "What was the jacket's original price? I need it to apply the discount.",
-        ),
-    ),
-)
-
-
 def _signed_sample(rng: random.Random) -> dict:
     a, b = rng.randint(-99, 99), rng.randint(-99, -1)
     return {"a": a, "b": b, "city": rng.choice(("Oslo", "Denver", "Toronto", "Moscow", "Helsinki", "Calgary"))}
@@ -650,7 +597,6 @@ FAMILIES = [
     ORDER_OF_OPERATIONS,
     PERCENT_OF,
     PERCENT_RATIO,
-    PERCENT_CHANGE,
     SIGNED_NUMBERS,
     FRACTION_SUM,
 ]

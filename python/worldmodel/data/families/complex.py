@@ -74,40 +74,6 @@ ACCELERATION = Family(
     ),
 )
 
-FREE_FALL = Family(
-    name="free_fall",
-    stage="complex",
-    templates=(
-        "How long does a stone take to fall {h}? Ignore air resistance.",
-        "A ball is dropped from {h}. How many seconds until it hits the ground?",
-        "A parcel falls from the top of a {h} tall tower. How long is the fall in seconds (g = 9.81 m/s²)?",
-        "Time to fall {h} from rest, without air resistance?",
-        "If I drop my keys from {h}, how long until they land?",
-        "A diver jumps from a {h} platform. How long is she in the air, in seconds?",
-        "Compute the fall time from a height of {h}.",
-        "Free fall from {h}: how many seconds?",
-        "A 2 kg rock falls from a {h} cliff. Neglecting air resistance, how long does it fall?",
-        "How many seconds does it take something to drop {h} from rest?",
-    ),
-    # At least 5 m, so the fall lasts over a second and rounding to 2 decimals stays within rel_tol.
-    sample=lambda rng: {"h": _nice(rng, 5, 300)},
-    solution=lambda p: program(f"h = {real(p['h'])}", "g = 9.81", "print(round((2 * h / g) ** 0.5, 2))"),
-    # Solve h = g t² / 2 by bisection: independent of the closed form.
-    truth=lambda p: _bisect(lambda t: G * t * t / 2 - p["h"], 0, 100),
-    think=("Solve h = g t² / 2 for t: t = sqrt(2h/g).", "Fall time is the square root of 2h over g."),
-    finals=("It takes {q}.", "{q}.", "About {q}.", "The fall lasts {q}.", "t = {q}."),
-    units=lambda p: "s",
-    render=lambda p, rng: {"h": _q(p["h"], "m", rng)},
-    rel_tol=5e-3,
-    refusals=(
-        (
-            "How long does a stone take to fall from the top of my building?",
-            "How tall is your building? Give me the height and I'll compute the fall time.",
-        ),
-    ),
-)
-
-
 def _bisect(f, low: float, high: float) -> float:
     for _ in range(200):
         middle = (low + high) / 2
@@ -117,48 +83,6 @@ def _bisect(f, low: float, high: float) -> float:
             high = middle
     return (low + high) / 2
 
-
-def _projectile_truth(p: dict) -> float:
-    # Components: flight time 2 vy / g, range vx * time.
-    angle = math.radians(p["angle"])
-    vx, vy = p["v"] * math.cos(angle), p["v"] * math.sin(angle)
-    return vx * (2 * vy / G)
-
-
-PROJECTILE_RANGE = Family(
-    name="projectile_range",
-    stage="complex",
-    templates=(
-        "A ball is launched at {v} at {angle} degrees above flat ground. How far does it land?",
-        "What is the range of a projectile fired at {v} at an angle of {angle}°? Ignore air resistance.",
-        "I kick a ball at {v} at {angle} degrees. How far away does it hit the ground?",
-        "A cannon fires at {v}, elevation {angle}°. Horizontal range in meters?",
-        "Projectile: speed {v}, launch angle {angle} degrees, level ground. Find the range.",
-        "How far does a stone thrown at {v} and {angle}° travel horizontally?",
-        "A water jet leaves the nozzle at {v} at {angle} degrees. Where does it land?",
-        "Compute the horizontal distance for a launch at {angle} degrees and {v}, g = 9.81.",
-        "A golfer hits a ball at {v} and {angle}°. Ignoring air, how far does it carry?",
-        "Launch speed {v}, angle {angle} degrees: range on flat ground?",
-    ),
-    sample=lambda rng: {"v": rng.randint(10, 80), "angle": rng.randint(10, 80)},
-    solution=lambda p: program(
-        "import math",
-        f"v = {lit(p['v'])}",
-        f"angle = math.radians({lit(p['angle'])})",
-        "print(round(v ** 2 * math.sin(2 * angle) / 9.81, 2))",
-    ),
-    truth=_projectile_truth,
-    think=("Range on level ground is v² sin(2θ) / g.", "Use R = v² sin 2θ / g with g = 9.81."),
-    finals=("It lands {q} away.", "{q}.", "The range is {q}.", "About {q}.", "That's {q}."),
-    units=lambda p: "m",
-    render=lambda p, rng: {"v": _q(p["v"], "m/s", rng), "angle": str(p["angle"])},
-    refusals=(
-        (
-            "A ball is launched at {angle} degrees. How far does it go?",
-            "I need the launch speed too. How fast is the ball moving when it leaves?",
-        ),
-    ),
-)
 
 WORK_POWER = Family(
     name="work_power",
@@ -542,39 +466,6 @@ PRIMES_COUNT = Family(
     ),
 )
 
-COMBINATIONS = Family(
-    name="combinations",
-    stage="complex",
-    templates=(
-        "In how many ways can I choose {k} people from a group of {n}?",
-        "How many ways are there to pick {k} items out of {n}?",
-        "What is {n} choose {k}?",
-        "A committee of {k} is formed from {n} members. How many different committees are possible?",
-        "How many {k}-card hands can be dealt from {n} cards?",
-        "Compute C({n}, {k}).",
-        "Choose {k} toppings from {n}. How many combinations?",
-        "How many different teams of {k} can a coach pick from {n} players?",
-        "How many ways can {k} books be picked from a shelf of {n}, if order doesn't matter?",
-        "A lottery draws {k} numbers from {n}. How many different draws are possible?",
-    ),
-    sample=lambda rng: (lambda n: {"n": n, "k": rng.randint(1, min(n - 1, 12))})(rng.randint(3, 52)),
-    solution=lambda p: program(
-        "ways = 1", f"for i in range({p['k']}):", f"    ways = ways * ({p['n']} - i) // (i + 1)", "print(ways)"
-    ),
-    truth=lambda p: math.comb(p["n"], p["k"]),
-    think=("Count combinations: multiply and divide step by step.", "Compute n choose k."),
-    finals=("There are {v} ways.", "{v}.", "{v} combinations.", "The answer is {v}.", "It's {v}."),
-    render=lambda p, rng: {"n": phrasing.say_number(p["n"], rng), "k": phrasing.say_number(p["k"], rng)},
-    exact=True,
-    refusals=(
-        (
-            "In how many ways can I choose {k} people from my class?",
-            "How many people are in your class? I need the group size to count the choices.",
-        ),
-    ),
-)
-
-
 def _savings_sample(rng: random.Random) -> dict:
     return {
         "deposit": rng.choice((25, 50, 100, 150, 200, 250, 300, 500, rng.randint(10, 1000))),
@@ -742,43 +633,8 @@ AVERAGE_SPEED = Family(
     ),
 )
 
-GCD_LCM = Family(
-    name="gcd",
-    stage="complex",
-    templates=(
-        "What is the greatest common divisor of {a} and {b}?",
-        "Find gcd({a}, {b}).",
-        "What's the largest number that divides both {a} and {b}?",
-        "Compute the highest common factor of {a} and {b}.",
-        "I want to cut {a} cm and {b} cm ribbons into equal pieces as long as possible. How long is each piece in cm?",
-        "GCD of {a} and {b}?",
-        "What is the HCF of {a} and {b}?",
-        "Use Euclid's algorithm on {a} and {b}. What do you get?",
-        "Two gears have {a} and {b} teeth. What is the greatest common divisor of these numbers?",
-        "Find the biggest whole number that divides both {a} and {b} exactly.",
-    ),
-    sample=lambda rng: (lambda g: {"a": g * rng.randint(1, 300), "b": g * rng.randint(1, 300)})(rng.randint(1, 60)),
-    solution=lambda p: program(f"a, b = {p['a']}, {p['b']}", "while b:", "    a, b = b, a % b", "print(a)"),
-    truth=lambda p: math.gcd(p["a"], p["b"]),
-    think=("Use Euclid's algorithm: replace (a, b) by (b, a mod b) until b is 0.", "Run Euclid's algorithm."),
-    finals=("The GCD is {v}.", "{v}.", "It's {v}.", "The greatest common divisor is {v}.", "gcd = {v}."),
-    render=lambda p, rng: {
-        "a": phrasing.say_number(p["a"], rng, short=False),
-        "b": phrasing.say_number(p["b"], rng, short=False),
-    },
-    exact=True,
-    refusals=(
-        (
-            "What is the greatest common divisor of {a} and another number?",
-            "Which other number? Give me both numbers and I'll find their GCD.",
-        ),
-    ),
-)
-
 FAMILIES = [
     ACCELERATION,
-    FREE_FALL,
-    PROJECTILE_RANGE,
     WORK_POWER,
     PARALLEL_RESISTORS,
     ENERGY_COST,
@@ -787,11 +643,9 @@ FAMILIES = [
     ARITHMETIC_SERIES,
     FIBONACCI,
     PRIMES_COUNT,
-    COMBINATIONS,
     SAVINGS_SIMULATION,
     POPULATION_GROWTH,
     AVERAGE_SPEED,
-    GCD_LCM,
 ]
 
 

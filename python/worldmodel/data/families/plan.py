@@ -15,8 +15,20 @@ from worldmodel.data.spec import lit, print_money, program, real
 
 # Python operators as the plan writes them.
 _SHOWN_OPERATORS = {"*": "×", "/": "÷", "//": "÷", "-": "−", "**": "^"}
-_TOKEN = re.compile(r"math\.\w+|[A-Za-z_]\w*|\*\*|//|\d+\.?\d*|\S")
-_SHOWN_NAMES = {"math.pi": "π", "math.sqrt": "√", "math.factorial": "factorial", "math.comb": "C", "math.perm": "P", "math.ceil": "ceil"}
+_TOKEN = re.compile(r"math\.\w+|[A-Za-z_]\w*|\*\*|//|[=!<>]=|\d+\.?\d*|\S")
+_SHOWN_NAMES = {
+    "math.pi": "π",
+    "math.sqrt": "√",
+    "math.factorial": "factorial",
+    "math.comb": "C",
+    "math.perm": "P",
+    "math.ceil": "ceil",
+    "math.gcd": "gcd",
+    "math.lcm": "lcm",
+    "math.radians": "radians",
+    "math.sin": "sin",
+    "math.cos": "cos",
+}
 
 
 @dataclass

@@ -237,50 +237,6 @@ DATE_DAYS = Family(
 )
 
 
-def _average_sample(rng: random.Random) -> dict:
-    count = rng.randint(3, 6)
-    low = rng.choice((0, 50, 100))
-    return {"values": [rng.randint(low, low + 100) for _ in range(count)]}
-
-
-def _values_text(values: list, rng: random.Random) -> str:
-    said = [phrasing.plain(v) for v in values]
-    return rng.choice(
-        (
-            ", ".join(said[:-1]) + " and " + said[-1],
-            ", ".join(said),
-            " ".join(said) if rng.random() < 0.3 else ", ".join(said),
-        )
-    )
-
-
-AVERAGES = Family(
-    name="averages",
-    stage="system",
-    templates=(
-        "What is the average of {values}?",
-        "Find the mean of {values}.",
-        "My test scores were {values}. What's my average?",
-        "Calculate the mean of these numbers: {values}.",
-        "What's the average of {values}?",
-        "Daily temperatures this week were {values}. What was the average temperature?",
-        "The players scored {values} points. What's the mean score?",
-        "Average these: {values}.",
-        "Compute the arithmetic mean of {values}.",
-        "I walked {values} steps per hour. What's the average?",
-    ),
-    sample=_average_sample,
-    solution=lambda p: program(f"print(round(({' + '.join(str(v) for v in p['values'])}) / {len(p['values'])}, 2))"),
-    truth=lambda p: float(Fraction(sum(p["values"]), len(p["values"]))),
-    think=("Add the numbers and divide by how many there are.", "Sum, then divide by the count."),
-    finals=("The average is {v}.", "The mean is {v}.", "{v}.", "It averages out to {v}.", "That's {v} on average."),
-    render=lambda p, rng: {"values": _values_text(p["values"], rng)},
-    refusals=(
-        ("What's the average of my test scores?", "I don't have your scores. List them and I'll compute the average."),
-    ),
-)
-
-
 _NAMES = (
     "Ana",
     "Ben",
@@ -501,7 +457,6 @@ FAMILIES = [
     CURRENCY_CONVERSION,
     CLOCK_DURATION,
     DATE_DAYS,
-    AVERAGES,
     RATIOS,
     ROUNDING,
     UNIT_PRICE,
