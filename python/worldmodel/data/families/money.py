@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family
+from worldmodel.data.spec import Family, drawn_for_held_out
 
 # What changes: (noun, money?).
 _SUBJECTS = (
@@ -71,6 +71,18 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
     pc = phrasing.say_percent(p["rate"], rng)
     went = rng.choice(("rose", "went up", "increased")) if p["up"] else rng.choice(("fell", "dropped", "decreased"))
     subject = p["subject"]
+    if drawn_for_held_out(PERCENT_TEMPLATES, p):  # the test split words the change its own way
+        story, ask = {
+            "new": (f"{_cap(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
+            "original": (f"{_cap(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
+                         "what was the original value"),
+            "change": (f"Last year {subject} was {say(p['old'])}; this year it is {say(p['new'])}.",
+                       "what is the percent change, with a minus sign if it went down"),
+            "by_how_much": (f"{_cap(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
+                            else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
+                            f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
+        }[p["kind"]]
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
     if p["kind"] == "new":
         story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
         ask = f"what is it now"
@@ -90,21 +102,23 @@ def _cap(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
+PERCENT_TEMPLATES = (
+    "{story} {Ask}?",
+    "{story} Can you tell me {ask}?",
+    "{story} {Ask}? Round to two decimals.",
+    "Percentage question: {story} {Ask}?",
+    "{story} Work out {ask}.",
+    "{story} Please calculate {ask}.",
+    "{story} So {ask}?",
+    "{story} I want to know {ask}.",
+    "Here's the situation. {story} Now, {ask}?",
+    "{story} {Ask}? Show the number.",
+)
+
 PERCENT_CHANGE = Family(
     name="percent_change",
     stage="basic",
-    templates=(
-        "{story} {Ask}?",
-        "{story} Can you tell me {ask}?",
-        "{story} {Ask}? Round to two decimals.",
-        "Percentage question: {story} {Ask}?",
-        "{story} Work out {ask}.",
-        "{story} Please calculate {ask}.",
-        "{story} So {ask}?",
-        "{story} I want to know {ask}.",
-        "Here's the situation. {story} Now, {ask}?",
-        "{story} {Ask}? Show the number.",
-    ),
+    templates=PERCENT_TEMPLATES,
     sample=_percent_sample,
     solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_percent_plan(p)),
     truth=_percent_truth,
@@ -172,6 +186,18 @@ def _bill_truth(p: dict) -> float:
 def _bill_render(p: dict, rng: random.Random) -> dict:
     money = phrasing.say_money(p["bill"], rng)
     tip, tax, off = (phrasing.say_percent(p[k], rng) for k in ("tip", "tax", "off"))
+    if drawn_for_held_out(BILL_TEMPLATES, p):  # the test split tells each situation its own way
+        story, ask = {
+            "tip": (f"I want to tip {tip} on a {money} meal.", "how much should the tip be"),
+            "total_with_tip": (f"Lunch was {money} and I add a {tip} tip.", "what's the total"),
+            "split": (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share"),
+            "tax": (f"I buy a {money} item and sales tax is {tax}.", "what is the final price"),
+            "sale": (f"A {money} jacket is marked down {off}.", "what does it cost now"),
+            "sale_then_tax": (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
+                              "what is the total at checkout"),
+            "saved": (f"A {money} phone is discounted by {off}.", "how many dollars is the discount"),
+        }[p["kind"]]
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
     story, ask = {
         "tip": (f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
         "total_with_tip": (f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
@@ -186,21 +212,23 @@ def _bill_render(p: dict, rng: random.Random) -> dict:
     return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
 
 
+BILL_TEMPLATES = (
+    "{story} {Ask}?",
+    "{story} Can you tell me {ask}?",
+    "{story} Work out {ask}.",
+    "Money question: {story} {Ask}?",
+    "{story} Please figure out {ask}.",
+    "{story} I want to know {ask}.",
+    "{story} So {ask}?",
+    "{story} {Ask}? Give it in dollars.",
+    "Shopping math: {story} Tell me {ask}.",
+    "{story} Quick, {ask}?",
+)
+
 TIPS_TAX_DISCOUNT = Family(
     name="tips_tax_discount",
     stage="system",
-    templates=(
-        "{story} {Ask}?",
-        "{story} Can you tell me {ask}?",
-        "{story} Work out {ask}.",
-        "Money question: {story} {Ask}?",
-        "{story} Please figure out {ask}.",
-        "{story} I want to know {ask}.",
-        "{story} So {ask}?",
-        "{story} {Ask}? Give it in dollars.",
-        "Shopping math: {story} Tell me {ask}.",
-        "{story} Quick, {ask}?",
-    ),
+    templates=BILL_TEMPLATES,
     sample=_bill_sample,
     solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_bill_plan(p)),
     truth=_bill_truth,

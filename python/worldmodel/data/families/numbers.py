@@ -8,7 +8,7 @@ import random
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family
+from worldmodel.data.spec import Family, drawn_for_held_out
 
 FINALS = ("{v}.", "The answer is {v}.", "It's {v}.", "That gives {v}.", "The result is {v}.")
 
@@ -83,7 +83,7 @@ COUNTING_TEMPLATES = (
 
 
 def _counting_render(p: dict, rng: random.Random) -> dict:
-    phrasing_index = COUNTING_TEMPLATES.index(p["_template"]) % 5
+    phrasing_index = COUNTING_TEMPLATES.index(p.get("_template", COUNTING_TEMPLATES[0])) % 5
     question = _COUNTING[p["kind"]][0][phrasing_index].format(n=p["n"], k=p["k"], things=p["things"])
     return {"question": question, "plan": _counting_plan(p)[0].text()}
 
@@ -101,6 +101,11 @@ COUNTING = Family(
     exact=True,
     refusals=(("In how many ways can I arrange my books?", "How many books do you have? I need the number to count."),),
 )
+
+
+def _held_or_train(phrasings: tuple[str, ...], templates: tuple[str, ...], p: dict, rng: random.Random) -> str:
+    """The last phrasing for a held-out template, one of the others for training."""
+    return phrasings[-1] if drawn_for_held_out(templates, p) else rng.choice(phrasings[:-1])
 
 
 # Divisibility: gcd, lcm, number of divisors, sum of digits.
@@ -133,6 +138,7 @@ def _divisor_count(n: int) -> int:
     return count
 
 
+# The last phrasing of each kind is kept for the held-out templates.
 _DIVISIBILITY_QUESTIONS = {
     "gcd": ("the greatest common divisor of {a} and {b}", "the GCD of {a} and {b}", "the highest common factor of {a} and {b}"),
     "lcm": ("the least common multiple of {a} and {b}", "the LCM of {a} and {b}", "the smallest number divisible by both {a} and {b}"),
@@ -140,21 +146,23 @@ _DIVISIBILITY_QUESTIONS = {
     "digit_sum": ("the sum of the digits of {big}", "the digit sum of {big}", "the total of the digits in {big}"),
 }
 
+DIVISIBILITY_TEMPLATES = (
+    "What is {what}?",
+    "Find {what}.",
+    "Can you tell me {what}?",
+    "I need {what}, please.",
+    "Work out {what}.",
+    "Compute {what}.",
+    "Tell me {what}.",
+    "Quick one: what is {what}?",
+    "Number puzzle: find {what}.",
+    "Help me figure out {what}.",
+)
+
 DIVISIBILITY = Family(
     name="divisibility",
     stage="complex",
-    templates=(
-        "What is {what}?",
-        "Find {what}.",
-        "Can you tell me {what}?",
-        "I need {what}, please.",
-        "Work out {what}.",
-        "Compute {what}.",
-        "Tell me {what}.",
-        "Quick one: what is {what}?",
-        "Number puzzle: find {what}.",
-        "Help me figure out {what}.",
-    ),
+    templates=DIVISIBILITY_TEMPLATES,
     sample=_divisibility_sample,
     solution=lambda p: (lambda plan, result: plan.program(result))(*_divisibility_plan(p)),
     truth=lambda p: {
@@ -166,7 +174,7 @@ DIVISIBILITY = Family(
     think=("{plan}",),
     finals=FINALS,
     render=lambda p, rng: {
-        "what": rng.choice(_DIVISIBILITY_QUESTIONS[p["kind"]]).format(
+        "what": _held_or_train(_DIVISIBILITY_QUESTIONS[p["kind"]], DIVISIBILITY_TEMPLATES, p, rng).format(
             a=phrasing.say_number(p["a"], rng, short=False), b=phrasing.say_number(p["b"], rng, short=False),
             n=phrasing.say_number(p["n"], rng, short=False), big=phrasing.plain(p["big"])),
         "plan": _divisibility_plan(p)[0].text(),
@@ -218,34 +226,40 @@ def _sequence_truth(p: dict) -> int:
 
 def _sequence_render(p: dict, rng: random.Random) -> dict:
     n = p["n"]
-    what = {
-        "arithmetic_term": rng.choice((f"the {phrasing.ordinal(n)} term of the sequence that begins {_terms(p, 3)}",
-                                       f"term number {n} of an arithmetic sequence that starts at {p['first']} and goes up by {p['step']}")),
-        "geometric_term": rng.choice((f"the {phrasing.ordinal(n)} term of the sequence that begins {_terms(p, 3)}",
-                                      f"term {n} of a geometric sequence with first term {p['first']} and ratio {p['ratio']}")),
-        "natural_sum": rng.choice((f"the sum of all whole numbers from 1 to {n}", f"1 + 2 + 3 + ... + {n}",
-                                   f"the sum of the first {n} positive integers")),
-        "geometric_sum": rng.choice((f"the sum of the first {n} terms of the sequence that begins {_terms(p, 3)}",
-                                     f"the total of {n} terms of a geometric series starting at {p['first']} with ratio {p['ratio']}")),
+    phrasings = {
+        "arithmetic_term": (f"the {phrasing.ordinal(n)} term of the sequence that begins {_terms(p, 3)}",
+                            f"term number {n} of an arithmetic sequence that starts at {p['first']} and goes up by {p['step']}",
+                            f"the number in position {n} if you start at {p['first']} and keep adding {p['step']}"),
+        "geometric_term": (f"the {phrasing.ordinal(n)} term of the sequence that begins {_terms(p, 3)}",
+                           f"term {n} of a geometric sequence with first term {p['first']} and ratio {p['ratio']}",
+                           f"the number in position {n} if you start at {p['first']} and keep multiplying by {p['ratio']}"),
+        "natural_sum": (f"the sum of all whole numbers from 1 to {n}", f"1 + 2 + 3 + ... + {n}",
+                        f"the total when you add up every counting number up to {n}"),
+        "geometric_sum": (f"the sum of the first {n} terms of the sequence that begins {_terms(p, 3)}",
+                          f"the total of {n} terms of a geometric series starting at {p['first']} with ratio {p['ratio']}",
+                          f"the total if you add {n} numbers, starting at {p['first']} and multiplying by {p['ratio']} each time"),
     }[p["kind"]]
+    what = _held_or_train(phrasings, SEQUENCE_TEMPLATES, p, rng)
     return {"what": what, "plan": _sequence_plan(p)[0].text()}
 
+
+SEQUENCE_TEMPLATES = (
+    "What is {what}?",
+    "Find {what}.",
+    "Can you work out {what}?",
+    "Calculate {what}.",
+    "I need {what}.",
+    "Sequence question: what is {what}?",
+    "Tell me {what}.",
+    "Work out {what}, please.",
+    "Help me find {what}.",
+    "Compute {what}.",
+)
 
 SEQUENCES = Family(
     name="sequences",
     stage="complex",
-    templates=(
-        "What is {what}?",
-        "Find {what}.",
-        "Can you work out {what}?",
-        "Calculate {what}.",
-        "I need {what}.",
-        "Sequence question: what is {what}?",
-        "Tell me {what}.",
-        "Work out {what}, please.",
-        "Help me find {what}.",
-        "Compute {what}.",
-    ),
+    templates=SEQUENCE_TEMPLATES,
     sample=_sequence_sample,
     solution=lambda p: (lambda plan, result: plan.program(result))(*_sequence_plan(p)),
     truth=_sequence_truth,

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family
+from worldmodel.data.spec import Family, drawn_for_held_out
 
 # (what the numbers are, unit word or "")
 _LISTS = (
@@ -31,17 +31,23 @@ _STATISTIC_STEPS = {
     "mode": (("counts", "[values.count(values[i]) for i in range(len(values))]"),
              ("mode", "values[counts.index(max(counts))]")),
 }
+# The last name of each is kept for the held-out templates.
 _STATISTIC_NAMES = {
     "mean": ("mean", "average", "arithmetic mean"),
-    "median": ("median", "middle value (the median)"),
-    "range": ("range", "difference between the largest and smallest value"),
-    "mode": ("mode", "most common value (the mode)"),
+    "median": ("median", "middle value", "value in the middle once sorted"),
+    "range": ("range", "difference between the largest and smallest value", "spread from lowest to highest"),
+    "mode": ("mode", "most common value", "value that appears most often"),
 }
+
+
+def _stat_name(p: dict, rng: random.Random) -> str:
+    names = _STATISTIC_NAMES[p["kind"]]
+    return names[-1] if drawn_for_held_out(STATISTICS_TEMPLATES, p) else rng.choice(names[:-1])
 
 
 def _statistics_sample(rng: random.Random) -> dict:
     kind = rng.choice(list(_STATISTIC_STEPS))
-    count = rng.randint(4, 9)
+    count = rng.randint(4, 7)  # longer lists make the median and mode programs overflow the row budget
     low = rng.choice((0, 10, 50, 100))
     values = [rng.randint(low, low + 60) for _ in range(count)]
     if kind == "mode":  # one value repeated most often, so the mode is unique
@@ -78,22 +84,24 @@ def _values_text(values: list[int], rng: random.Random) -> str:
     return rng.choice((", ".join(said[:-1]) + " and " + said[-1], ", ".join(said), " ".join(said)))
 
 
+STATISTICS_TEMPLATES = (
+    "What is the {stat} of {values}?",
+    "Find the {stat} of these numbers: {values}.",
+    "{what} are {values}. What is the {stat}?",
+    "Here are {what}: {values}. Work out the {stat}.",
+    "Calculate the {stat} of {values}.",
+    "{what} are {values}. Find the {stat}.",
+    "Numbers: {values}. {Stat}?",
+    "I need the {stat} of {values}.",
+    "Given the data {values}, what is the {stat}?",
+    "What's the {stat} of the numbers {values}?",
+    "Data set: {values}. Compute the {stat}.",
+)
+
 STATISTICS = Family(
     name="list_statistics",
     stage="system",
-    templates=(
-        "What is the {stat} of {values}?",
-        "Find the {stat} of these numbers: {values}.",
-        "{what} are {values}. What is the {stat}?",
-        "Here are {what}: {values}. Work out the {stat}.",
-        "Calculate the {stat} of {values}.",
-        "{what} are {values}. Find the {stat}.",
-        "Numbers: {values}. {Stat}?",
-        "I need the {stat} of {values}.",
-        "Given the data {values}, what is the {stat}?",
-        "What's the {stat} of the numbers {values}?",
-        "Data set: {values}. Compute the {stat}.",
-    ),
+    templates=STATISTICS_TEMPLATES,
     sample=_statistics_sample,
     solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["kind"] == "mean" else None))(
         *_statistics_plan(p)
@@ -103,7 +111,7 @@ STATISTICS = Family(
     finals=("The {stat} is {v}.", "{v}.", "It is {v}.", "That gives {v}.", "The answer is {v}."),
     render=lambda p, rng: {
         "values": _values_text(p["values"], rng),
-        "stat": (stat := rng.choice(_STATISTIC_NAMES[p["kind"]])),
+        "stat": (stat := _stat_name(p, rng)),
         "Stat": stat[0].upper() + stat[1:],
         "what": p["list"][0][0].upper() + p["list"][0][1:],
         "plan": _statistics_plan(p)[0].text(),
@@ -175,35 +183,51 @@ def _probability_truth(p: dict) -> float:
     return float(value * 100 if p["percent"] else value)
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def _probability_render(p: dict, rng: random.Random) -> dict:
     kind = p["kind"]
-    question = {
-        "die": f"I roll a fair six-sided die. What is the probability of getting more than {p['face']}",
-        "two_dice": f"Two fair dice are rolled. What is the probability that they add up to {p['total']}",
-        "coins": f"A fair coin is flipped {p['flips']} times. What is the probability of getting heads every time",
-        "cards": f"One card is drawn from a standard 52-card deck. What is the probability that it is {'an' if p['card'][0] in 'ae' else 'a'} {p['card']}",
-        "marbles": f"A bag has {p['red']} red, {p['blue']} blue and {p['green']} green marbles. If I pick one at random, what is the probability it is red",
-        "two_marbles": f"A bag has {p['red']} red, {p['blue']} blue and {p['green']} green marbles. Two are drawn without putting the first back. What is the probability both are red",
-    }[kind]
+    if drawn_for_held_out(PROBABILITY_TEMPLATES, p):  # the test split asks in words no training row uses
+        question = {
+            "die": f"What are the chances that a fair die shows a number bigger than {p['face']}",
+            "two_dice": f"If I throw a pair of dice, how likely is a total of {p['total']}",
+            "coins": f"How likely is it that {p['flips']} tosses of a fair coin all come up heads",
+            "cards": f"If you pull a random card from a full deck of 52, how likely is it to be {_a(p['card'])}",
+            "marbles": f"There are {p['red']} red, {p['blue']} blue and {p['green']} green marbles in a jar. How likely is a random pick to be red",
+            "two_marbles": f"A jar holds {p['red']} red, {p['blue']} blue and {p['green']} green marbles. I take out two, one after the other, without replacing. How likely is it that both are red",
+        }[kind]
+    else:
+        question = {
+            "die": f"I roll a fair six-sided die. What is the probability of getting more than {p['face']}",
+            "two_dice": f"Two fair dice are rolled. What is the probability that they add up to {p['total']}",
+            "coins": f"A fair coin is flipped {p['flips']} times. What is the probability of getting heads every time",
+            "cards": f"One card is drawn from a standard 52-card deck. What is the probability that it is {_a(p['card'])}",
+            "marbles": f"A bag has {p['red']} red, {p['blue']} blue and {p['green']} green marbles. If I pick one at random, what is the probability it is red",
+            "two_marbles": f"A bag has {p['red']} red, {p['blue']} blue and {p['green']} green marbles. Two are drawn without putting the first back. What is the probability both are red",
+        }[kind]
     form = rng.choice(("as a percentage", "in percent")) if p["percent"] else rng.choice(("as a decimal", "as a decimal number"))
     return {"question": question, "form": form, "plan": _probability_plan(p)[0].text()}
 
 
+PROBABILITY_TEMPLATES = (
+    "{question}? Give it {form}.",
+    "{question}, {form}?",
+    "Probability question: {question}? Answer {form}.",
+    "{question}? I'd like the answer {form}.",
+    "{question}? Please write it {form}.",
+    "Chance question: {question}? ({form})",
+    "{question}? Express it {form}.",
+    "Help with probability: {question}? Give the answer {form}.",
+    "{question}? Tell me {form}, please.",
+    "{question}? Write the probability {form}.",
+)
+
 PROBABILITY = Family(
     name="probability",
     stage="complex",
-    templates=(
-        "{question}? Give it {form}.",
-        "{question}, {form}?",
-        "Probability question: {question}? Answer {form}.",
-        "{question}? I'd like the answer {form}.",
-        "{question}? Please write it {form}.",
-        "Chance question: {question}? ({form})",
-        "{question}? Express it {form}.",
-        "Help with probability: {question}? Give the answer {form}.",
-        "{question}? Tell me {form}, please.",
-        "{question}? Write the probability {form}.",
-    ),
+    templates=PROBABILITY_TEMPLATES,
     sample=_probability_sample,
     solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["percent"] else 4))(*_probability_plan(p)),
     truth=_probability_truth,
