@@ -4,6 +4,7 @@ from worldmodel.data.families import (
     basic,
     complex,
     everyday,
+    finance,
     formulas,
     geometry,
     money,
@@ -28,6 +29,7 @@ FAMILIES = [
     *physics.FAMILIES,
     *geometry.FAMILIES,
     *numbers.FAMILIES,
+    *finance.FAMILIES,
     *complex.FAMILIES,
 ]
 
