@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, program, real
 
 FINALS_NUMBER = (
@@ -583,7 +584,8 @@ SQUARES = Family(
 )
 
 
-FAMILIES = [
+# Straight-line programs: the think step is the plan read off the program.
+FAMILIES = [stated(family) for family in (
     ADDITION,
     SUBTRACTION,
     MULTIPLICATION,
@@ -599,4 +601,4 @@ FAMILIES = [
     PERCENT_RATIO,
     SIGNED_NUMBERS,
     FRACTION_SUM,
-]
+)]

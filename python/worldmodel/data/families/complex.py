@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.system import _NAMES
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, program, real
 
 G = 9.81
@@ -397,14 +398,14 @@ AVERAGE_SPEED = Family(
 )
 
 FAMILIES = [
-    ACCELERATION,
-    WORK_POWER,
-    PARALLEL_RESISTORS,
+    stated(ACCELERATION),
+    stated(WORK_POWER),
+    stated(PARALLEL_RESISTORS),
     ARITHMETIC_SERIES,
     FIBONACCI,
     PRIMES_COUNT,
     POPULATION_GROWTH,
-    AVERAGE_SPEED,
+    stated(AVERAGE_SPEED),
 ]
 
 
@@ -528,4 +529,4 @@ BOUNCING_BALL = Family(
 )
 
 
-FAMILIES += [PAINT_CANS, BOUNCING_BALL]
+FAMILIES += [stated(PAINT_CANS), BOUNCING_BALL]

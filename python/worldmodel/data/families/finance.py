@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.complex import F, _bisect, _q
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, print_money, program, real
 
 
@@ -363,4 +364,9 @@ PAYOFF_MONTHS = Family(
 )
 
 
-FAMILIES = [ENERGY_COST, FUEL_COST, COMPOUND_INTEREST, LOAN_PAYMENT, SAVINGS_SIMULATION, PAYOFF_MONTHS]
+# Straight-line programs state their plan; the month-by-month loops keep their own think steps.
+FAMILIES = [
+    *(stated(family) for family in (ENERGY_COST, FUEL_COST, COMPOUND_INTEREST, LOAN_PAYMENT)),
+    SAVINGS_SIMULATION,
+    PAYOFF_MONTHS,
+]

@@ -8,13 +8,15 @@ same names as variables. Families build one plan from their params and use it fo
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import re
 from dataclasses import dataclass, field
 
-from worldmodel.data.spec import lit, print_money, program, real
+from worldmodel.data.spec import Family, lit, print_money, program, real
 
 # Python operators as the plan writes them.
-_SHOWN_OPERATORS = {"*": "×", "/": "÷", "//": "÷", "-": "−", "**": "^"}
+_SHOWN_OPERATORS = {"*": "×", "/": "÷", "//": "÷", "-": "−", "**": "^", "%": "mod"}
 _TOKEN = re.compile(r"math\.\w+|[A-Za-z_]\w*|\*\*|//|[=!<>]=|\d+\.?\d*|\S")
 _SHOWN_NAMES = {
     "math.pi": "π",
@@ -73,9 +75,11 @@ class Plan:
                 out.append(f"({said})" if powered else said)
             elif token in _SHOWN_NAMES:
                 out.append(_SHOWN_NAMES[token])
+            elif token == "-" and (index == 0 or tokens[index - 1] in "(,=+-*/" or tokens[index - 1] in ("**", "//")):
+                out.append("−\0")  # unary minus: written against its operand ("−24")
             else:
                 out.append(_SHOWN_OPERATORS.get(token, token))
-        text = " ".join(out)
+        text = " ".join(out).replace("\0 ", "")
         return re.sub(r"\( ", "(", re.sub(r" \)", ")", re.sub(r"(\w|π|√) \(", r"\1(", re.sub(r" ,", ",", text))))
 
     def text(self) -> str:
@@ -90,3 +94,36 @@ class Plan:
         else:
             last = f"print({result})"
         return program(*(["import math"] if self.imports_math else []), *self.lines, last)
+
+
+def plan_of(source: str) -> str:
+    """The plan read off a straight-line program: its assignments and printed expression in plan notation.
+
+    For families written before plans (`print(4521 + 387)`): the think step then states the computation with
+    the question's numbers, as the plan-built families do. `round(..., n)` and money formatting are left out.
+    """
+    shower, parts = Plan(), []
+    for line in source.splitlines():
+        if line.startswith("import "):
+            continue
+        if line.startswith("print("):
+            expression = line[len("print(") : -1]
+            money = re.fullmatch(r'f"\{(.*):\.2f\}"', expression)
+            expression = money.group(1) if money else expression
+            rounded = re.fullmatch(r"round\((.*?)(, \d+)?\)", expression)
+            expression = rounded.group(1) if rounded else expression
+            if not expression.isidentifier():
+                parts.append(shower.show(expression))
+            continue
+        name, _, expression = line.partition(" = ")
+        parts.append(f"{name} = {shower.show(expression)}")
+    return "; ".join(parts)
+
+
+def stated(family: Family) -> Family:
+    """`family` with the plan of its (straight-line) program as the think step."""
+
+    def render(p: dict, rng: random.Random) -> dict:
+        return {**family.render(p, rng), "plan": plan_of(family.solution(p))}
+
+    return dataclasses.replace(family, think=("{plan}",), render=render)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, print_money, program, real
 
 def _currency_sample(rng: random.Random) -> dict:
@@ -454,11 +455,11 @@ WEIGHTED_AVERAGE = Family(
 )
 
 FAMILIES = [
-    CURRENCY_CONVERSION,
-    CLOCK_DURATION,
+    stated(CURRENCY_CONVERSION),
+    stated(CLOCK_DURATION),
     DATE_DAYS,
-    RATIOS,
+    stated(RATIOS),
     ROUNDING,
-    UNIT_PRICE,
-    WEIGHTED_AVERAGE,
+    stated(UNIT_PRICE),
+    stated(WEIGHTED_AVERAGE),
 ]
