@@ -80,6 +80,7 @@ class Plan:
             else:
                 out.append(_SHOWN_OPERATORS.get(token, token))
         text = " ".join(out).replace("\0 ", "")
+        text = re.sub(r" ?\. ?", ".", re.sub(r" \[ ", "[", re.sub(r" \]", "]", text)))
         return re.sub(r"\( ", "(", re.sub(r" \)", ")", re.sub(r"(\w|π|√) \(", r"\1(", re.sub(r" ,", ",", text))))
 
     def text(self) -> str:

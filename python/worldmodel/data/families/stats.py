@@ -1,4 +1,4 @@
-"""Statistics of a list (mean, median, mode, range), simple probability (dice, coins, cards, marbles) and
+"""Statistics of a list (mean, median, mode, range, sum), simple probability (dice, coins, cards, marbles) and
 body mass index."""
 
 from __future__ import annotations
@@ -28,14 +28,16 @@ _STATISTIC_STEPS = {
     "median": (("ordered", "sorted(values)"), ("middle", "len(ordered) // 2"),
                ("median", "(ordered[middle] + ordered[-middle - 1]) / 2")),
     "range": (("spread", "max(values) - min(values)"),),
-    "mode": (("counts", "[values.count(values[i]) for i in range(len(values))]"),
-             ("mode", "values[counts.index(max(counts))]")),
+    "sum": (("total", "sum(values)"),),
+    "mode": (("counts", "[values.count(values[i]) for i in range(len(values))]", "how often each value appears"),
+             ("mode", "values[counts.index(max(counts))]", "the value with the highest count")),
 }
 # The last name of each is kept for the held-out templates.
 _STATISTIC_NAMES = {
     "mean": ("mean", "average", "arithmetic mean"),
     "median": ("median", "middle value", "value in the middle once sorted"),
     "range": ("range", "difference between the largest and smallest value", "spread from lowest to highest"),
+    "sum": ("sum", "total", "result of adding them all up"),
     "mode": ("mode", "most common value", "value that appears most often"),
 }
 
@@ -62,8 +64,8 @@ def _statistics_plan(p: dict) -> tuple[Plan, str]:
     plan = Plan()
     plan.given_list("values", p["values"])
     result = ""
-    for name, expression in _STATISTIC_STEPS[p["kind"]]:
-        result = plan.step(name, expression)
+    for name, expression, *shown in _STATISTIC_STEPS[p["kind"]]:
+        result = plan.step(name, expression, *shown)
     return plan, result
 
 
@@ -76,6 +78,8 @@ def _statistics_truth(p: dict) -> float:
         return float(Fraction(values[(n - 1) // 2] + values[n // 2], 2))
     if p["kind"] == "range":
         return values[-1] - values[0]
+    if p["kind"] == "sum":
+        return sum(values)
     return Counter(values).most_common(1)[0][0]
 
 
@@ -88,7 +92,7 @@ STATISTICS_TEMPLATES = (
     "What is the {stat} of {values}?",
     "Find the {stat} of these numbers: {values}.",
     "{what} are {values}. What is the {stat}?",
-    "Here are {what}: {values}. Work out the {stat}.",
+    "Here are {what_lc}: {values}. Work out the {stat}.",
     "Calculate the {stat} of {values}.",
     "{what} are {values}. Find the {stat}.",
     "Numbers: {values}. {Stat}?",
@@ -114,6 +118,7 @@ STATISTICS = Family(
         "stat": (stat := _stat_name(p, rng)),
         "Stat": stat[0].upper() + stat[1:],
         "what": p["list"][0][0].upper() + p["list"][0][1:],
+        "what_lc": p["list"][0],
         "plan": _statistics_plan(p)[0].text(),
     },
     rel_tol=1e-3,

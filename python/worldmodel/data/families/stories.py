@@ -28,16 +28,17 @@ from worldmodel.data.spec import Family
 
 FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 
-# Events of a change story: kind -> (sign, program name, phrasings with {n} {t} {poss} {rel}).
+# Events of a change story: kind -> (sign, program name, verb (past, third person, base), phrasings with
+# {v} {n} {t} {ts} {poss} {rel}); a story is told in the past or the present tense.
 EVENTS = {
-    "give": (-1, "given", ("gave {n} {t} to {poss} {rel}", "gave away {n} {t}", "gave {poss} {rel} {n} {t}")),
-    "lose": (-1, "lost", ("lost {n} {t}", "dropped and lost {n} {t}")),
-    "sell": (-1, "sold", ("sold {n} {t}", "sold {n} {t} at a yard sale")),
-    "use": (-1, "used", ("used {n} {t}", "used up {n} {t}")),
-    "eat": (-1, "eaten", ("ate {n} {t}", "ate {n} of the {ts}")),
-    "buy": (1, "bought", ("bought {n} more {t}", "bought {n} {t} at the store")),
-    "receive": (1, "received", ("got {n} more {t} from {poss} {rel}", "received {n} {t} as a gift")),
-    "find": (1, "found", ("found {n} more {t}", "found {n} {t} under the sofa")),
+    "give": (-1, "given", ("gave", "gives", "give"), ("{v} {n} {t} to {poss} {rel}", "{v} away {n} {t}", "{v} {poss} {rel} {n} {t}")),
+    "lose": (-1, "lost", ("lost", "loses", "lose"), ("{v} {n} {t}", "{v} {n} {t} on the way home")),
+    "sell": (-1, "sold", ("sold", "sells", "sell"), ("{v} {n} {t}", "{v} {n} {t} at a yard sale")),
+    "use": (-1, "used", ("used", "uses", "use"), ("{v} {n} {t}", "{v} up {n} {t}")),
+    "eat": (-1, "eaten", ("ate", "eats", "eat"), ("{v} {n} {t}", "{v} {n} of the {ts}")),
+    "buy": (1, "bought", ("bought", "buys", "buy"), ("{v} {n} more {t}", "{v} {n} {t} at the store")),
+    "receive": (1, "received", ("got", "gets", "get"), ("{v} {n} more {t} from {poss} {rel}", "{v} {n} {t} as a gift")),
+    "find": (1, "found", ("found", "finds", "find"), ("{v} {n} more {t}", "{v} {n} {t} under the sofa")),
 }
 _JOINERS = (", then ", " and then ", ". After that {pron} ", ". Later {pron} ", ", and later ")
 
@@ -94,12 +95,18 @@ def _change_plan(p: dict) -> tuple[Plan, str]:
 def _change_render(p: dict, rng: random.Random) -> dict:
     who: Person = p["who"]
     thing = p["thing"]
-    events = [
-        rng.choice(EVENTS[k][2]).format(n=n, t=_noun(thing, n), ts=thing[0], poss=who.possessive, rel=p["relative"])
-        for k, n in zip(p["kinds"], p["amounts"])
-    ]
+    present = rng.random() < 0.5
+    bare = rng.random() < 0.4  # "gives away 5": the thing is not repeated after the opening
+    tense = 1 if present and not who.first else 2 if present else 0
+    events = []
+    for index, (kind, n) in enumerate(zip(p["kinds"], p["amounts"])):
+        noun = "" if bare and (index or not p["ask_start"]) else _noun(thing, n)
+        verb = EVENTS[kind][2][tense]
+        event = rng.choice(EVENTS[kind][3]).format(v=verb, n=n, t=noun, ts=thing[0], poss=who.possessive, rel=p["relative"])
+        events.append(" ".join(event.split()))
     pron = who.pronoun
     have = who.third("have", "has")
+    had = have if present else "had"
     if p["ask_start"]:
         body = events[0]
         for event in events[1:]:
@@ -108,15 +115,21 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         clause = f"{who.name} {join_clauses(events)} and now {have} {p['end']} {_noun(thing, p['end'])}"
         ask = Ask(f"how many {thing[0]}", who.name, "have", "has", rng.choice(("at first", "at the start", "to begin with")), "had")
     else:
-        opening = rng.choice(("{name} had {n} {t}.", "{name} had {n} {t} in the morning.", "At first {name} had {n} {t}."))
-        story = opening.format(name=who.name, n=p["start"], t=_noun(thing, p["start"]))
-        body = f"{_cap(pron)} {events[0]}"
-        for event in events[1:]:
-            body += rng.choice(_JOINERS).format(pron=pron) + event
-        story += f" {body}."
-        clause = f"{who.name} " + join_clauses([f"had {p['start']} {_noun(thing, p['start'])}", *events])
-        tail = "left" if all(EVENTS[k][0] < 0 for k in p["kinds"]) else rng.choice(("now", "at the end", "now"))
-        ask = Ask(f"how many {thing[0]}", who.name, "have", "has", tail)
+        start = f"{p['start']} {_noun(thing, p['start'])}"
+        if len(events) == 1 and rng.random() < 0.5:
+            story = f"{who.name} {had} {start} and {events[0]}."
+        else:
+            opening = rng.choice(("{name} {had} {start}.", "{name} {had} {start} in the morning.", "At first {name} {had} {start}."))
+            story = opening.format(name=who.name, had=had, start=start)
+            body = f"{_cap(pron)} {events[0]}"
+            for event in events[1:]:
+                body += rng.choice(_JOINERS).format(pron=pron) + event
+            story += f" {body}."
+        clause = f"{who.name} " + join_clauses([f"{had} {start}", *events])
+        if all(EVENTS[k][0] < 0 for k in p["kinds"]):
+            ask = Ask("how many", "", "are", "", "left") if rng.random() < 0.3 else Ask(f"how many {thing[0]}", who.name, "have", "has", "left")
+        else:
+            ask = Ask(f"how many {thing[0]}", who.name, "have", "has", rng.choice(("now", "at the end", "now")))
     if p["extra"]:
         story += f" {_cap(pron)} also {have} {p['extra']} {_noun(p['other'], p['extra'])}."
     slots = slots_for(story, clause, ask, rng)
