@@ -78,3 +78,15 @@ def test_held_out_templates_ask_in_words_no_training_question_uses(family):
         words = set(re.findall(r"[a-z]+", question.lower()))
         novel += all(not words <= seen for seen in train_words)
     assert test and novel >= 0.8 * len(test)
+
+
+def test_names_in_stories_keep_their_capital_after_an_opener():
+    from worldmodel.data import phrasing
+    from worldmodel.data.families.story import PEOPLE
+    from worldmodel.data.families.system import _NAMES
+
+    assert {name for name, _, _ in PEOPLE} | set(_NAMES) <= phrasing.PROPER_NAMES
+    rng = random.Random(3)
+    dressed = [phrasing.dress("Sarah has 12 apples and gives away 5. How many are left?", rng) for _ in range(200)]
+    # Lower case only where the whole question was typed in lower case.
+    assert all("Sarah has" in q or "sarah has 12 apples and gives away 5. how many are left?" in q for q in dressed)

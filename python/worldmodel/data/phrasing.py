@@ -250,6 +250,13 @@ DISTRACTORS = (
 )
 
 
+# First names the families use: a question that starts with one keeps its capital after an opener.
+PROPER_NAMES = frozenset(
+    "Aisha Ana Ben Carlos Chloe Dev Elena Emma Farid Fatima Grace Hiro Ines Jamal Jon Kenji Kira Liam Lucas Maya Mei "
+    "Noah Olivia Omar Priya Ravi Sarah Tom".split()
+)
+
+
 def dress(question: str, rng: random.Random) -> str:
     """Add a chatty opener/closer and sometimes an irrelevant detail with its own number."""
     if rng.random() < 0.18:
@@ -262,6 +269,7 @@ def dress(question: str, rng: random.Random) -> str:
         and not opener.rstrip().endswith((".", "!", "?"))
         and question[:1].isupper()
         and not question.startswith(("I ", "I'"))
+        and re.match(r"[A-Za-z]*", question).group(0) not in PROPER_NAMES
     ):
         question = question[0].lower() + question[1:]
     # Some people type in lower case; not when a unit symbol would change meaning ("300 K", "5 L", "12 V").
