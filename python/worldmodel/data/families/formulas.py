@@ -117,7 +117,8 @@ DENSITY = Formula(
     ),
     F(1),
     {"mass": "density * volume", "density": "mass / volume", "volume": "mass / density"},
-    ({"mass": "g", "density": "g/cm^3", "volume": "cm^3"}, {"mass": "kg", "density": "kg/m^3", "volume": "m^3"}),
+    # Grams and cubic centimeters: the sampled densities (0.5-20) are those of real materials in g/cm³.
+    ({"mass": "g", "density": "g/cm^3", "volume": "cm^3"},),
     ("a metal block", "a stone", "a piece of wood", "a sample", "a plastic cube", "a gold bar", "an ice cube"),
     ("What is the density of this rock?", "I'd need the rock's mass and its volume. What are they?"),
 )
@@ -271,7 +272,7 @@ INTEREST = Formula(
              ("How much was invested?", "What was the principal?", "How much money was put in?"), 100, 50000),
         _var("rate", "interest rate", ("is invested at {q} a year",), ("at {q} simple interest per year",),
              ("What is the yearly interest rate?", "What rate was it?", "At what annual rate?"), 1, 12),
-        _var("years", "number of years", ("is left for {q}",), ("for {q}",),
+        _var("years", "time", ("is left for {q}",), ("for {q}",),
              ("For how many years?", "How many years did it take?", "How long was it invested?"), 1, 20),
     ),
     F(1, 100),

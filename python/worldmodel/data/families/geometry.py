@@ -15,7 +15,7 @@ from worldmodel.data.families.plan import Plan
 from worldmodel.data.spec import Family
 
 PI = Fraction("3.14159265358979323846")
-FINALS = ("{q}.", "It is {q}.", "The answer is {q}.", "That comes to {q}.", "About {q}.")
+FINALS = ("{q}.", "It is {q}.", "The answer is {q}.", "That comes to {q}.", "That gives {q}.")
 
 
 @dataclass(frozen=True)
