@@ -70,16 +70,6 @@ ACCELERATION = Family(
     ),
 )
 
-def _bisect(f, low: float, high: float) -> float:
-    for _ in range(200):
-        middle = (low + high) / 2
-        if (f(low) <= 0) == (f(middle) <= 0):
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
 WORK_POWER = Family(
     name="work_power",
     stage="complex",

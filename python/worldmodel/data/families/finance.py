@@ -11,9 +11,19 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.complex import F, _bisect, _q
+from worldmodel.data.families.complex import F, _q
 from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, print_money, program, real
+
+
+def _bisect(f, low: float, high: float) -> float:
+    for _ in range(200):
+        middle = (low + high) / 2
+        if (f(low) <= 0) == (f(middle) <= 0):
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
 
 def _energy_cost_sample(rng: random.Random) -> dict:

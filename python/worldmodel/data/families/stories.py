@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan
 from worldmodel.data.families.story import (
     FRAMES,
@@ -102,7 +103,8 @@ def _change_render(p: dict, rng: random.Random) -> dict:
     for index, (kind, n) in enumerate(zip(p["kinds"], p["amounts"])):
         noun = "" if bare and (index or not p["ask_start"]) else _noun(thing, n)
         verb = EVENTS[kind][2][tense]
-        event = rng.choice(EVENTS[kind][3]).format(v=verb, n=n, t=noun, ts=thing[0], poss=who.possessive, rel=p["relative"])
+        said = phrasing.say_number(n, rng, short=False)  # "5", "five"
+        event = rng.choice(EVENTS[kind][3]).format(v=verb, n=said, t=noun, ts=thing[0], poss=who.possessive, rel=p["relative"])
         events.append(" ".join(event.split()))
     pron = who.pronoun
     have = who.third("have", "has")
@@ -115,7 +117,7 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         clause = f"{who.name} {join_clauses(events)} and now {have} {p['end']} {_noun(thing, p['end'])}"
         ask = Ask(f"how many {thing[0]}", who.name, "have", "has", rng.choice(("at first", "at the start", "to begin with")), "had")
     else:
-        start = f"{p['start']} {_noun(thing, p['start'])}"
+        start = f"{phrasing.say_number(p['start'], rng, short=False)} {_noun(thing, p['start'])}"
         if len(events) == 1 and rng.random() < 0.5:
             story = f"{who.name} {had} {start} and {events[0]}."
         else:
@@ -244,16 +246,16 @@ def _comparison_truth(p: dict) -> int:
 def _comparison_render(p: dict, rng: random.Random) -> dict:
     a, b, c = p["people"]
     t, have = p["thing"][0], rng.choice(("has", "has", "collected", "owns"))
-    have_past = {"has": "have", "collected": "collect", "owns": "own"}[have]
+    have_base = {"has": "have", "collected": "collect", "owns": "own"}[have]
     sentences = [f"{a.name} {have} {p['first']} {_noun(p['thing'], p['first'])}."]
     clauses = [f"{a.name} {have} {p['first']} {_noun(p['thing'], p['first'])}"]
     if p["kind"] == "difference":
         sentences.append(f"{b.name} {have} {p['second']} {_noun(p['thing'], p['second'])}.")
         clauses.append(f"{b.name} {have} {p['second']}")
         if p["fewer_form"]:
-            ask = Ask(f"how many fewer {t}", b.name, have_past, have, f"than {a.name}")
+            ask = Ask(f"how many fewer {t}", b.name, have_base, have, f"than {a.name}")
         else:
-            ask = Ask(f"how many more {t}", a.name, have_past, have, f"than {b.name}")
+            ask = Ask(f"how many more {t}", a.name, have_base, have, f"than {b.name}")
     else:
         names = [a, b, c]
         for index, (relation, k, _) in enumerate(p["links"]):
@@ -261,10 +263,10 @@ def _comparison_render(p: dict, rng: random.Random) -> dict:
             sentences.append(f"{names[index + 1].name} {have} {said}.")
             clauses.append(f"{names[index + 1].name} {have} {said}")
         if p["kind"] == "total":
-            ask = Ask(f"how many {t}", f"{a.name} and {b.name}", have_past, have_past, rng.choice(("together", "altogether", "in total")))
+            ask = Ask(f"how many {t}", f"{a.name} and {b.name}", have_base, have_base, rng.choice(("together", "altogether", "in total")))
         else:
             target = b if p["kind"] == "chain" and not p["ask_last"] else names[len(p["links"])]
-            ask = Ask(f"how many {t}", target.name, have_past, have)
+            ask = Ask(f"how many {t}", target.name, have_base, have)
     return {**slots_for(" ".join(sentences), join_clauses(clauses), ask, rng), "plan": _comparison_plan(p)[0].text(),
             "a": a.name, "b": b.name, "things": t}
 
