@@ -113,6 +113,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "L": ("liter", "liters"),
     "mL": ("milliliter", "milliliters"),
     "gal": ("gallon", "gallons"),
+    "cup": ("cup", "cups"),
     "s": ("second", "seconds"),
     "min": ("minute", "minutes"),
     "h": ("hour", "hours"),
@@ -123,12 +124,15 @@ UNITS: dict[str, tuple[str, str]] = {
     "m/s": ("meter per second", "meters per second"),
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "mph": ("mile per hour", "miles per hour"),
+    "ft/s": ("foot per second", "feet per second"),
     "m/s^2": ("meter per second squared", "meters per second squared"),
     "J": ("joule", "joules"),
     "kJ": ("kilojoule", "kilojoules"),
     "W": ("watt", "watts"),
     "kW": ("kilowatt", "kilowatts"),
     "N": ("newton", "newtons"),
+    "N/m": ("newton per meter", "newtons per meter"),
+    "kg·m/s": ("kilogram meter per second", "kilogram meters per second"),
     "Pa": ("pascal", "pascals"),
     "V": ("volt", "volts"),
     "A": ("ampere", "amperes"),
@@ -138,8 +142,14 @@ UNITS: dict[str, tuple[str, str]] = {
     "K": ("kelvin", "kelvins"),
     "m^2": ("square meter", "square meters"),
     "cm^2": ("square centimeter", "square centimeters"),
+    "km^2": ("square kilometer", "square kilometers"),
+    "ft^2": ("square foot", "square feet"),
+    "ha": ("hectare", "hectares"),
+    "acre": ("acre", "acres"),
     "m^3": ("cubic meter", "cubic meters"),
     "cm^3": ("cubic centimeter", "cubic centimeters"),
+    "ft^3": ("cubic foot", "cubic feet"),
+    "°": ("degree", "degrees"),
     "kg/m^3": ("kilogram per cubic meter", "kilograms per cubic meter"),
     "g/cm^3": ("gram per cubic centimeter", "grams per cubic centimeter"),
     "$": ("dollar", "dollars"),
@@ -150,17 +160,17 @@ UNITS: dict[str, tuple[str, str]] = {
 
 # How a symbol is printed in text, where it differs from the canonical ASCII symbol: superscripts, so that
 # "12 m²" holds no number but 12 (the final answer may state only the computed number).
-SHOWN = {"m^2": "m²", "cm^2": "cm²", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
+SHOWN = {"m^2": "m²", "cm^2": "cm²", "km^2": "km²", "ft^2": "ft²", "ft^3": "ft³", "m^3": "m³", "cm^3": "cm³", "kg/m^3": "kg/m³", "g/cm^3": "g/cm³", "m/s^2": "m/s²"}
 
 # Symbols that read badly after a number in running text, or are ambiguous alone: always spelled out.
-_SPELL_ONLY = {"days", "weeks", "years", "months", "ohm", "K", "t", "in"}
+SPELL_ONLY = {"°", "days", "weeks", "years", "months", "ohm", "K", "t", "in", "cup", "ha", "acre"}
 
 
 def say_unit(symbol: str, rng: random.Random, value: float | int | None = None) -> str:
     """The unit spelled out (agreeing with `value`) or abbreviated."""
     singular, plural = UNITS[symbol]
     spelled = singular if value is not None and value == 1 else plural
-    if symbol in _SPELL_ONLY or symbol in {"$", "€", "£", "¥"}:
+    if symbol in SPELL_ONLY or symbol in {"$", "€", "£", "¥"}:
         return spelled
     return rng.choice((SHOWN.get(symbol, symbol), spelled))
 
@@ -240,6 +250,13 @@ DISTRACTORS = (
 )
 
 
+# First names the families use: a question that starts with one keeps its capital after an opener.
+PROPER_NAMES = frozenset(
+    "Aisha Ana Ben Carlos Chloe Dev Elena Emma Farid Fatima Grace Hiro Ines Jamal Jon Kenji Kira Liam Lucas Maya Mei "
+    "Noah Olivia Omar Priya Ravi Sarah Tom".split()
+)
+
+
 def dress(question: str, rng: random.Random) -> str:
     """Add a chatty opener/closer and sometimes an irrelevant detail with its own number."""
     if rng.random() < 0.18:
@@ -252,6 +269,7 @@ def dress(question: str, rng: random.Random) -> str:
         and not opener.rstrip().endswith((".", "!", "?"))
         and question[:1].isupper()
         and not question.startswith(("I ", "I'"))
+        and re.match(r"[A-Za-z]*", question).group(0) not in PROPER_NAMES
     ):
         question = question[0].lower() + question[1:]
     # Some people type in lower case; not when a unit symbol would change meaning ("300 K", "5 L", "12 V").

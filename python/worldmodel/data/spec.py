@@ -141,3 +141,10 @@ def real(x: float | int) -> str:
 def print_money(expression: str) -> str:
     """The print line of a money answer: always two decimals ("12.50"), as money is written."""
     return f'print(f"{{{expression}:.2f}}")'
+
+
+def drawn_for_held_out(templates: tuple[str, ...], params: Params) -> bool:
+    """Whether `params` were drawn for a held-out template, so a family can give the test split phrasings of
+    its own (a question form no training template uses) where the template is only a frame around them."""
+    template = params.get("_template")
+    return template is not None and held_out(f"_.t{templates.index(template):02d}")

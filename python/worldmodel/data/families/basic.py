@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, program, real
 
 FINALS_NUMBER = (
@@ -136,7 +137,7 @@ DIVISION = Family(
         "What is {a} divided by {b}?",
         "Divide {a} by {b}.",
         "Calculate {a} ÷ {b}.",
-        "{a} / {b} = ?",
+        "If {b} friends share {a} marbles equally, how many marbles does each friend get?",
         "How many times does {b} go into {a}?",
         "Share {a} candies equally among {b} kids. How many does each get?",
         "What's {a} over {b}?",
@@ -207,7 +208,7 @@ DECIMALS = Family(
         "What is {a} times {b}?",
         "Multiply {a} by {b}.",
         "Calculate {a} × {b}.",
-        "{a} * {b} = ?",
+        "What number do you get by multiplying {a} and {b}?",
         "What's the product of {a} and {b}?",
         "Rope costs {b} dollars per meter. What do {a} meters cost, in dollars?",
         "How much is {a} multiplied by {b}?",
@@ -243,12 +244,12 @@ BIG_NUMBERS = Family(
         "What is {a} times {b}?",
         "Multiply {a} by {b}.",
         "A city has {a} people and each uses {b} liters of water a day. How many liters is that per day?",
-        "What's {a} × {b}?",
+        "I need {a} multiplied by {b}, as an exact number.",
         "If a company earns {a} dollars per month, how much is that over {b} months?",
         "Calculate {b} times {a}.",
         "There are {b} warehouses with {a} items each. How many items in total?",
         "Compute the product of {a} and {b}.",
-        "{a} * {b}?",
+        "A stadium sells {a} tickets at {b} dollars each. What is the revenue in dollars?",
         "How much is {a} multiplied by {b}?",
     ),
     sample=_big_sample,
@@ -279,12 +280,12 @@ POWERS = Family(
         "What is {a} to the power of {b}?",
         "Calculate {a}^{b}.",
         "What is {a} raised to the {bth} power?",
-        "Compute {a}**{b}.",
+        "What number is {a} with an exponent of {b}?",
         "What's {a} to the {b}?",
         "Raise {a} to the power {b}.",
         "How much is {a} multiplied by itself {b} times?",
         "Evaluate {a}^{b}.",
-        "{a} ^ {b} = ?",
+        "Give the value of the power with base {a} and exponent {b}.",
         "Compute {a} to the power {b}.",
         "Start from 1 and multiply by {a} again and again, {b} times. What do you get?",
         "What is {b} copies of {a} multiplied together?",
@@ -466,59 +467,6 @@ PERCENT_RATIO = Family(
 )
 
 
-def _change_sample(rng: random.Random) -> dict:
-    return {
-        "x": rng.choice((rng.randint(10, 2000), round(rng.uniform(5, 500), 2))),
-        "p": rng.choice((5, 10, 15, 20, 25, 30, 40, 50, rng.randint(1, 90))),
-        "up": rng.random() < 0.5,
-    }
-
-
-PERCENT_CHANGE = Family(
-    name="percent_change",
-    stage="basic",
-    templates=(
-        "A price of {x} {direction} by {pc}. What is the new price?",
-        "What is {x} after a {pc} {noun}?",
-        "{x} {direction} by {pc} gives what?",
-        "Start with {x} and apply a {pc} {noun}. What do you get?",
-        "A jacket costs {x} dollars. After a {pc} {noun}, what does it cost?",
-        "My salary of {x} {direction} by {pc}. What is it now?",
-        "Apply a {pc} {noun} to {x}.",
-        "If {x} {direction} by {pc}, what's the result?",
-        "Calculate the value of {x} following a {pc} {noun}.",
-        "The rent of {x} {direction} by {pc} next year. What will it be?",
-        "New value after a {pc} {noun} on {x}?",
-        "A population of {x} {direction} by {pc}. How big is it now?",
-        "What is {x} after it {direction} by {pc}?",
-        "Prices of {x} {direction} {pc} this year. New price?",
-        "{x} with a {pc} {noun} is how much?",
-    ),
-    sample=_change_sample,
-    solution=lambda p: program(f"print(round({real(p['x'])} * (1 {'+' if p['up'] else '-'} {lit(p['p'])} / 100), 2))"),
-    truth=lambda p: float(Fraction(str(p["x"])) * (100 + (1 if p["up"] else -1) * Fraction(str(p["p"]))) / 100),
-    think=(
-        "Multiply by one plus or minus the percentage over 100.",
-        "Apply the percentage change to the starting value.",
-    ),
-    render=lambda p, rng: {
-        "pc": phrasing.say_percent(p["p"], rng),
-        "direction": rng.choice(("increases", "goes up", "rises"))
-        if p["up"]
-        else rng.choice(("decreases", "drops", "goes down")),
-        "noun": rng.choice(("increase", "markup")) if p["up"] else rng.choice(("discount", "decrease", "reduction")),
-    },
-    finals=FINALS_NUMBER + ("The new value is {v}.",),
-    rel_tol=1e-3,
-    refusals=(
-        (
-            "A jacket is on sale with a {pc} discount. What does it cost now?",
-            "What was the jacket's original price? I need it to apply the discount.",
-        ),
-    ),
-)
-
-
 def _signed_sample(rng: random.Random) -> dict:
     a, b = rng.randint(-99, 99), rng.randint(-99, -1)
     return {"a": a, "b": b, "city": rng.choice(("Oslo", "Denver", "Toronto", "Moscow", "Helsinki", "Calgary"))}
@@ -636,7 +584,8 @@ SQUARES = Family(
 )
 
 
-FAMILIES = [
+# Straight-line programs: the think step is the plan read off the program.
+FAMILIES = [stated(family) for family in (
     ADDITION,
     SUBTRACTION,
     MULTIPLICATION,
@@ -650,7 +599,6 @@ FAMILIES = [
     ORDER_OF_OPERATIONS,
     PERCENT_OF,
     PERCENT_RATIO,
-    PERCENT_CHANGE,
     SIGNED_NUMBERS,
     FRACTION_SUM,
-]
+)]

@@ -1,4 +1,4 @@
-"""Stage "system": unit and currency conversions, temperature, time and dates, averages, ratios, rounding."""
+"""Stage "system": currency conversion, clock times and dates, averages, ratios, rounding, unit prices."""
 
 from __future__ import annotations
 
@@ -8,185 +8,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from worldmodel.data import phrasing
+from worldmodel.data.families.plan import stated
 from worldmodel.data.spec import Family, lit, print_money, program, real
-
-# Size of each unit in its SI base unit, exactly (the ground truth converts through these).
-BASE = {
-    "m": Fraction(1),
-    "km": Fraction(1000),
-    "cm": Fraction(1, 100),
-    "mm": Fraction(1, 1000),
-    "mi": Fraction("1609.344"),
-    "ft": Fraction("0.3048"),
-    "in": Fraction("0.0254"),
-    "yd": Fraction("0.9144"),
-    "kg": Fraction(1),
-    "g": Fraction(1, 1000),
-    "lb": Fraction("0.45359237"),
-    "oz": Fraction("0.028349523125"),
-    "t": Fraction(1000),
-    "L": Fraction(1),
-    "mL": Fraction(1, 1000),
-    "gal": Fraction("3.785411784"),
-    "m/s": Fraction(1),
-    "km/h": Fraction(1000, 3600),
-    "mph": Fraction("0.44704"),
-}
-
-# How the solution converts: (from, to) -> (operator, constant), the way a person would write it.
-RECIPES = {
-    ("mi", "km"): ("*", "1.609344"),
-    ("km", "mi"): ("/", "1.609344"),
-    ("ft", "m"): ("*", "0.3048"),
-    ("m", "ft"): ("/", "0.3048"),
-    ("in", "cm"): ("*", "2.54"),
-    ("cm", "in"): ("/", "2.54"),
-    ("km", "m"): ("*", "1000"),
-    ("m", "km"): ("/", "1000"),
-    ("m", "cm"): ("*", "100"),
-    ("cm", "mm"): ("*", "10"),
-    ("yd", "m"): ("*", "0.9144"),
-    ("m", "yd"): ("/", "0.9144"),
-    ("mm", "in"): ("/", "25.4"),
-    ("kg", "lb"): ("/", "0.45359237"),
-    ("lb", "kg"): ("*", "0.45359237"),
-    ("oz", "g"): ("*", "28.349523125"),
-    ("g", "oz"): ("/", "28.349523125"),
-    ("t", "kg"): ("*", "1000"),
-    ("g", "kg"): ("/", "1000"),
-    ("kg", "g"): ("*", "1000"),
-    ("L", "gal"): ("/", "3.785411784"),
-    ("gal", "L"): ("*", "3.785411784"),
-    ("mL", "L"): ("/", "1000"),
-    ("L", "mL"): ("*", "1000"),
-    ("km/h", "m/s"): ("/", "3.6"),
-    ("m/s", "km/h"): ("*", "3.6"),
-    ("mph", "km/h"): ("*", "1.609344"),
-    ("km/h", "mph"): ("/", "1.609344"),
-    ("mph", "m/s"): ("*", "0.44704"),
-    ("m/s", "mph"): ("/", "0.44704"),
-}
-
-
-def _conversion_sampler(pairs: list[tuple[str, str]], high: int):
-    def sample(rng: random.Random) -> dict:
-        source, target = rng.choice(pairs)
-        while True:
-            x = rng.choice((rng.randint(1, 500), rng.randint(100, high), round(rng.uniform(0.5, 300), 1)))
-            # At least 1 in the target unit: the answer has 3 decimals, so its relative error stays below 5e-4.
-            if x * BASE[source] >= BASE[target]:
-                return {"x": x, "from": source, "to": target}
-
-    return sample
-
-
-def _conversion_solution(p: dict) -> str:
-    op, constant = RECIPES[(p["from"], p["to"])]
-    return program(f"print(round({real(p['x'])} {op} {constant}, 3))")
-
-
-def _conversion_render(p: dict, rng: random.Random) -> dict:
-    spelled_to = phrasing.UNITS[p["to"]][1]
-    return {
-        "qty": phrasing.say_quantity(p["x"], p["from"], rng),
-        "to": spelled_to if p["to"] in {"in", "t"} or rng.random() < 0.6 else p["to"],
-        "to_name": spelled_to,
-    }
-
-
-CONVERSION_TEMPLATES = (
-    "Convert {qty} to {to}.",
-    "How many {to_name} is {qty}?",
-    "What is {qty} in {to}?",
-    "{qty} equals how many {to_name}?",
-    "Express {qty} in {to}.",
-    "I have {qty}. How much is that in {to}?",
-    "What's {qty} converted to {to}?",
-    "{qty} = ? {to}",
-    "Can you change {qty} into {to}?",
-    "Turn {qty} into {to_name}.",
-    "How much is {qty} in {to_name}?",
-)
-
-
-def _conversion_family(
-    name: str,
-    pairs: list[tuple[str, str]],
-    extra_templates: tuple[str, ...],
-    refusal: tuple[str, str],
-    high: int = 20000,  # largest whole amount sampled (speeds stay plausible)
-) -> Family:
-    return Family(
-        name=name,
-        stage="system",
-        templates=CONVERSION_TEMPLATES + extra_templates,
-        sample=_conversion_sampler(pairs, high),
-        solution=_conversion_solution,
-        truth=lambda p: float(Fraction(str(p["x"])) * BASE[p["from"]] / BASE[p["to"]]),
-        think=(
-            "Multiply or divide by the conversion factor.",
-            "Use the conversion factor between {from} and {to_name}.",
-            "Convert with the exact factor and round to 3 decimals.",
-        ),
-        finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The answer is {q}.", "You get {q}."),
-        units=lambda p: p["to"],
-        render=_conversion_render,
-        refusals=(refusal,),
-    )
-
-
-LENGTH_CONVERSION = _conversion_family(
-    "length_conversion",
-    [
-        ("mi", "km"),
-        ("km", "mi"),
-        ("ft", "m"),
-        ("m", "ft"),
-        ("in", "cm"),
-        ("cm", "in"),
-        ("km", "m"),
-        ("m", "km"),
-        ("m", "cm"),
-        ("cm", "mm"),
-        ("yd", "m"),
-        ("m", "yd"),
-        ("mm", "in"),
-    ],
-    ("I ran {qty} today. How far is that in {to_name}?", "A trail is {qty} long. What's its length in {to}?"),
-    (
-        "How far is my commute in kilometers?",
-        "I don't know the length of your commute. Tell me the distance in miles (or any unit) and I'll convert it.",
-    ),
-)
-MASS_CONVERSION = _conversion_family(
-    "mass_conversion",
-    [("kg", "lb"), ("lb", "kg"), ("oz", "g"), ("g", "oz"), ("t", "kg"), ("g", "kg"), ("kg", "g")],
-    (
-        "My suitcase weighs {qty}. What's that in {to_name}?",
-        "A parcel weighs {qty}. How many {to_name} is that?",
-    ),
-    (
-        "My suitcase is heavy. How many pounds does it weigh?",
-        "I can't know that without a measurement. How much does it weigh in kilograms or another unit? I can convert it.",
-    ),
-)
-VOLUME_CONVERSION = _conversion_family(
-    "volume_conversion",
-    [("L", "gal"), ("gal", "L"), ("mL", "L"), ("L", "mL")],
-    ("The tank holds {qty}. How many {to_name} is that?", "I drank {qty} of water. What's that in {to}?"),
-    ("How many gallons does my fish tank hold?", "I'd need the tank's volume or its dimensions. What are they?"),
-)
-SPEED_CONVERSION = _conversion_family(
-    "speed_conversion",
-    [("km/h", "m/s"), ("m/s", "km/h"), ("mph", "km/h"), ("km/h", "mph"), ("mph", "m/s"), ("m/s", "mph")],
-    ("A car drives at {qty}. What is its speed in {to}?", "The wind speed is {qty}. Express it in {to_name}."),
-    (
-        "How fast is a car going in m/s?",
-        "That depends on the car's speed. What speed is it going, for example in km/h?",
-    ),
-    high=400,
-)
-
 
 def _currency_sample(rng: random.Random) -> dict:
     source, target = rng.sample(("$", "€", "£", "¥"), 2)
@@ -241,113 +64,6 @@ CURRENCY_CONVERSION = Family(
         (
             "How many {dst_many} is {money}?",
             "Exchange rates change all the time and I don't have a current one. Tell me the rate (how many {dst_many} per {src_one}) and I'll convert it.",
-        ),
-    ),
-)
-
-
-def _temperature_sample(rng: random.Random) -> dict:
-    source, target = rng.choice((("°C", "°F"), ("°F", "°C"), ("°C", "K"), ("K", "°C")))
-    while True:
-        t = {"°C": rng.randint(-40, 120), "°F": rng.randint(-40, 230), "K": rng.randint(200, 400)}[source]
-        if rng.random() < 0.3:
-            t = t + rng.choice((0.5, 0.2, 0.8))
-        p = {"t": t, "from": source, "to": target}
-        # Away from zero: the answer is rounded to 2 decimals and compared with a relative tolerance.
-        if abs(_temperature_truth(p)) >= 5:
-            return p
-
-
-def _temperature_solution(p: dict) -> str:
-    t = real(p["t"])
-    expression = {
-        ("°C", "°F"): f"{t} * 9 / 5 + 32",
-        ("°F", "°C"): f"({t} - 32) * 5 / 9",
-        ("°C", "K"): f"{t} + 273.15",
-        ("K", "°C"): f"{t} - 273.15",
-    }[(p["from"], p["to"])]
-    return program(f"print(round({expression}, 2))")
-
-
-def _temperature_truth(p: dict) -> float:
-    kelvin = {
-        "°C": lambda t: t + Fraction("273.15"),
-        "°F": lambda t: (t - 32) * Fraction(5, 9) + Fraction("273.15"),
-        "K": lambda t: t,
-    }[p["from"]](Fraction(str(p["t"])))
-    return float(
-        {"°C": kelvin - Fraction("273.15"), "°F": (kelvin - Fraction("273.15")) * Fraction(9, 5) + 32, "K": kelvin}[
-            p["to"]
-        ]
-    )
-
-
-_SCALE = {"°C": "Celsius", "°F": "Fahrenheit", "K": "Kelvin"}
-
-TEMPERATURE = Family(
-    name="temperature",
-    stage="system",
-    templates=(
-        "Convert {temp} to {scale}.",
-        "What is {temp} in {scale}?",
-        "It's {temp} outside. What is that in {scale}?",
-        "How much is {temp} in {scale}?",
-        "The oven is at {temp}. What's that in {scale}?",
-        "Express {temp} in {scale}.",
-        "{temp} = ? in {scale}",
-        "My thermometer shows {temp}. Convert it to {scale} please.",
-        "Water in the pot is {temp}. How many degrees {scale} is that?",
-        "What temperature in {scale} is {temp}?",
-    ),
-    sample=_temperature_sample,
-    solution=_temperature_solution,
-    truth=_temperature_truth,
-    think=("Use the temperature conversion formula.", "Apply the {scale} conversion formula and round to 2 decimals."),
-    finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The temperature is {q}."),
-    units=lambda p: p["to"],
-    render=lambda p, rng: {
-        "temp": f"{phrasing.plain(p['t'])} {rng.choice((p['from'], phrasing.UNITS[p['from']][1]))}"
-        if p["from"] != "K"
-        else f"{phrasing.plain(p['t'])} {rng.choice(('K', 'kelvins'))}",
-        "scale": _SCALE[p["to"]],
-    },
-    rel_tol=1e-3,
-    refusals=(
-        (
-            "What is the temperature outside in Fahrenheit?",
-            "I have no way to measure the temperature where you are. If you tell me the Celsius reading, I'll convert it.",
-        ),
-    ),
-)
-
-
-TIME_UNITS = Family(
-    name="time_units",
-    stage="system",
-    templates=(
-        "How many minutes are in {h} hours and {m} minutes?",
-        "Convert {h} h {m} min to minutes.",
-        "A flight takes {h} hours {m} minutes. How many minutes is that?",
-        "What is {h} hours and {m} minutes in minutes?",
-        "Express {h}h{m}m in minutes.",
-        "The movie lasts {h} hours and {m} minutes. How long is that in minutes?",
-        "How many minutes is {h} hr {m} min?",
-        "Give me {h} hours plus {m} minutes as minutes.",
-        "I studied for {h} hours and {m} minutes. How many minutes did I study?",
-        "Total minutes in {h} h and {m} min?",
-        "My 3 kids watched TV for {h} hours and {m} minutes in total. How many minutes is that?",
-    ),
-    sample=lambda rng: {"h": rng.randint(1, 30), "m": rng.randint(1, 59)},
-    solution=lambda p: program(f"print({p['h']} * 60 + {p['m']})"),
-    truth=lambda p: int(datetime.timedelta(hours=p["h"], minutes=p["m"]).total_seconds()) // 60,
-    think=("Hours times 60 plus the minutes.", "Convert the hours to minutes and add the rest."),
-    finals=("That's {q}.", "{q}.", "It is {q}.", "{q} in total.", "The total is {q}."),
-    units=lambda p: "min",
-    exact=True,
-    refusals=(
-        (
-            "How many minutes did I spend commuting this week?",
-            "I don't know your commute times. How long is each trip, and how many trips did you make?",
         ),
     ),
 )
@@ -518,50 +234,6 @@ DATE_DAYS = Family(
             "How many days until my birthday? Today is {date1}.",
             "When is your birthday? Give me the date and I'll count the days from {date1}.",
         ),
-    ),
-)
-
-
-def _average_sample(rng: random.Random) -> dict:
-    count = rng.randint(3, 6)
-    low = rng.choice((0, 50, 100))
-    return {"values": [rng.randint(low, low + 100) for _ in range(count)]}
-
-
-def _values_text(values: list, rng: random.Random) -> str:
-    said = [phrasing.plain(v) for v in values]
-    return rng.choice(
-        (
-            ", ".join(said[:-1]) + " and " + said[-1],
-            ", ".join(said),
-            " ".join(said) if rng.random() < 0.3 else ", ".join(said),
-        )
-    )
-
-
-AVERAGES = Family(
-    name="averages",
-    stage="system",
-    templates=(
-        "What is the average of {values}?",
-        "Find the mean of {values}.",
-        "My test scores were {values}. What's my average?",
-        "Calculate the mean of these numbers: {values}.",
-        "What's the average of {values}?",
-        "Daily temperatures this week were {values}. What was the average temperature?",
-        "The players scored {values} points. What's the mean score?",
-        "Average these: {values}.",
-        "Compute the arithmetic mean of {values}.",
-        "I walked {values} steps per hour. What's the average?",
-    ),
-    sample=_average_sample,
-    solution=lambda p: program(f"print(round(({' + '.join(str(v) for v in p['values'])}) / {len(p['values'])}, 2))"),
-    truth=lambda p: float(Fraction(sum(p["values"]), len(p["values"]))),
-    think=("Add the numbers and divide by how many there are.", "Sum, then divide by the count."),
-    finals=("The average is {v}.", "The mean is {v}.", "{v}.", "It averages out to {v}.", "That's {v} on average."),
-    render=lambda p, rng: {"values": _values_text(p["values"], rng)},
-    refusals=(
-        ("What's the average of my test scores?", "I don't have your scores. List them and I'll compute the average."),
     ),
 )
 
@@ -783,18 +455,11 @@ WEIGHTED_AVERAGE = Family(
 )
 
 FAMILIES = [
-    LENGTH_CONVERSION,
-    MASS_CONVERSION,
-    VOLUME_CONVERSION,
-    SPEED_CONVERSION,
-    CURRENCY_CONVERSION,
-    TEMPERATURE,
-    TIME_UNITS,
-    CLOCK_DURATION,
+    stated(CURRENCY_CONVERSION),
+    stated(CLOCK_DURATION),
     DATE_DAYS,
-    AVERAGES,
-    RATIOS,
+    stated(RATIOS),
     ROUNDING,
-    UNIT_PRICE,
-    WEIGHTED_AVERAGE,
+    stated(UNIT_PRICE),
+    stated(WEIGHTED_AVERAGE),
 ]

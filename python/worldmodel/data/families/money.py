@@ -1,0 +1,243 @@
+"""Percentages of money and quantities: a new value after a change, the percentage change from an old to a
+new value (with its sign and base), the original before a discount, and tips, tax and discounts."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from worldmodel.data import phrasing
+from worldmodel.data.families.plan import Plan
+from worldmodel.data.spec import Family, drawn_for_held_out
+
+# What changes: (noun, money?).
+_SUBJECTS = (
+    ("the price of a jacket", True),
+    ("a monthly rent", True),
+    ("my salary", True),
+    ("the price of a laptop", True),
+    ("a town's population", False),
+    ("the number of visitors to a website", False),
+    ("a stock price", True),
+    ("the number of students at a school", False),
+    ("a bus fare", True),
+    ("the price of a coffee", True),
+)
+
+
+def _percent_sample(rng: random.Random) -> dict:
+    subject, money = rng.choice(_SUBJECTS)
+    old = rng.choice((rng.randint(20, 2000), round(rng.uniform(2, 500), 2))) if money else rng.randint(200, 90000)
+    rate = rng.choice((5, 10, 12, 15, 20, 25, 30, 40, 50, rng.randint(1, 90)))
+    up = rng.random() < 0.5
+    new = float(Fraction(str(old)) * (100 + (rate if up else -rate)) / 100)
+    new = round(new, 2) if money else round(new)
+    return {"kind": rng.choice(("new", "new", "change", "by_how_much", "original")), "subject": subject,
+            "money": money, "old": old, "new": new, "rate": rate, "up": up}
+
+
+def _percent_plan(p: dict) -> tuple[Plan, str]:
+    plan = Plan()
+    said = (lambda x: f"${phrasing.plain(x)}") if p["money"] else phrasing.plain
+    kind, sign = p["kind"], "+" if p["up"] else "-"
+    if kind == "new":
+        plan.given("old", p["old"], said(p["old"]))
+        plan.given("rate", p["rate"])
+        return plan, plan.step("new", f"old * (1 {sign} rate / 100)", f"{said(p['old'])} × (1 {sign.replace('-', '−')} {p['rate']} ÷ 100)")
+    if kind == "original":
+        plan.given("new", p["new"], said(p["new"]))
+        plan.given("rate", p["rate"])
+        return plan, plan.step("original", f"new / (1 {sign} rate / 100)", f"{said(p['new'])} ÷ (1 {sign.replace('-', '−')} {p['rate']} ÷ 100)")
+    plan.given("old", p["old"], said(p["old"]))
+    plan.given("new", p["new"], said(p["new"]))
+    if kind == "change":  # signed: a fall is negative
+        return plan, plan.step("change", "(new - old) / old * 100")
+    return plan, plan.step("increase" if p["up"] else "decrease", "(new - old) / old * 100" if p["up"] else "(old - new) / old * 100")
+
+
+def _percent_truth(p: dict) -> float:
+    old, new, rate = Fraction(str(p["old"])), Fraction(str(p["new"])), Fraction(p["rate"])
+    factor = (100 + rate if p["up"] else 100 - rate) / 100
+    if p["kind"] == "new":
+        return float(old * factor)
+    if p["kind"] == "original":
+        return float(new / factor)
+    change = (new - old) / old * 100
+    return float(change if p["kind"] == "change" else abs(change))
+
+
+def _percent_render(p: dict, rng: random.Random) -> dict:
+    say = (lambda x: phrasing.say_money(x, rng)) if p["money"] else (lambda x: phrasing.say_number(x, rng))
+    pc = phrasing.say_percent(p["rate"], rng)
+    went = rng.choice(("rose", "went up", "increased")) if p["up"] else rng.choice(("fell", "dropped", "decreased"))
+    subject = p["subject"]
+    if drawn_for_held_out(PERCENT_TEMPLATES, p):  # the test split words the change its own way
+        story, ask = {
+            "new": (f"{_cap(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
+            "original": (f"{_cap(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
+                         "what was the original value"),
+            "change": (f"Last year {subject} was {say(p['old'])}; this year it is {say(p['new'])}.",
+                       "what is the percent change, with a minus sign if it went down"),
+            "by_how_much": (f"{_cap(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
+                            else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
+                            f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
+        }[p["kind"]]
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+    if p["kind"] == "new":
+        story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
+        ask = f"what is it now"
+    elif p["kind"] == "original":
+        story = f"After it {went} by {pc}, {subject} is {say(p['new'])}."
+        ask = "what was it before the change"
+    elif p["kind"] == "change":
+        story = f"{_cap(subject)} changed from {say(p['old'])} to {say(p['new'])}."
+        ask = rng.choice(("what is the percentage change", "what is the percent change (negative for a fall)"))
+    else:
+        story = f"{_cap(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
+        ask = f"by what percent did it {'increase' if p['up'] else 'decrease'}"
+    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+
+
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+PERCENT_TEMPLATES = (
+    "{story} {Ask}?",
+    "{story} Can you tell me {ask}?",
+    "{story} {Ask}? Round to two decimals.",
+    "Percentage question: {story} {Ask}?",
+    "{story} Work out {ask}.",
+    "{story} Please calculate {ask}.",
+    "{story} So {ask}?",
+    "{story} I want to know {ask}.",
+    "Here's the situation. {story} Now, {ask}?",
+    "{story} {Ask}? Show the number.",
+)
+
+PERCENT_CHANGE = Family(
+    name="percent_change",
+    stage="basic",
+    templates=PERCENT_TEMPLATES,
+    sample=_percent_sample,
+    solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_percent_plan(p)),
+    truth=_percent_truth,
+    think=("{plan}",),
+    finals=("{q}.", "It is {q}.", "The answer is {q}.", "That's {q}.", "It comes to {q}."),
+    units=lambda p: "%" if p["kind"] in ("change", "by_how_much") else "$" if p["money"] else None,
+    render=_percent_render,
+    rel_tol=5e-3,
+    refusals=(("A jacket is on sale with 20% off. What does it cost now?", "What was the jacket's original price?"),),
+)
+
+
+# Tips, tax and discounts on a bill.
+def _bill_sample(rng: random.Random) -> dict:
+    return {
+        "kind": rng.choice(("tip", "total_with_tip", "split", "tax", "sale", "sale_then_tax", "saved")),
+        "bill": rng.choice((rng.randint(10, 300), round(rng.uniform(8, 250), 2))),
+        "tip": rng.choice((10, 12, 15, 18, 20, 22, 25)),
+        "tax": rng.choice((5, 6, 7, 7.5, 8, 8.25, 9, 10, 13, 20)),
+        "off": rng.choice((10, 15, 20, 25, 30, 40, 50)),
+        "people": rng.randint(2, 8),
+    }
+
+
+def _bill_plan(p: dict) -> tuple[Plan, str]:
+    plan, kind = Plan(), p["kind"]
+    plan.given("bill", p["bill"], f"${phrasing.plain(p['bill'])}")
+    if kind in ("tip", "total_with_tip", "split"):
+        plan.given("tip_rate", p["tip"])
+        tip = plan.step("tip", "bill * tip_rate / 100")
+        if kind == "tip":
+            return plan, tip
+        total = plan.step("total", "bill + tip")
+        if kind == "total_with_tip":
+            return plan, total
+        plan.given("people", p["people"], f"{p['people']} people", whole=True)
+        return plan, plan.step("each", "total / people")
+    if kind == "tax":
+        plan.given("tax_rate", p["tax"])
+        return plan, plan.step("total", "bill * (1 + tax_rate / 100)")
+    plan.given("discount", p["off"])
+    if kind == "saved":
+        return plan, plan.step("saved", "bill * discount / 100")
+    sale = plan.step("sale", "bill * (1 - discount / 100)")
+    if kind == "sale":
+        return plan, sale
+    plan.given("tax_rate", p["tax"])
+    return plan, plan.step("total", "sale * (1 + tax_rate / 100)")
+
+
+def _bill_truth(p: dict) -> float:
+    bill = Fraction(str(p["bill"]))
+    tip, tax, off = Fraction(p["tip"], 100), Fraction(str(p["tax"])) / 100, Fraction(p["off"], 100)
+    return float({
+        "tip": bill * tip,
+        "total_with_tip": bill * (1 + tip),
+        "split": bill * (1 + tip) / p["people"],
+        "tax": bill * (1 + tax),
+        "sale": bill * (1 - off),
+        "sale_then_tax": bill * (1 - off) * (1 + tax),
+        "saved": bill * off,
+    }[p["kind"]])
+
+
+def _bill_render(p: dict, rng: random.Random) -> dict:
+    money = phrasing.say_money(p["bill"], rng)
+    tip, tax, off = (phrasing.say_percent(p[k], rng) for k in ("tip", "tax", "off"))
+    if drawn_for_held_out(BILL_TEMPLATES, p):  # the test split tells each situation its own way
+        story, ask = {
+            "tip": (f"I want to tip {tip} on a {money} meal.", "how much should the tip be"),
+            "total_with_tip": (f"Lunch was {money} and I add a {tip} tip.", "what's the total"),
+            "split": (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share"),
+            "tax": (f"I buy a {money} item and sales tax is {tax}.", "what is the final price"),
+            "sale": (f"A {money} jacket is marked down {off}.", "what does it cost now"),
+            "sale_then_tax": (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
+                              "what is the total at checkout"),
+            "saved": (f"A {money} phone is discounted by {off}.", "how many dollars is the discount"),
+        }[p["kind"]]
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
+    story, ask = {
+        "tip": (f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
+        "total_with_tip": (f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
+        "split": (f"Dinner for {p['people']} costs {money} before a {tip} tip. We split the total, tip included, evenly.",
+                  "how much does each person pay"),
+        "tax": (f"A bike costs {money} before tax, and sales tax is {tax}.", "what is the price with tax"),
+        "sale": (f"A pair of shoes costs {money} and is on sale for {off} off.", "what is the sale price"),
+        "sale_then_tax": (f"A lamp is priced at {money}. It is {off} off, and then {tax} sales tax is added to the sale price.",
+                          "what do I pay at the register"),
+        "saved": (f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
+    }[p["kind"]]
+    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
+
+
+BILL_TEMPLATES = (
+    "{story} {Ask}?",
+    "{story} Can you tell me {ask}?",
+    "{story} Work out {ask}.",
+    "Money question: {story} {Ask}?",
+    "{story} Please figure out {ask}.",
+    "{story} I want to know {ask}.",
+    "{story} So {ask}?",
+    "{story} {Ask}? Give it in dollars.",
+    "Shopping math: {story} Tell me {ask}.",
+    "{story} Quick, {ask}?",
+)
+
+TIPS_TAX_DISCOUNT = Family(
+    name="tips_tax_discount",
+    stage="system",
+    templates=BILL_TEMPLATES,
+    sample=_bill_sample,
+    solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_bill_plan(p)),
+    truth=_bill_truth,
+    think=("{plan}",),
+    finals=("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "The amount is {q}."),
+    units=lambda p: "$",
+    render=_bill_render,
+    rel_tol=5e-3,
+    refusals=(("What tip should I leave at 20%?", "How much was the bill? The tip is 20% of it."),),
+)
+
+FAMILIES = [PERCENT_CHANGE, TIPS_TAX_DISCOUNT]
