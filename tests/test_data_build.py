@@ -197,3 +197,12 @@ def test_benchmark_questions_are_never_trained_on(monkeypatch, tmp_path):
 def test_the_committed_benchmarks_are_read():
     questions = pipeline.benchmark_questions(pipeline.BENCHMARKS)
     assert "what's 17 x 23" in questions and len(questions) >= 28 + 50
+
+
+def test_narrow_families_get_their_share_of_rows():
+    narrow = next(f for f in FAMILIES if f.share < 1)
+    general = next(f for f in FAMILIES if f.share == 1)
+    result = pipeline.build(seed=2, per_family=10, families=[narrow, general], chat=False, refusals=False)
+    assert sum(result.drops.values()) == 0
+    counts = Counter(row["family"] for row in result.rows if not row.get("history"))
+    assert counts[general.name] == 10 and counts[narrow.name] == narrow.rows(10) < 10

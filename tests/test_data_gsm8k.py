@@ -103,3 +103,13 @@ def test_most_of_the_shared_corpus_converts():
         except gsm8k.Unconvertible:
             pass
     assert converted / 400 > 0.85
+
+
+def test_a_lean_build_caps_training_problems_and_keeps_the_held_out_slices_whole():
+    full = build.build(seed=0, per_family=1, families=[], chat=False, refusals=False, gsm8k_corpus=SAMPLE)
+    lean = build.build(seed=0, per_family=1, families=[], chat=False, refusals=False, gsm8k_corpus=SAMPLE,
+                       gsm8k_train=2)
+    by_split = lambda rows, split: [r["id"] for r in rows if r["split"] == split]  # noqa: E731
+    assert len(by_split(lean.rows, "train")) == 2 < len(by_split(full.rows, "train"))
+    for split in ("validation", "test"):
+        assert by_split(lean.rows, split) == by_split(full.rows, split)

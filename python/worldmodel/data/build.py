@@ -205,14 +205,16 @@ def build(
     workers: int = 1,
     count_tokens: Callable[[list[dict]], int] | None = None,
     gsm8k_corpus: Path | None = None,
+    gsm8k_train: int | None = None,
 ) -> BuildResult:
     """Generate, check and split the dataset. `count_tokens(messages)` enables the length check; `gsm8k_corpus`
-    adds the human-written word problems that convert to checked programs (data/gsm8k.py)."""
+    adds the human-written word problems that convert to checked programs (data/gsm8k.py); `gsm8k_train` caps
+    how many of them are training rows (the held-out slices are always whole)."""
     rng = random.Random(seed)
     families = list(FAMILIES if families is None else families)
     result = BuildResult(rows=[])
 
-    candidates = [sample_candidate(family, rng) for family in families for _ in range(per_family)]
+    candidates = [sample_candidate(family, rng) for family in families for _ in range(family.rows(per_family))]
     executions = _executions([c.source for c in candidates], workers)
 
     seen: set[str] = set()
@@ -243,7 +245,14 @@ def build(
             computed_rows.append(row)
 
     if gsm8k_corpus is not None:
-        computed_rows += gsm8k_rows(gsm8k.load(gsm8k_corpus), rng, seen, result, workers)
+        problems, trained = [], 0
+        for number, problem in enumerate(gsm8k.load(gsm8k_corpus)):  # corpus line numbers name the rows
+            if gsm8k.split_of(problem["question"]) == "train":
+                trained += 1
+                if gsm8k_train is not None and trained > gsm8k_train:
+                    continue
+            problems.append((number, problem))
+        computed_rows += gsm8k_rows(problems, rng, seen, result, workers)
 
     plain_rows: list[dict] = []
     if refusals:
@@ -268,13 +277,14 @@ def build(
 GSM8K_FINALS = ("The answer is {v}.", "{v}.", "So the answer is {v}.", "That makes {v}.", "It comes to {v}.")
 
 
-def gsm8k_rows(problems: list[dict], rng: random.Random, seen: set[str], result: BuildResult, workers: int) -> list[dict]:
+def gsm8k_rows(problems: list[tuple[int, dict]], rng: random.Random, seen: set[str], result: BuildResult,
+               workers: int) -> list[dict]:
     """GSM8K problems whose annotated calculations become a program that prints the dataset's answer.
 
     The split comes from a hash of the question (gsm8k.split_of), so the held-out slice never changes with the seed.
     """
     converted: list[tuple[int, gsm8k.Problem]] = []
-    for number, problem in enumerate(problems):
+    for number, problem in problems:
         try:
             converted.append((number, gsm8k.convert_problem(problem["question"], problem["answer"])))
         except gsm8k.Unconvertible as error:

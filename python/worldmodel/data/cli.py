@@ -46,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="GSM8K problems (JSONL) to add as checked programs (default: shared/corpus beside the checkout, when "
         "present); --gsm8k none leaves them out",
     )
+    parser.add_argument("--gsm8k-train", type=int, default=None,
+                        help="use only the first N GSM8K training problems (a lean build for CPU training; the "
+                        "held-out validation and test slices stay whole)")
 
 
 def token_counter(path: str | None):
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         corpus = None
     started = time.perf_counter()
     result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer),
-                   gsm8k_corpus=corpus)
+                   gsm8k_corpus=corpus, gsm8k_train=args.gsm8k_train)
     paths = write_splits(result, args.out, args.seed)
     card = render_card(result, seed=args.seed, per_family=args.per_family, families=FAMILIES)
     (args.out / "README.md").write_text(card, encoding="utf-8")

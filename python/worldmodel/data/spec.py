@@ -33,6 +33,8 @@ class Family:
     - `units(params)`: canonical unit symbol of the answer or None.
     - `refusals`: (question, reply) pairs where a needed number is missing; the reply asks for it instead of
       computing. Slots as in templates.
+    - `share`: how many questions the build samples, relative to its per-family count. Every token costs training
+      time on a 2-core CPU, so a narrow family whose every question has the same program shape gets fewer.
     """
 
     name: str
@@ -48,12 +50,17 @@ class Family:
     refusals: tuple[tuple[str, str], ...] = ()
     rel_tol: float = 1e-3
     exact: bool = False  # integer answers: compared with rel_tol 1e-9
+    share: float = 1.0  # rows sampled, as a share of the build's per-family count (narrow one-formula families: less)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise ValueError(f"family {self.name}: unknown stage {self.stage!r}")
         if len(self.templates) < 4:
             raise ValueError(f"family {self.name}: needs at least 4 templates (one is held out for test)")
+
+    def rows(self, per_family: int) -> int:
+        """Questions to sample for a build of `per_family` per family (at least 1)."""
+        return max(1, round(per_family * self.share))
 
     def params(self, template_index: int, rng: random.Random) -> Params:
         """Sampled numbers for a question of this template (the solution may read the template: see above)."""

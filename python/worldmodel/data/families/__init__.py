@@ -15,9 +15,16 @@ from worldmodel.data.families import (
     system,
     units,
 )
+from dataclasses import replace
+
 from worldmodel.data.families.chat import CHAT_TOPICS, ChatTopic, replies_for
 
-FAMILIES = [
+# One program shape each, learned from few rows; the general concept families get the full count.
+NARROW = {"addition", "subtraction", "multiplication", "division", "remainder", "decimals", "big_numbers", "powers",
+          "squares", "rounding", "bouncing_ball", "fibonacci", "primes_count", "date_days", "list_statistics"}
+NARROW_SHARE = 0.5
+
+_ALL = [
     *basic.FAMILIES,
     *stories.FAMILIES,
     *everyday.FAMILIES,
@@ -32,5 +39,6 @@ FAMILIES = [
     *finance.FAMILIES,
     *complex.FAMILIES,
 ]
+FAMILIES = [replace(family, share=NARROW_SHARE) if family.name in NARROW else family for family in _ALL]
 
 __all__ = ["CHAT_TOPICS", "FAMILIES", "ChatTopic", "replies_for"]
