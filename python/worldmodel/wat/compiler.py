@@ -42,7 +42,7 @@ CMP_I32 = {ast.Lt: "i32.lt_s", ast.LtE: "i32.le_s", ast.Gt: "i32.gt_s", ast.GtE:
            ast.NotEq: "i32.ne"}
 SWAPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 ERROR_NAMES = {"ValueError", "OverflowError", "ZeroDivisionError", "IndexError", "TypeError", "ArithmeticError",
-               "RuntimeError", "KeyError", "AssertionError", "MemoryError"}
+               "RuntimeError", "KeyError", "AssertionError", "MemoryError", "NotImplementedError"}
 
 
 def I64(v: int) -> list:
