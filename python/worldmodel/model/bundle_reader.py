@@ -168,7 +168,8 @@ def parse_manifest(data: bytes, where: str = MANIFEST) -> Manifest:
         raise BundleError(f"{where}: not a JSON object")
     version = value.get("format_version")
     if type(version) is not int or version not in SUPPORTED_FORMAT_VERSIONS:
-        raise BundleError(f"{where}: format_version {version!r} is not supported (expected {SUPPORTED_FORMAT_VERSIONS})")
+        shown = repr(version) if len(repr(version)) <= 40 else repr(version)[:37] + "..."
+        raise BundleError(f"{where}: format_version {shown} is not supported (expected {SUPPORTED_FORMAT_VERSIONS})")
     try:
         manifest = Manifest.model_validate(value)
     except ValidationError as error:
