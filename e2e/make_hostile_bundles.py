@@ -1,5 +1,5 @@
-"""Writes the hostile bundles the browser worker must refuse (tests/hostile/bundles.py, the cases a web
-client can meet) into DIR/<case>/, and DIR/index.json listing them; e2e/hostile.spec.ts loads each."""
+"""Writes the hostile bundles the browser worker must refuse (tests/hostile/bundles.py) into DIR/<case>/,
+and DIR/index.json listing them; e2e/hostile.spec.ts loads each."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from hostile.bundles import CASES, write_case  # noqa: E402
 def main(out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
-    cases = [case for case in CASES if case.web]
-    for case in cases:
+    for case in CASES:
         write_case(out / case.name, case)
-    (out / "index.json").write_text(json.dumps({"cases": [case.name for case in cases]}, indent=2) + "\n")
-    print(f"{len(cases)} hostile bundles in {out}")
+    (out / "index.json").write_text(json.dumps({"cases": [case.name for case in CASES]}, indent=2) + "\n")
+    print(f"{len(CASES)} hostile bundles in {out}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from export.shards import SHARD_LIMIT
 from worldmodel.model.bundle_reader import MANIFEST, Bundle, BundleError
-from worldmodel.model.onnx_backend import OnnxBackend, external_locations, load_graph
+from worldmodel.model.onnx_backend import OnnxBackend, external_locations, load_graph, probe_template
 
 VERIFY_QUESTION = "What is 17 times 23?"
 
@@ -59,6 +59,13 @@ def check_files(folder: Path) -> tuple[dict, list[str]]:
             data = bundle.read(path, prefer_compressed=True)
             if bundle.has(path) and bundle.read(path, check=False) != data:
                 problems.append(f"{path}: raw file differs from its Brotli copy")
+        except BundleError as error:
+            problems.append(str(error))
+
+    template = manifest["tokenizer"]["chat_template"]
+    if template is not None:
+        try:
+            probe_template(template, str(folder))
         except BundleError as error:
             problems.append(str(error))
 

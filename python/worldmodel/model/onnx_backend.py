@@ -155,10 +155,10 @@ def _join(folder: str, name: str) -> str:
     return name if folder in ("", ".") else f"{folder}/{name}"
 
 
-def _probe_template(template: str, where: str) -> None:
+def probe_template(template: str, where: str) -> None:
     """A bundle's chat template is untrusted: render one conversation now, so that a template that does not
     compile, loops or explodes fails at load as a BundleError (every later render stays bounded too)."""
-    messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "What is 17 times 23?"}]
+    messages = [{"role": "user", "content": "What is 17 times 23?"}]  # one user turn: every template accepts it
     try:
         render_chat(messages, template, add_generation_prompt=True)
     except ChatTemplateError as error:
@@ -189,7 +189,7 @@ class OnnxBackend:
         manifest = bundle.manifest
         chat_template = manifest["tokenizer"]["chat_template"]
         if chat_template is not None:
-            _probe_template(chat_template, str(bundle.folder))
+            probe_template(chat_template, str(bundle.folder))
         return cls(
             open_session(bundle, threads, check, prefer_compressed),
             load_tokenizer(bundle, prefer_compressed),
