@@ -37,6 +37,9 @@ test('the worker refuses every hostile manifest and shard with a named manifest 
   const accepted = refusals.filter((r) => r.loaded || r.code !== 'manifest').map((r) => `${r.name}: ${r.code} ${r.message}`);
   console.log(`hostile bundles: ${refusals.length - accepted.length}/${refusals.length} refused as manifest errors`);
   expect(accepted, accepted.join('\n')).toEqual([]);
+  const templates = refusals.filter((r) => r.name.startsWith('template-'));
+  expect(templates.length).toBe(2);
+  for (const r of templates) expect(r.message).toMatch(/chat template: (rendering took longer than 2 s|a value passed \d+ characters)/);
 });
 
 test('a traversal manifest is refused before anything is fetched', async ({ page }) => {
