@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo serve test test-python test-e2e browsers web bench clean
+.PHONY: setup run demo serve test test-python test-e2e browsers sandbox web bench clean
 
 setup: $(STAMP)
 
@@ -26,8 +26,12 @@ run: demo serve
 
 test: test-python test-e2e
 
-test-python: setup
+test-python: setup sandbox
 	$(VENV)/bin/pytest -n 2 -q
+
+# bubblewrap: the process sandbox TissLang's RUN uses (docs/tisslang.md); from the distribution, like the browsers.
+sandbox:
+	@test -x /usr/bin/bwrap || { apt-get update && apt-get install -y bubblewrap; }
 
 # The web app: npm packages at the versions package-lock.json records, the distribution's Chromium and Firefox ESR
 # (Playwright cannot download browsers here; apt needs root), then the build (generates web/public/rt.wat).

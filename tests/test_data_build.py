@@ -11,6 +11,7 @@ import math
 import os
 import random
 import re
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,7 @@ def test_every_kept_computed_row_reruns_and_matches_ground_truth(small_build):
     # Nearly every family must survive the checks; a family that never converts is a regression.
     assert len({row["family"] for row in computed_rows}) >= 0.9 * len(FAMILIES), small_build.drops
     for row in computed_rows:
-        turn = row["messages"][1]["content"]
+        turn = row["messages"][-1]["content"]
         answer = protocol.parse_answer(turn)
         assert answer.blocks == ["think", "wat", "computed"], turn
         assert answer.computed_error is None
@@ -49,7 +50,22 @@ def test_every_kept_computed_row_reruns_and_matches_ground_truth(small_build):
         # The final sentence quotes the computed text and states no other number.
         assert answer.computed in answer.final
         assert protocol.unsupported_numbers(answer.final, answer.computed) == [], (row["id"], answer.final)
-        assert row["messages"][0] == {"role": "user", "content": row["question"]}
+        assert row["messages"][-2] == {"role": "user", "content": row["question"]}
+        assert row["messages"][:-2] == row.get("history", [])
+
+
+def test_follow_up_turns_change_one_number_and_write_a_whole_new_module():
+    result = pipeline.build(seed=3, per_family=36, families=FAMILIES[:8], chat=False, refusals=False)
+    follow_ups = [row for row in result.rows if row.get("history")]
+    assert len(follow_ups) >= 8
+    for row in follow_ups:
+        first, second = (protocol.parse_answer(row["messages"][i]["content"]) for i in (1, 3))
+        assert first.wat != second.wat and second.wat.startswith("(module")
+        assert run_wat(second.wat).computed_text == second.computed  # self-contained: runs without the first
+        literals = lambda wat: Counter(re.findall(r"const (-?[\d.]+)", wat))  # noqa: E731
+        changed = set(literals(second.wat) - literals(first.wat))
+        asked = {text.rstrip(".") for text in re.findall(r"-?\d[\d.]*", row["question"])}
+        assert any(value.removesuffix(".0") in asked for value in changed), (row["question"], changed)
 
 
 def test_plain_rows_have_no_program(small_build):
@@ -165,3 +181,19 @@ def test_cli_writes_splits_card_and_drop_counts(tmp_path, capsys):
     ):
         assert section in card
     assert f"{len(rows)} rows" in card
+
+
+def test_benchmark_questions_are_never_trained_on(monkeypatch, tmp_path):
+    """A sampled question that a hand-written benchmark asks is dropped, whatever its case and spacing."""
+    probe = pipeline.build(seed=5, per_family=3, families=FAMILIES[:2], chat=False, refusals=False)
+    asked = probe.rows[0]["question"]
+    (tmp_path / "human_questions_probe.jsonl").write_text(json.dumps({"question": " " + asked.upper(), "answer": 1}) + "\n")
+    monkeypatch.setattr(pipeline, "BENCHMARKS", tmp_path)
+    again = pipeline.build(seed=5, per_family=3, families=FAMILIES[:2], chat=False, refusals=False)
+    assert asked not in {row["question"] for row in again.rows}
+    assert again.drops[pipeline.BENCHMARK_QUESTION] == 1
+
+
+def test_the_committed_benchmarks_are_read():
+    questions = pipeline.benchmark_questions(pipeline.BENCHMARKS)
+    assert "what's 17 x 23" in questions and len(questions) >= 28 + 50

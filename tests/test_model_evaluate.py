@@ -54,6 +54,14 @@ def test_read_questions_validates_rows(tmp_path):
         read_questions(tmp_path / "missing.jsonl")
 
 
+def test_read_questions_of_one_category(tmp_path):
+    path = tmp_path / "q.jsonl"
+    rows = [{"question": f"q{i}?", "answer": i, "family": "gsm8k" if i % 2 else "speed"} for i in range(6)]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert [r["question"] for r in read_questions(path, category="gsm8k")] == ["q1?", "q3?", "q5?"]
+    assert [r["question"] for r in read_questions(path, limit=2, category="gsm8k")] == ["q1?", "q3?"]
+
+
 def test_score_rows_reports_accuracy_compile_execution_and_provenance():
     tokenizer = load_tokenizer()
     scripts = {

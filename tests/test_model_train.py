@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +107,41 @@ def test_tool_loop_evaluation_and_early_stopping(setup):
     assert summary["stopped_early"] and summary["steps"] == 4
     assert [h["step"] for h in summary["history"]] == [2, 4] and all(h["n"] == 2 for h in summary["history"])
     assert (Path(config.out) / "best_adapter" / "adapter_config.json").is_file()
+
+
+def test_a_committed_checkpoint_resumes_exactly_in_a_fresh_folder(setup, tmp_path):
+    """What a fresh machine does: the checkpoint folder alone (as committed) continues the run bit for bit."""
+    straight = _config(setup, "straight-for-commit")
+    train(straight)
+    interrupted = _config(setup, "interrupted-for-commit", stop_after_steps=5)
+    train(interrupted)
+    committed = tmp_path / "committed"
+    shutil.copytree(Path(interrupted.out) / "checkpoint", committed)
+    assert json.loads((committed / "train_config.json").read_text())["lr"] == interrupted.lr
+    resumed = _config(setup, "fresh-machine", resume_from=str(committed))
+    assert train(resumed)["steps"] == 8
+    expected = load_file(Path(straight.out) / "adapter" / "adapter_model.safetensors")
+    actual = load_file(Path(resumed.out) / "adapter" / "adapter_model.safetensors")
+    for name in expected:
+        torch.testing.assert_close(actual[name], expected[name], rtol=0, atol=0)
+    with pytest.raises(FileNotFoundError, match="no checkpoint.pt"):
+        train(_config(setup, "nothing-to-resume", resume_from=str(tmp_path / "missing")))
+
+
+def test_sigterm_stops_after_the_step_with_a_checkpoint(setup):
+    root, tiny, data = setup
+    out = root / "signalled"
+    command = [sys.executable, "-m", "worldmodel", "train", "--data", str(data), "--out", str(out), "--base", str(tiny),
+               "--max-len", "256", "--rows-per-batch", "2", "--grad-accum", "2", "--epochs", "1000",
+               "--max-steps", "100000", "--log-every", "1", "--eval-every", "0", "--checkpoint-every", "100000",
+               "--lora-r", "4", "--lora-alpha", "8", "--threads", "1", "--logger", "none"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if line.startswith("step 2/"):
+            process.send_signal(signal.SIGTERM)
+            break
+    output = process.communicate(timeout=300)[0]
+    assert process.returncode == 0, output
+    assert "stopping after this step" in output and "run the same command again to resume" in output
+    state = torch.load(out / "checkpoint" / "checkpoint.pt", weights_only=False)["state"]
+    assert 2 <= state["step"] < 100000

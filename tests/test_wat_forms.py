@@ -8,6 +8,7 @@ from pathlib import Path
 
 import wasmtime
 
+from worldmodel.rt_imports import complete_imports
 from worldmodel.wat import convert, runtime_exports, runtime_library_wat
 from worldmodel.wat.library import CORELIB_MODULES, SKIP_FILES, load
 
@@ -26,17 +27,27 @@ def test_standalone_imports_only_env_write_and_exports_main_memory():
     assert {e.name for e in module.exports} == {"main", "memory"}
 
 
-def test_linked_imports_only_what_it_calls_from_rt():
+def test_linked_form_leaves_rt_imports_to_the_runtime():
+    """ABI 2: the linked form calls rt functions without import lines; every call resolves to an rt export."""
     wat = convert(PROGRAM, standalone=False)
-    imports = imports_of(wat)
-    assert all(mod == "rt" for mod, _ in imports)
-    names = {name for _, name in imports} - {"memory"}
-    called = set(re.findall(r"\(call \$([\w.]+)", wat))
-    assert names == called - {"main"}
+    assert imports_of(wat) == []
+    called = set(re.findall(r"\(call \$([\w.]+)", wat)) - {"main"}
     exported = {name for name, _, _ in runtime_exports()}
-    assert names <= exported
+    assert called and called <= exported
+    completed = complete_imports(wat, {name: "" for name in exported})
+    assert {name for _, name in imports_of(completed)} == called | {"memory"}  # PROGRAM has data: rt's memory
     assert "(f64.const 0.1)" in wat and "(f64.const 2.5)" in wat  # shortest float literals
     assert re.search(r"\(data \(i32\.const 6553[6-9]\)|\(data \(i32\.const 65[5-9]\d\d\)", wat)  # page 1
+
+
+def test_common_forms_are_one_call():
+    """f"{x:.2f}" prints through print_fixed, and an int literal used as a float is a float literal."""
+    wat = convert("price = 12.5\nchange = 50 - price * 3\nprint(f'{change:.2f}')\nprint(f'{change:.3f}', end='')\n",
+                  standalone=False)
+    assert "(call $print_fixed (local.get $change) (i64.const 2))" in wat
+    assert "(call $write_fixed (local.get $change) (i64.const 3))" in wat
+    assert "format_float" not in wat and "convert_i64_s" not in wat
+    assert "(f64.const 50.0)" in wat and "(f64.const 3.0)" in wat
 
 
 def test_runtime_library_module_exports_protocol_names():

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("worldmodel.model.cli_chat", "interactive question answering"),
     "eval": ("worldmodel.evaluate", "accuracy, compile rate and provenance on a question file"),
     "train": ("worldmodel.train.cli", "LoRA fine-tuning (resumable; DDP under torchrun)"),
+    "tiss": ("worldmodel.tiss.cli", "run or lint a TissLang task script (sandboxed commands, the model as agent)"),
 }
 
 

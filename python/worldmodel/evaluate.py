@@ -28,7 +28,8 @@ def is_correct(final: str, expected: float, rel_tol: float = DEFAULT_REL_TOL) ->
     return any(math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9) for value in numbers_in(final))
 
 
-def read_questions(path: Path, limit: int | None = None) -> list[dict]:
+def read_questions(path: Path, limit: int | None = None, category: str | None = None) -> list[dict]:
+    """Rows with a numeric answer (of one category, e.g. `gsm8k`, when given), the first `limit` of them."""
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found (build the data with `worldmodel data build`, or pass --questions)")
     rows = []
@@ -44,7 +45,8 @@ def read_questions(path: Path, limit: int | None = None) -> list[dict]:
                 continue
             if isinstance(answer, bool) or not isinstance(answer, (int, float)):
                 raise ValueError(f"{path}:{number}: 'answer' must be a number, got {answer!r}")
-            rows.append(row)
+            if category is None or _category(row) == category:
+                rows.append(row)
     return rows[:limit] if limit else rows
 
 
@@ -56,7 +58,9 @@ def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, 
     """One question through `generate`: the record the aggregates are computed from."""
     from worldmodel.generate import GenerationConfig, generate
 
-    result = generate(backend, row["question"], GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
+    # A follow-up question (the curriculum's multi-turn rows) is asked after the conversation it follows.
+    messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
+    result = generate(backend, messages, GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
     expected = float(row["answer"])
     final = result.final if use_tools else result.text
     return {
@@ -153,10 +157,11 @@ def _aggregate(records: list[dict]) -> dict:
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
-             bundle: Path | None = None) -> dict:
-    rows = read_questions(questions, limit)
+             bundle: Path | None = None, category: str | None = None) -> dict:
+    rows = read_questions(questions, limit, category)
     if not rows:
-        raise ValueError(f"{questions} holds no question with a numeric answer")
+        raise ValueError(f"{questions} holds no question with a numeric answer"
+                         + (f" in category {category!r}" if category else ""))
     if backend == "onnx":
         from worldmodel.model.backend import resolve_bundle
 
@@ -216,6 +221,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
     parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--category", default=None,
+                        help="only questions of this category or family (e.g. gsm8k: the held-out GSM8K slice)")
     parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (per worker)")
     parser.add_argument("--workers", type=int, default=1,
@@ -260,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
                           threads=args.threads, progress=progress, workers=args.workers, device=args.device,
-                          backend=args.backend, bundle=args.bundle)
+                          backend=args.backend, bundle=args.bundle, category=args.category)
     except FileNotFoundError as error:  # a missing bundle, question file or model folder
         print(f"error: {error}", file=sys.stderr)
         return 2

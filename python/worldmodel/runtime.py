@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 import wasmtime
 
+from worldmodel.rt_imports import complete_imports, signature_text
 from worldmodel.wasm_sections import compile_cost, function_count
 
 # Error kinds shared with the browser runtime (docs/protocol.md section 3).
@@ -243,6 +244,20 @@ def _check_imports(module: wasmtime.Module, rt_exports: set[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
+def _rt_signatures(stack_bytes: int) -> dict[str, str]:
+    """rt's function exports with their signatures, for the imports a module may leave out (rt_imports)."""
+    try:
+        exports = _runtime_library(stack_bytes).exports
+    except ImportError:  # a checkout without the compiled runtime library: nothing to complete from
+        return {}
+    return {
+        export.name: signature_text([str(p) for p in export.type.params], [str(r) for r in export.type.results])
+        for export in exports
+        if isinstance(export.type, wasmtime.FuncType)
+    }
+
+
+@functools.lru_cache(maxsize=4)
 def _rt_export_names(stack_bytes: int) -> frozenset[str]:
     try:
         return frozenset(export.name for export in _runtime_library(stack_bytes).exports)
@@ -274,6 +289,8 @@ def run_wat(wat: str | bytes, limits: Limits = Limits()) -> RunResult:
     value = None
     _TICKER.start(engine)
     try:
+        if isinstance(wat, str) and len(wat) <= limits.max_module_bytes:
+            wat = complete_imports(wat, _rt_signatures(limits.stack_bytes))
         module = _compile(engine, wat, limits)
         # The wall clock covers compiling too: what is left of it bounds running.
         remaining = limits.timeout_s - (time.perf_counter() - started)

@@ -6,6 +6,7 @@
 import wabtInit from 'wabt';
 import { capMemories, compileCost, exportedFunctionType, functionCount, MemoryLimitError } from './wasm-binary';
 import { pythonFloatRepr } from './pyrepr';
+import { completeImports, signatureText } from './rt-imports';
 import type { FromSandbox, RunResult, SandboxLimits, ToSandbox } from './sandbox-types';
 
 const post = (m: FromSandbox) => (self as unknown as Worker).postMessage(m);
@@ -25,8 +26,9 @@ class RunError extends Error {
 }
 
 let wabt: Wabt;
-/** The runtime library's binary and its export names, or null when the build shipped no rt.wat. */
-let runtimeLibrary: { binary: Uint8Array; exports: Set<string> } | null = null;
+/** The runtime library's binary, its export names and function signatures (for ABI 2's implicit imports), or null
+ * when the build shipped no rt.wat. */
+let runtimeLibrary: { binary: Uint8Array; exports: Set<string>; signatures: Map<string, string> } | null = null;
 
 const ready = (async () => {
   wabt = await wabtInit();
@@ -34,8 +36,13 @@ const ready = (async () => {
   const response = await fetch(url).catch(() => null);
   if (response?.ok) {
     const binary = assemble(await response.text(), 'rt.wat');
-    const exports = new Set(WebAssembly.Module.exports(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>)).map((e) => e.name));
-    runtimeLibrary = { binary, exports };
+    const described = WebAssembly.Module.exports(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>));
+    const signatures = new Map<string, string>();
+    for (const e of described) {
+      const type = e.kind === 'function' ? exportedFunctionType(binary, e.name) : null;
+      if (type) signatures.set(e.name, signatureText(type.params, type.results));
+    }
+    runtimeLibrary = { binary, exports: new Set(described.map((e) => e.name)), signatures };
   }
   post({ type: 'ready' });
 })();
@@ -154,7 +161,7 @@ function run(id: number, wat: string, limits: SandboxLimits): RunResult {
   try {
     const tooLarge = (what: string, size: number, limit: number) => new RunError('module_too_large', `module ${what} ${size}${what === 'is' ? ' bytes' : ' functions'}; the limit is ${limit}`);
     if (wat.length > limits.maxModuleBytes) throw tooLarge('is', wat.length, limits.maxModuleBytes);
-    const binary = assemble(wat, 'module.wat');
+    const binary = assemble(runtimeLibrary ? completeImports(wat, runtimeLibrary.signatures) : wat, 'module.wat');
     if (binary.length > limits.maxModuleBytes) throw tooLarge('is', binary.length, limits.maxModuleBytes);
     const functions = functionCount(binary);
     if (functions > limits.maxFunctions) throw tooLarge('defines', functions, limits.maxFunctions);

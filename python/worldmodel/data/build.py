@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from worldmodel import protocol
-from worldmodel.data import phrasing
+from worldmodel.data import gsm8k, phrasing
 from worldmodel.data.execute import Execution, execute, matches_truth
 from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
 from worldmodel.data.spec import Family, held_out, say_answer
@@ -27,7 +27,18 @@ PER_FAMILY = 300  # sampled questions per family: 57 families give ~17,000 rows 
 REFUSALS_PER_TEMPLATE = 4
 PLAIN_REL_TOL = 1e-3  # the schema's default; rows without an answer never use it
 DUPLICATE = "duplicate"
+BENCHMARK_QUESTION = "benchmark_question"  # a sampled question that a hand-written benchmark asks: never trained on
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 TOO_LONG = "too_long"
+FOLLOW_UP_EVERY = 12  # one sampled question in 12 gets a follow-up turn that changes one of its numbers
+FOLLOW_UPS = (
+    "What if it were {new} instead of {old}?",
+    "And with {new} instead of {old}?",
+    "Same question, but {new} in place of {old}.",
+    "Now try {new} instead of {old}.",
+    "ok and if {old} was {new}?",
+    "How about {new} rather than {old}?",
+)
 # Training packs turns into a 2k context; one example must leave room for the chat template and more.
 MAX_TOKENS = 1024
 
@@ -46,6 +57,7 @@ class Candidate:
     final_pattern: str
     slots: dict[str, str]
     answer_rng_state: int  # seeds the unit spelling in the final sentence, drawn before execution
+    params: dict = field(default_factory=dict)  # the sampled numbers (a follow-up question changes one)
 
 
 @dataclass
@@ -78,6 +90,56 @@ def sample_candidate(family: Family, rng: random.Random) -> Candidate:
         final_pattern=rng.choice(family.finals),
         slots=slots,
         answer_rng_state=rng.getrandbits(32),
+        params=params,
+    )
+
+
+def _checked_row(candidate: Candidate, execution: Execution, row_id: str, result: BuildResult) -> dict | None:
+    """The row of a candidate whose program ran and printed its ground truth; else the drop is counted."""
+    family = candidate.family
+    if execution.drop_reason is not None:
+        result.drop(execution.drop_reason, family.name, execution.detail)
+        return None
+    ok, reason = matches_truth(execution.computed_text, candidate.truth, family.tolerance)
+    if not ok:
+        result.drop(reason, family.name, f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}")
+        return None
+    final = _final_sentence(candidate, execution.computed_text)
+    reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
+    return _row(row_id, "", family.stage, family.name, family.template_id(candidate.template_index),
+                candidate.question, candidate.truth, family.tolerance, candidate.units, reply)
+
+
+def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | None:
+    """The parent's question asked again with one number changed ("And with 40 instead of 25?"): the reply is a
+    whole new, self-contained module. None when no number of the question can be swapped cleanly."""
+    family = parent.family
+    params = parent.params
+    fresh = family.sample(rng)
+    swappable = [
+        key for key, value in params.items()
+        if not key.startswith("_") and type(value) in (int, float) and type(fresh.get(key)) is type(value)
+        and fresh[key] != value and parent.slots.get(key) == phrasing.plain(value)
+        and parent.question.count(parent.slots[key]) == 1
+    ]
+    if not swappable:
+        return None
+    key = rng.choice(swappable)
+    changed = {**params, key: fresh[key]}
+    slots = {**parent.slots, key: phrasing.plain(fresh[key])}
+    question = rng.choice(FOLLOW_UPS).format(old=parent.slots[key], new=slots[key])
+    return Candidate(
+        family=family,
+        template_index=parent.template_index,
+        question=question,
+        source=family.solution(changed),
+        truth=family.truth(changed),
+        units=family.units(changed),
+        think=rng.choice(family.think).format(**slots),
+        final_pattern=rng.choice(family.finals),
+        slots=slots,
+        answer_rng_state=rng.getrandbits(32),
+        params=changed,
     )
 
 
@@ -113,6 +175,19 @@ def _row(
     }
 
 
+def _normalized(question: str) -> str:
+    return " ".join(question.lower().split())
+
+
+def benchmark_questions(folder: Path) -> frozenset[str]:
+    """The hand-written evaluation questions (benchmarks/human_questions*.jsonl), normalized for comparison."""
+    questions = set()
+    for path in sorted(folder.glob("human_questions*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            questions |= {_normalized(json.loads(line)["question"]) for line in handle if line.strip()}
+    return frozenset(questions)
+
+
 def _executions(sources: list[str], workers: int) -> list[Execution]:
     if workers <= 1:
         return [execute(source) for source in sources]
@@ -129,8 +204,10 @@ def build(
     refusals: bool = True,
     workers: int = 1,
     count_tokens: Callable[[list[dict]], int] | None = None,
+    gsm8k_corpus: Path | None = None,
 ) -> BuildResult:
-    """Generate, check and split the dataset. `count_tokens(messages)` enables the length check."""
+    """Generate, check and split the dataset. `count_tokens(messages)` enables the length check; `gsm8k_corpus`
+    adds the human-written word problems that convert to checked programs (data/gsm8k.py)."""
     rng = random.Random(seed)
     families = list(FAMILIES if families is None else families)
     result = BuildResult(rows=[])
@@ -139,40 +216,34 @@ def build(
     executions = _executions([c.source for c in candidates], workers)
 
     seen: set[str] = set()
+    benchmark = benchmark_questions(BENCHMARKS)
     computed_rows: list[dict] = []
     for number, (candidate, execution) in enumerate(zip(candidates, executions, strict=True)):
-        family = candidate.family
-        if execution.drop_reason is not None:
-            result.drop(execution.drop_reason, family.name, execution.detail)
+        if _normalized(candidate.question) in benchmark:
+            result.drop(BENCHMARK_QUESTION, candidate.family.name, candidate.question)
             continue
-        ok, reason = matches_truth(execution.computed_text, candidate.truth, family.tolerance)
-        if not ok:
-            result.drop(
-                reason,
-                family.name,
-                f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}",
-            )
-            continue
-        if candidate.question in seen:
-            result.drop(DUPLICATE, family.name, candidate.question)
-            continue
-        seen.add(candidate.question)
-        final = _final_sentence(candidate, execution.computed_text)
-        reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
-        computed_rows.append(
-            _row(
-                f"{family.name}-{number:05d}",
-                "",
-                family.stage,
-                family.name,
-                family.template_id(candidate.template_index),
-                candidate.question,
-                candidate.truth,
-                family.tolerance,
-                candidate.units,
-                reply,
-            )
-        )
+        row = _checked_row(candidate, execution, f"{candidate.family.name}-{number:05d}", result)
+        if row is not None and candidate.question not in seen:
+            seen.add(candidate.question)
+            computed_rows.append(row)
+        elif row is not None:
+            result.drop(DUPLICATE, candidate.family.name, candidate.question)
+
+    # Follow-up turns: a later question in the same chat that changes one number; its module stands alone.
+    parents = [(row, candidates[int(row["id"].rsplit("-", 1)[1])]) for row in computed_rows[::FOLLOW_UP_EVERY]]
+    follow_ups = [(row, follow_up_candidate(parent, rng)) for row, parent in parents]
+    follow_ups = [(row, candidate) for row, candidate in follow_ups if candidate is not None]
+    for (parent_row, candidate), execution in zip(
+        follow_ups, _executions([c.source for _, c in follow_ups], workers), strict=True
+    ):
+        row = _checked_row(candidate, execution, parent_row["id"] + "-f", result)
+        if row is not None:
+            row["history"] = parent_row["messages"]
+            row["messages"] = parent_row["messages"] + row["messages"]
+            computed_rows.append(row)
+
+    if gsm8k_corpus is not None:
+        computed_rows += gsm8k_rows(gsm8k.load(gsm8k_corpus), rng, seen, result, workers)
 
     plain_rows: list[dict] = []
     if refusals:
@@ -192,6 +263,52 @@ def build(
     assign_splits(rows, rng)
     result.rows = rows
     return result
+
+
+GSM8K_FINALS = ("The answer is {v}.", "{v}.", "So the answer is {v}.", "That makes {v}.", "It comes to {v}.")
+
+
+def gsm8k_rows(problems: list[dict], rng: random.Random, seen: set[str], result: BuildResult, workers: int) -> list[dict]:
+    """GSM8K problems whose annotated calculations become a program that prints the dataset's answer.
+
+    The split comes from a hash of the question (gsm8k.split_of), so the held-out slice never changes with the seed.
+    """
+    converted: list[tuple[int, gsm8k.Problem]] = []
+    for number, problem in enumerate(problems):
+        try:
+            converted.append((number, gsm8k.convert_problem(problem["question"], problem["answer"])))
+        except gsm8k.Unconvertible as error:
+            reason, _, detail = str(error).partition(":")
+            result.drop(f"gsm8k_{reason}", gsm8k.FAMILY, detail.strip() or problem["question"][:120])
+    executions = _executions([problem.source for _, problem in converted], workers)
+    rows = []
+    for (number, problem), execution in zip(converted, executions, strict=True):
+        if execution.drop_reason is not None:
+            result.drop(execution.drop_reason, gsm8k.FAMILY, execution.detail)
+            continue
+        ok, reason = matches_truth(execution.computed_text, float(problem.answer), gsm8k.REL_TOL)
+        if not ok:
+            result.drop(reason, gsm8k.FAMILY, f"{execution.computed_text!r} vs {problem.answer} for {problem.source!r}")
+            continue
+        if problem.question in seen:
+            result.drop(DUPLICATE, gsm8k.FAMILY, problem.question)
+            continue
+        seen.add(problem.question)
+        final = rng.choice(GSM8K_FINALS).format(v=execution.computed_text)
+        row = _row(
+            f"{gsm8k.FAMILY}-{number:05d}",
+            gsm8k.split_of(problem.question),
+            gsm8k.STAGE,
+            gsm8k.FAMILY,
+            gsm8k.FAMILY,
+            problem.question,
+            float(problem.answer) if problem.answer.denominator != 1 else int(problem.answer),
+            gsm8k.REL_TOL,
+            None,
+            protocol.assistant_turn(problem.plan, execution.wat, execution.computed_block, final),
+        )
+        rows.append(row)
+    return rows
 
 
 def refusal_rows(families: list[Family], rng: random.Random, seen: set[str]) -> list[dict]:
@@ -251,8 +368,12 @@ def chat_rows(rng: random.Random, seen: set[str]) -> list[dict]:
 
 
 def assign_splits(rows: list[dict], rng: random.Random) -> None:
-    """Test = every row of a held-out template (new phrasings); validation = a random slice of the rest."""
+    """Test = every row of a held-out template (new phrasings); validation = a random slice of the rest.
+
+    Rows that come with a split (GSM8K's hashed slice) keep it."""
     for row in rows:
+        if row["split"]:
+            continue
         if held_out(row["template"]):
             row["split"] = "test"
         elif rng.random() < VALIDATION_FRACTION:

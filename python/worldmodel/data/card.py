@@ -13,7 +13,7 @@ from worldmodel.data.build import MAX_TOKENS, SPLITS, BuildResult
 from worldmodel.data.families import CHAT_TOPICS
 from worldmodel.data.spec import Family, held_out
 
-STAGE_ORDER = ("basic", "system", "complex", "refusal", "chat")
+STAGE_ORDER = ("basic", "system", "complex", "gsm8k", "refusal", "chat")
 HISTOGRAM_EDGES = (64, 128, 192, 256, 384, 512, 768, 1024)
 
 
@@ -92,6 +92,24 @@ def render_card(result: BuildResult, *, seed: int, per_family: int, families: li
             [family.name, family.stage, f"{len(family.templates)} / {held}", len(mine), split_counts, refusals, drops]
         )
     lines += _table(["family", "stage", "templates", "rows", "train / val / test", "refusals", "dropped"], family_rows)
+    follow_ups = [r for r in rows if r.get("history")]
+    gsm8k_rows = [r for r in rows if r["stage"] == "gsm8k"]
+    gsm8k_drops = sum(result.drops_by_family.get("gsm8k", Counter()).values())
+    lines += [
+        "",
+        f"Follow-up turns (a second question in the same chat that changes one number; the reply writes a whole new "
+        f"module): {len(follow_ups)} rows, "
+        + ", ".join(f"{sum(r['split'] == s for r in follow_ups)} {s}" for s in SPLITS) + ".",
+    ]
+    if gsm8k_rows or gsm8k_drops:
+        total = len(gsm8k_rows) + gsm8k_drops
+        lines += [
+            "",
+            f"GSM8K word problems (human phrasing, data/gsm8k.py): {len(gsm8k_rows)} of {total} problems became "
+            f"checked programs ({100 * len(gsm8k_rows) / total:.1f} % yield): "
+            + ", ".join(f"{sum(r['split'] == s for r in gsm8k_rows)} {s}" for s in SPLITS)
+            + " (the split is a hash of the question; the test slice is never trained on).",
+        ]
     lines += [
         "",
         f"Chat topics: {len(CHAT_TOPICS)} ({', '.join(t.name for t in CHAT_TOPICS)}), "
@@ -147,9 +165,8 @@ def render_card(result: BuildResult, *, seed: int, per_family: int, families: li
                 + (f" {row['units']}" if row["units"] else ""),
                 "",
                 "```text",
-                f"user: {row['question']}",
-                "assistant:",
-                row["messages"][1]["content"],
+                *[f"{m['role']}: {m['content']}" if m["role"] == "user" else f"assistant:\n{m['content']}"
+                  for m in row["messages"]],
                 "```",
                 "",
             ]

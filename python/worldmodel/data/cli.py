@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from worldmodel.data import gsm8k
 from worldmodel.data.build import PER_FAMILY
 
 DEFAULT_SEED = 0
@@ -38,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes for the convert-and-run checks (results do not depend on it)",
     )
     parser.add_argument("--tokenizer", help="tokenizer folder for token lengths (default: the base model's)")
+    parser.add_argument(
+        "--gsm8k",
+        type=Path,
+        default=gsm8k.DEFAULT_CORPUS,
+        help="GSM8K problems (JSONL) to add as checked programs (default: shared/corpus beside the checkout, when "
+        "present); --gsm8k none leaves them out",
+    )
 
 
 def token_counter(path: str | None):
@@ -60,8 +68,15 @@ def run(args: argparse.Namespace) -> int:
 
     if args.per_family < 1:
         raise SystemExit("--per-family must be at least 1")
+    corpus = None if str(args.gsm8k) == "none" else args.gsm8k
+    if corpus is not None and not corpus.is_file():
+        if args.gsm8k != gsm8k.DEFAULT_CORPUS:
+            raise SystemExit(f"--gsm8k {corpus}: no such file")
+        print(f"note: {corpus} is missing; building without GSM8K problems", file=sys.stderr)
+        corpus = None
     started = time.perf_counter()
-    result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer))
+    result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer),
+                   gsm8k_corpus=corpus)
     paths = write_splits(result, args.out, args.seed)
     card = render_card(result, seed=args.seed, per_family=args.per_family, families=FAMILIES)
     (args.out / "README.md").write_text(card, encoding="utf-8")

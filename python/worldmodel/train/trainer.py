@@ -13,6 +13,8 @@ import json
 import math
 import os
 import shutil
+import signal
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ class TrainConfig:
     out: str = "runs/lora"
     base: str | None = None  # None: the packaged SmolLM2; or a HF folder / .gguf
     init_adapter: str | None = None  # start from this adapter's LoRA weights (continued training on new data)
+    resume_from: str | None = None  # a committed checkpoint folder to continue when OUT has none (a fresh machine)
     max_len: int = 1024  # packed row length
     rows_per_batch: int = 4  # rows per micro-batch
     grad_accum: int = 2  # micro-batches per optimizer step
@@ -208,10 +211,14 @@ def _trainable_state(model) -> dict[str, torch.Tensor]:
     return {name: p.detach().clone() for name, p in model.named_parameters() if p.requires_grad}
 
 
-def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState) -> None:
+def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState, config: dict | None = None) -> None:
+    """Everything resume needs, in one folder that can be committed and copied to another machine; the run's
+    configuration goes beside it so that whoever resumes can repeat the same command."""
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    if config is not None:
+        (tmp / "train_config.json").write_text(json.dumps(config, indent=2) + "\n")
     torch.save(
         {
             "trainable": _trainable_state(model),
@@ -224,6 +231,32 @@ def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState
     )
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # atomic: an interruption leaves the old or the new checkpoint, never half of one
+
+
+class _StopOnSignal:
+    """SIGINT/SIGTERM end the run after the current optimizer step, with a checkpoint; a second signal interrupts
+    at once (the last periodic checkpoint stays). Only the main thread can install handlers."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict = {}
+
+    def install(self) -> "_StopOnSignal":
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def _handle(self, number, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print(f"signal {number}: stopping after this step with a checkpoint", flush=True)
+
+    def restore(self) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        self._previous.clear()
 
 
 def load_checkpoint(folder: Path, model, optimizer, scheduler) -> TrainState:
@@ -334,6 +367,11 @@ def train(config: TrainConfig) -> dict:
         optimizer, lambda step: lr_factor(step, total_steps, config.warmup_steps, config.min_lr_ratio)
     )
     checkpoint = out / "checkpoint"
+    if config.resume_from and not (checkpoint / "checkpoint.pt").is_file():
+        if not (Path(config.resume_from) / "checkpoint.pt").is_file():
+            raise FileNotFoundError(f"--resume-from {config.resume_from}: no checkpoint.pt there")
+        shutil.copytree(config.resume_from, checkpoint, ignore=shutil.ignore_patterns("train_config.json"))
+        say(f"copied the checkpoint of {config.resume_from} into {checkpoint}")
     state = TrainState()
     if (checkpoint / "checkpoint.pt").is_file():
         state = load_checkpoint(checkpoint, model, optimizer, scheduler)
@@ -348,90 +386,96 @@ def train(config: TrainConfig) -> dict:
     model.train()
     started = time.perf_counter()
     window_tokens, window_start = 0, time.perf_counter()
+    saved_config = asdict(config)
+    stop = _StopOnSignal().install()
+    try:
+        while state.step < total_steps and not state.stopped_early:
+            rows = pack(examples, config.max_len, config.seed + 1000 * state.epoch)
+            usable = len(rows) // rows_per_step * rows_per_step
+            micro_batches = [rows[i : i + config.rows_per_batch]
+                             for i in range(rank * config.rows_per_batch, usable, config.rows_per_batch * world)]
+            while state.batch_in_epoch + config.grad_accum <= len(micro_batches) and state.step < total_steps:
+                group = micro_batches[state.batch_in_epoch : state.batch_in_epoch + config.grad_accum]
+                batches = [{k: v.to(device) for k, v in collate(b, examples, tokenizer.pad_token_id).items()}
+                           for b in group]
+                step_tokens = sum(int((b["labels"] != IGNORE_INDEX).sum()) for b in batches)
+                loss_total = 0.0
+                for index, batch in enumerate(batches):
+                    sync = index == len(batches) - 1
+                    context = wrapped.no_sync() if (world > 1 and not sync) else contextlib.nullcontext()
+                    with context:
+                        loss_sum, _ = causal_lm_loss_sum(wrapped, batch, config.bf16)
+                        (loss_sum / step_tokens).backward()
+                    loss_total += float(loss_sum.detach())
+                grad_norm = torch.nn.utils.clip_grad_norm_(
+                    [p for p in model.parameters() if p.requires_grad], config.clip_grad_norm
+                )
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                state.step += 1
+                state.batch_in_epoch += config.grad_accum
+                seen = sum(int(b["input_ids"].numel()) for b in batches) * world
+                state.tokens_seen += seen
+                window_tokens += seen
 
-    while state.step < total_steps and not state.stopped_early:
-        rows = pack(examples, config.max_len, config.seed + 1000 * state.epoch)
-        usable = len(rows) // rows_per_step * rows_per_step
-        micro_batches = [rows[i : i + config.rows_per_batch]
-                         for i in range(rank * config.rows_per_batch, usable, config.rows_per_batch * world)]
-        while state.batch_in_epoch + config.grad_accum <= len(micro_batches) and state.step < total_steps:
-            group = micro_batches[state.batch_in_epoch : state.batch_in_epoch + config.grad_accum]
-            batches = [{k: v.to(device) for k, v in collate(b, examples, tokenizer.pad_token_id).items()}
-                       for b in group]
-            step_tokens = sum(int((b["labels"] != IGNORE_INDEX).sum()) for b in batches)
-            loss_total = 0.0
-            for index, batch in enumerate(batches):
-                sync = index == len(batches) - 1
-                context = wrapped.no_sync() if (world > 1 and not sync) else contextlib.nullcontext()
-                with context:
-                    loss_sum, _ = causal_lm_loss_sum(wrapped, batch, config.bf16)
-                    (loss_sum / step_tokens).backward()
-                loss_total += float(loss_sum.detach())
-            grad_norm = torch.nn.utils.clip_grad_norm_(
-                [p for p in model.parameters() if p.requires_grad], config.clip_grad_norm
-            )
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            state.step += 1
-            state.batch_in_epoch += config.grad_accum
-            seen = sum(int(b["input_ids"].numel()) for b in batches) * world
-            state.tokens_seen += seen
-            window_tokens += seen
+                if state.step % config.log_every == 0 or state.step == total_steps:
+                    elapsed = time.perf_counter() - window_start
+                    lrs = {f"lr/{g['name']}": g["lr"] for g in optimizer.param_groups}
+                    values = {"loss": loss_total / step_tokens, "grad_norm": float(grad_norm),
+                              "tokens_per_s": window_tokens / max(elapsed, 1e-9), "epoch": state.epoch, **lrs}
+                    logger.log(state.step, **values)
+                    say(f"step {state.step}/{total_steps} loss {values['loss']:.4f} grad {values['grad_norm']:.3f} "
+                        f"lr {optimizer.param_groups[0]['lr']:.2e} {values['tokens_per_s']:.0f} tok/s")
+                    window_tokens, window_start = 0, time.perf_counter()
 
-            if state.step % config.log_every == 0 or state.step == total_steps:
-                elapsed = time.perf_counter() - window_start
-                lrs = {f"lr/{g['name']}": g["lr"] for g in optimizer.param_groups}
-                values = {"loss": loss_total / step_tokens, "grad_norm": float(grad_norm),
-                          "tokens_per_s": window_tokens / max(elapsed, 1e-9), "epoch": state.epoch, **lrs}
-                logger.log(state.step, **values)
-                say(f"step {state.step}/{total_steps} loss {values['loss']:.4f} grad {values['grad_norm']:.3f} "
-                    f"lr {optimizer.param_groups[0]['lr']:.2e} {values['tokens_per_s']:.0f} tok/s")
-                window_tokens, window_start = 0, time.perf_counter()
+                if config.eval_every and val_rows and (state.step % config.eval_every == 0 or state.step == total_steps):
+                    _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
+                                        new_token_ids)
 
-            if config.eval_every and val_rows and (state.step % config.eval_every == 0 or state.step == total_steps):
-                _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
-                                    new_token_ids)
+                if state.step % config.checkpoint_every == 0 or state.step == total_steps:
+                    if is_main:
+                        save_checkpoint(checkpoint, model, optimizer, scheduler, state, saved_config)
+                        # A loadable adapter of the latest weights, for whoever needs one before the run ends.
+                        _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
+                    _barrier(world)
+                interrupted = config.stop_after_steps and state.step >= config.stop_after_steps
+                if (interrupted or stop.requested) and state.step < total_steps:
+                    if is_main:
+                        save_checkpoint(checkpoint, model, optimizer, scheduler, state, saved_config)
+                        say(f"stopped at step {state.step}/{total_steps}; run the same command again to resume")
+                    logger.close()
+                    _barrier(world)
+                    return {"interrupted_at": state.step, "total_steps": total_steps}
+                if state.stopped_early:
+                    break
+            if state.batch_in_epoch + config.grad_accum > len(micro_batches):  # this epoch's data is used up
+                state.epoch += 1
+                state.batch_in_epoch = 0
 
-            if state.step % config.checkpoint_every == 0 or state.step == total_steps:
-                if is_main:
-                    save_checkpoint(checkpoint, model, optimizer, scheduler, state)
-                    # A loadable adapter of the latest weights, for whoever needs one before the run ends.
-                    _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
-                _barrier(world)
-            if config.stop_after_steps and state.step >= config.stop_after_steps and state.step < total_steps:
-                if is_main:
-                    save_checkpoint(checkpoint, model, optimizer, scheduler, state)
-                logger.close()
-                _barrier(world)
-                return {"interrupted_at": state.step, "total_steps": total_steps}
-            if state.stopped_early:
-                break
-        if state.batch_in_epoch + config.grad_accum > len(micro_batches):  # this epoch's data is used up
-            state.epoch += 1
-            state.batch_in_epoch = 0
-
-    summary = {
-        "steps": state.step, "total_steps": total_steps, "epochs_completed": state.epoch,
-        "tokens_seen": state.tokens_seen, "seconds": time.perf_counter() - started,
-        "best_accuracy": state.best_accuracy, "best_step": state.best_step, "stopped_early": state.stopped_early,
-        "train_examples": len(examples), "dropped_examples": dropped, "new_tokens": len(new_token_ids),
-        "history": state.history,
-    }
-    if is_main:
-        final = out / "adapter"
-        best = out / "best_adapter"
-        if not best.is_dir():  # no evaluation ran: the last weights are the result
-            _save_adapter(model, tokenizer, final, new_token_ids)
-        else:
-            shutil.rmtree(final, ignore_errors=True)
-            shutil.copytree(best, final)
-        _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
-        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        say(f"adapter saved to {final}")
-    logger.close()
-    _barrier(world)
-    return summary
+        summary = {
+            "steps": state.step, "total_steps": total_steps, "epochs_completed": state.epoch,
+            "tokens_seen": state.tokens_seen, "seconds": time.perf_counter() - started,
+            "best_accuracy": state.best_accuracy, "best_step": state.best_step, "stopped_early": state.stopped_early,
+            "train_examples": len(examples), "dropped_examples": dropped, "new_tokens": len(new_token_ids),
+            "history": state.history,
+        }
+        if is_main:
+            final = out / "adapter"
+            best = out / "best_adapter"
+            if not best.is_dir():  # no evaluation ran: the last weights are the result
+                _save_adapter(model, tokenizer, final, new_token_ids)
+            else:
+                shutil.rmtree(final, ignore_errors=True)
+                shutil.copytree(best, final)
+            _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
+            (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            say(f"adapter saved to {final}")
+        logger.close()
+        _barrier(world)
+        return summary
+    finally:
+        stop.restore()
 
 
 def _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,

@@ -9,7 +9,7 @@ from pathlib import Path
 def add_arguments(parser) -> None:
     parser.add_argument("program", help="Python source file (the supported subset), or - for stdin")
     parser.add_argument("--linked", action="store_true",
-                        help="emit the linked form (imports from the runtime library 'rt') instead of standalone")
+                        help="emit the linked form (calls the runtime library 'rt'; the runtime adds its imports) instead of standalone")
     parser.add_argument("-o", "--output", help="write the WAT here instead of stdout")
     parser.add_argument("--write-runtime", metavar="PATH",
                         help="also write the runtime library module rt.wat to PATH")

@@ -51,15 +51,6 @@ class Library:
             todo.extend(d for d in self.deps[n] if d in self.funcs and d not in seen)
         return [n for n in self.funcs if n in seen]
 
-    def import_line(self, name: str) -> str:
-        params, results = self.headers[name]
-        parts = [f'(import "rt" "{name}" (func ${name}']
-        if params:
-            parts.append(" (param " + " ".join(params) + ")")
-        if results:
-            parts.append(" (result " + " ".join(results) + ")")
-        return "".join(parts) + "))"
-
     def data_used_by(self, texts) -> list[tuple[int, bytes, str]]:
         joined = "\n".join(texts)
         used = set(int(m) for m in re.findall(r"\(i32\.const (\d+)\)", joined))

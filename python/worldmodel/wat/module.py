@@ -231,10 +231,7 @@ def _convert_program(source: str, standalone: bool) -> str:
         lines += [indent(data_segment(*d)) for d in lib.data_used_by(lib_texts)]
         lines += [indent(d) for d in user_data]
     else:
-        uses_memory = bool(user_data) or any(re.search(r"\.(load|store)", f) for f in funcs)
-        if uses_memory:
-            lines.append(indent(f'(import "rt" "memory" (memory {MEMORY_PAGES}))'))
-        lines += [indent(lib.import_line(n)) for n in called]
+        # ABI 2: the runtime imports rt's memory and the called rt functions itself (worldmodel.rt_imports)
         lines += [indent(g) for g in user_globals(unit)]
         lines += [indent(f) for f in funcs]
         lines += [indent(d) for d in user_data]

@@ -1,7 +1,7 @@
 """print()/write plumbing: the protocol's print_* / write_* exports (docs/protocol.md section 4)."""
 
 from worldmodel.wat.corelib.intrinsics import fd_write, heap_mark, heap_release, str_byte, str_nbytes
-from worldmodel.wat.rtlib.fmt import float_repr, int_to_str
+from worldmodel.wat.rtlib.fmt import float_repr, format_float, int_to_str
 
 
 def _is_surrogate_at(s: str, k: int, n: int) -> bool:
@@ -67,6 +67,18 @@ def write_f64(x: float) -> None:
 
 def print_f64(x: float) -> None:
     write_f64(x)
+    fd_write(1, "\n")
+
+
+def write_fixed(x: float, digits: int) -> None:
+    """`f"{x:.{digits}f}"` written: the compiler's one-call form of the commonest format (money, measures)."""
+    mark = heap_mark()
+    fd_write(1, format_float(x, 0, 0, 0, False, False, 0, 0, digits, 102))  # 102 = ord("f")
+    heap_release(mark)  # the text is dead once written
+
+
+def print_fixed(x: float, digits: int) -> None:
+    write_fixed(x, digits)
     fd_write(1, "\n")
 
 

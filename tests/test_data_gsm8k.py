@@ -1,0 +1,105 @@
+"""GSM8K word problems → named, checked programs (worldmodel.data.gsm8k) and their rows in the build."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from worldmodel import protocol
+from worldmodel.data import build, gsm8k
+from worldmodel.data.execute import run_cpython
+
+SAMPLE = Path(__file__).parent / "data" / "gsm8k_sample.jsonl"  # the corpus' first 12 problems (MIT licence)
+
+NATALIA = (
+    "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n"
+    "Natalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72"
+)
+
+
+def test_steps_are_named_and_later_steps_use_the_names():
+    problem = gsm8k.convert_problem("Natalia sold clips to 48 of her friends in April, and half as many in May.", NATALIA)
+    assert problem.source == "clips_may = 48 / 2\nclips_altogether = 48 + clips_may\nprint(clips_altogether)\n"
+    assert problem.plan == "clips_may = 48 / 2; clips_altogether = 48 + clips_may."
+    assert run_cpython(problem.source) == "72.0"
+
+
+def test_equal_results_are_used_once_each_in_the_order_computed():
+    solution = ("Half the birds were sold: 12/2=<<12/2=6>>6 birds.\n9-3=<<9-3=6>>6 puppies.\n"
+                "15-7=<<15-7=8>>8 spiders.\n6+6+5+8=<<6+6+5+8=25>>25 animals\n#### 25")
+    problem = gsm8k.convert_problem("A store had 12 birds, 9 puppies, 5 cats, and 15 spiders. 3 puppies...", solution)
+    assert problem.source.splitlines()[-2] == "animals = birds + puppies + 5 + spiders"
+
+
+def test_numbers_given_in_the_question_stay_literals():
+    solution = "He has 2*3=<<2*3=6>>6 eggs.\nThen 6+6=<<6+6=12>>12 eggs in all.\n#### 12"
+    problem = gsm8k.convert_problem("He buys 2 boxes of 3 eggs and finds 6 more eggs.", solution)
+    assert "eggs_all = 6 + 6" in problem.source or "= 6 + 6" in problem.source
+
+
+def test_steps_the_answer_does_not_need_are_dropped():
+    solution = "Extra 5*5=<<5*5=25>>25 squares.\nShe pays 3*4=<<3*4=12>>12 dollars.\n#### 12"
+    problem = gsm8k.convert_problem("She buys 3 pens at $4. There are 5 rows of 5 squares.", solution)
+    assert [step.value for step in problem.steps] == [Fraction(12)]
+
+
+def test_ragged_float_results_are_rounded_to_cents():
+    solution = "Each costs 0.1*3=<<0.1*3=0.3>>0.3 dollars.\n#### 0.3"
+    problem = gsm8k.convert_problem("Three sweets at $0.1 each.", solution)
+    assert problem.source.endswith("print(round(dollars, 2))\n")
+    assert run_cpython(problem.source) == "0.3"
+
+
+@pytest.mark.parametrize(
+    ("solution", "reason"),
+    [
+        ("No calculation here.\n#### 5", "no_calculation"),
+        ("Total 2+2=<<2+2=4>>4\n#### 5", "answer_not_computed"),
+        ("Total 2+2=<<2+2=5>>5\n#### 5", "arithmetic_mismatch"),
+        ("Total <<abs(2)=2>>2\n#### 2", "unsupported_expression"),
+        ("Total 2+2=<<2+2=4>>4", "no_final_answer"),
+        ("<<2/0=0>>0\n#### 0", "division_by_zero"),
+        ("<<__import__('os')=0>>0\n#### 0", "unsupported_expression"),
+    ],
+)
+def test_unconvertible_problems_say_why(solution, reason):
+    with pytest.raises(gsm8k.Unconvertible, match=f"^{reason}"):
+        gsm8k.convert_problem("A question with 2 in it.", solution)
+
+
+def test_split_is_a_stable_hash_of_the_question():
+    questions = [f"Question number {i}?" for i in range(4000)]
+    splits = Counter(gsm8k.split_of(q) for q in questions)
+    assert 0.05 < splits["test"] / 4000 < 0.085 and 0.02 < splits["validation"] / 4000 < 0.045
+    assert [gsm8k.split_of(q) for q in questions[:50]] == [gsm8k.split_of(q) for q in questions[:50]]
+
+
+def test_build_turns_sample_problems_into_checked_rows():
+    result = build.build(seed=0, per_family=1, families=[], chat=False, refusals=False, gsm8k_corpus=SAMPLE)
+    rows = [row for row in result.rows if row["family"] == gsm8k.FAMILY]
+    assert len(rows) + sum(result.drops.values()) == 12
+    assert len(rows) >= 10
+    for row in rows:
+        answer = protocol.parse_answer(row["messages"][-1]["content"])
+        assert float(answer.computed) == pytest.approx(row["answer"], rel=gsm8k.REL_TOL)
+        assert answer.think and "=" in answer.think and answer.wat.startswith("(module")
+        assert row["split"] == gsm8k.split_of(row["question"])
+    again = build.build(seed=0, per_family=1, families=[], chat=False, refusals=False, gsm8k_corpus=SAMPLE)
+    assert again.rows == result.rows
+
+
+@pytest.mark.skipif(not gsm8k.DEFAULT_CORPUS.is_file(), reason="shared/corpus is not beside this checkout")
+def test_most_of_the_shared_corpus_converts():
+    problems = gsm8k.load()
+    converted = 0
+    for problem in random.Random(0).sample(problems, 400):
+        try:
+            gsm8k.convert_problem(problem["question"], problem["answer"])
+            converted += 1
+        except gsm8k.Unconvertible:
+            pass
+    assert converted / 400 > 0.85
