@@ -4,7 +4,9 @@ Sources, each run through `worldmodel.runtime.run_wat` (the reference):
   1. hand-written fixtures (e2e/fixtures/*.wat): every result type, float formatting, every error kind;
   2. curriculum modules: the WAT of the dataset's assistant turns (worldmodel.data.build, a few per family);
   3. the peer corpus' programs (../shared/corpus/peer-programs.jsonl) converted to linked-form WAT,
-     one program per distinct shape.
+     one program per distinct shape;
+  4. the hostile modules of tests/hostile/programs.py (compile bombs, oversized modules, `main` results
+     outside the ABI, …), so that both runtimes refuse them with the same kind.
 The e2e test runs the same modules in the browser sandbox and compares ok, error kind and computed text
 byte for byte. It also parses the dataset's assistant turns (and edge cases) with both protocol parsers. Runs that end on fuel or time are left out: browsers have no fuel, so an endless loop is a
 `timeout` there and may be `fuel_exhausted` here (the e2e suite tests endless loops on their own).
@@ -28,6 +30,15 @@ NONDETERMINISTIC = {"fuel_exhausted", "timeout"}
 
 def fixtures() -> list[tuple[str, str]]:
     return [(f"fixture/{p.stem}", p.read_text(encoding="utf-8")) for p in sorted((HERE / "fixtures").glob("*.wat"))]
+
+
+def hostile() -> list[tuple[str, str]]:
+    sys.path.insert(0, str(REPO / "tests"))
+    from hostile.programs import WAT_CASES
+
+    # v128 is an assembler feature question (wabt here assembles without SIMD: wat_syntax; wasmtime parses
+    # it and the runtime refuses it: invalid_module), not a runtime one.
+    return [(f"hostile/{case.name}", case.source) for case in WAT_CASES if "v128" not in case.name]
 
 
 def curriculum_turns(per_family: int) -> list[tuple[str, str]]:
@@ -110,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     turns = curriculum_turns(args.per_family)
     modules = fixtures()
     counts = {"fixture": len(modules)}
-    for name, source in (("curriculum", lambda: curriculum(turns)), ("peer", lambda: peer_programs(args.peer))):
+    for name, source in (("curriculum", lambda: curriculum(turns)), ("peer", lambda: peer_programs(args.peer)),
+                         ("hostile", hostile)):
         extra = source()
         counts[name] = len(extra)
         modules += extra

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verify is not None:
         try:
             result = verify_bundle(args.verify, threads=args.threads)
-        except (VerifyError, FileNotFoundError) as error:
+        except VerifyError as error:
             print(f"verify FAILED: {error}", file=sys.stderr)
             return 1
         print(f"{args.verify}: OK — {result.files} files, {result.size / 2**20:.1f} MiB raw, "

@@ -18,7 +18,7 @@ from export.onnx_export import OPSET
 from export.shards import SHARD_LIMIT, write_sharded
 from export.source import Source
 from worldmodel.generate import GenerationConfig
-from worldmodel.model.onnx_backend import MANIFEST
+from worldmodel.model.bundle_reader import MANIFEST
 from worldmodel.protocol import WAT_CLOSE
 
 FORMAT_VERSION = 1

@@ -12,6 +12,7 @@ fail, never harm the process.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
 import time
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass
 import wasmtime
 
 from worldmodel.rt_imports import complete_imports, signature_text
+from worldmodel.wasm_sections import compile_cost, function_count
 
 # Error kinds shared with the browser runtime (docs/protocol.md section 3).
 WAT_SYNTAX = "wat_syntax"
@@ -70,7 +72,18 @@ class Limits:
     max_output_bytes: int = 64 * 1024
     max_module_bytes: int = 2 * 1024 * 1024  # WAT text or binary
     max_functions: int = 5_000  # compile time grows with the function count (300k empty ones: 20 s)
+    # Compile time grows with locals × blocks in one function (wasm_sections.compile_cost); the peer
+    # corpus needs at most 4,560 and the runtime library 4,800.
+    max_compile_cost: int = 1_000_000
     stack_bytes: int = 512 * 1024
+
+    def __post_init__(self):
+        # A negative, zero, infinite or NaN limit would silently disable the check it configures.
+        for name in ("fuel", "timeout_s", "memory_bytes", "max_output_bytes", "max_module_bytes", "max_functions",
+                     "max_compile_cost", "stack_bytes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"limit {name} must be a finite positive number, got {value!r}")
 
 
 @dataclass
@@ -96,7 +109,11 @@ class RunResult:
         return repr(self.value) if isinstance(self.value, float) else str(self.value)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "computed_text": self.computed_text}
+        """JSON-safe: a non-finite float value becomes its Python repr ("nan", "inf", "-inf")."""
+        value = self.value
+        if isinstance(value, float) and not math.isfinite(value):
+            value = repr(value)
+        return {**asdict(self), "value": value, "computed_text": self.computed_text}
 
 
 class _OutputLimitExceeded(Exception):
@@ -109,6 +126,10 @@ def _engine(stack_bytes: int) -> wasmtime.Engine:
     config.consume_fuel = True
     config.epoch_interruption = True
     config.max_wasm_stack = stack_bytes
+    # No SIMD: the browser sandbox assembles without it, and wasmtime-py aborts the process when it
+    # inspects a v128 type (a `main` returning v128).
+    config.wasm_simd = False
+    config.wasm_relaxed_simd = False
     # Deterministic floats across engines: WebAssembly already fixes IEEE results except NaN bit
     # patterns; canonicalise those too so that printing a NaN never depends on the CPU.
     config.cranelift_nan_canonicalization = True
@@ -121,6 +142,51 @@ def _runtime_library(stack_bytes: int) -> wasmtime.Module:
     from worldmodel.wat import runtime_library_wat
 
     return wasmtime.Module(_engine(stack_bytes), wasmtime.wat2wasm(runtime_library_wat()))
+
+
+class _EpochTicker:
+    """Advances each busy engine's epoch every TICK_S while runs are active.
+
+    An epoch is per engine, so one timer per run would end every other run on the same engine; instead
+    each Store's deadline counts ticks from its own start, and runs in different threads time out alone.
+    The thread exits when no run is active.
+    """
+
+    TICK_S = 0.01
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._active: dict[wasmtime.Engine, int] = {}
+        self._thread: threading.Thread | None = None
+
+    def deadline_ticks(self, seconds: float) -> int:
+        return max(1, math.ceil(seconds / self.TICK_S) + 1)  # +1: the first tick may come at once
+
+    def start(self, engine: wasmtime.Engine) -> None:
+        with self._lock:
+            self._active[engine] = self._active.get(engine, 0) + 1
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._tick, name="wasm-epoch", daemon=True)
+                self._thread.start()
+
+    def stop(self, engine: wasmtime.Engine) -> None:
+        with self._lock:
+            self._active[engine] -= 1
+            if not self._active[engine]:
+                del self._active[engine]
+
+    def _tick(self) -> None:
+        while True:
+            time.sleep(self.TICK_S)
+            with self._lock:
+                if not self._active:
+                    self._thread = None
+                    return
+                for engine in self._active:
+                    engine.increment_epoch()
+
+
+_TICKER = _EpochTicker()
 
 
 class _Failure(Exception):
@@ -139,44 +205,16 @@ def _compile(engine: wasmtime.Engine, wat: str | bytes, limits: Limits) -> wasmt
         raise _Failure(WAT_SYNTAX, _first_line(error)) from None
     if len(binary) > limits.max_module_bytes:
         raise _Failure(MODULE_TOO_LARGE, f"module is {len(binary)} bytes; the limit is {limits.max_module_bytes}")
-    functions = _function_count(bytes(binary))
+    functions = function_count(bytes(binary))
     if functions > limits.max_functions:
         raise _Failure(MODULE_TOO_LARGE, f"module defines {functions} functions; the limit is {limits.max_functions}")
+    cost = compile_cost(bytes(binary))
+    if cost > limits.max_compile_cost:
+        raise _Failure(MODULE_TOO_LARGE, f"a function has {cost} locals × blocks; the limit is {limits.max_compile_cost}")
     try:
         return wasmtime.Module(engine, binary)
     except wasmtime.WasmtimeError as error:
         raise _Failure(INVALID_MODULE, _first_line(error)) from None
-
-
-def _read_leb128(data: bytes, offset: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[offset]
-        offset += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, offset
-
-
-def _function_count(binary: bytes) -> int:
-    """Entries in the function section, read before compiling (wasmtime exposes no such count).
-
-    Hand-written because it is ten lines of the binary format's section framing; a malformed binary
-    returns 0 and is then rejected by the compiler with a proper message.
-    """
-    FUNCTION_SECTION = 3
-    offset = 8  # magic + version
-    try:
-        while offset < len(binary):
-            section_id = binary[offset]
-            size, body = _read_leb128(binary, offset + 1)
-            if section_id == FUNCTION_SECTION:
-                return _read_leb128(binary, body)[0]
-            offset = body + size
-    except IndexError:
-        pass
-    return 0
 
 
 def _first_line(error: Exception) -> str:
@@ -234,7 +272,6 @@ def run_wat(wat: str | bytes, limits: Limits = Limits()) -> RunResult:
     store = wasmtime.Store(engine)
     store.set_limits(memory_size=limits.memory_bytes, table_elements=10_000, instances=4, tables=4, memories=2)
     store.set_fuel(limits.fuel)
-    store.set_epoch_deadline(1)
     out, err = bytearray(), bytearray()
     memories: list[wasmtime.Memory] = []  # the memory that `env.write` reads from (rt's or the module's)
 
@@ -249,23 +286,29 @@ def run_wat(wat: str | bytes, limits: Limits = Limits()) -> RunResult:
             raise _OutputLimitExceeded("env.write outside memory")
         sink += memory.read(caller, ptr, ptr + length)
 
-    timer = threading.Timer(limits.timeout_s, engine.increment_epoch)
-    timer.daemon = True
     value = None
+    _TICKER.start(engine)
     try:
         if isinstance(wat, str) and len(wat) <= limits.max_module_bytes:
             wat = complete_imports(wat, _rt_signatures(limits.stack_bytes))
         module = _compile(engine, wat, limits)
+        # The wall clock covers compiling too: what is left of it bounds running.
+        remaining = limits.timeout_s - (time.perf_counter() - started)
+        if remaining <= 0:
+            raise _Failure(TIMEOUT, "time limit exceeded (while compiling)")
+        store.set_epoch_deadline(_TICKER.deadline_ticks(remaining))
         needs_rt = _check_imports(module, _rt_export_names(limits.stack_bytes) if _imports_rt(module) else frozenset())
         main_exports = [e for e in module.exports if e.name == "main"]
         if not main_exports or not isinstance(main_exports[0].type, wasmtime.FuncType):
             raise _Failure(MISSING_MAIN, 'the module exports no function "main"')
         if main_exports[0].type.params:
             raise _Failure(MISSING_MAIN, '"main" must take no parameters')
+        results = [str(t) for t in main_exports[0].type.results]
+        if results not in ([], ["i32"], ["i64"], ["f64"]):
+            raise _Failure(INVALID_MODULE, f'"main" must return nothing or one i32, i64 or f64, not ({" ".join(results)})')
         linker = wasmtime.Linker(engine)
         write_type = wasmtime.FuncType([wasmtime.ValType.i32()] * 3, [])
         linker.define_func(HOST_MODULE, "write", write_type, write, access_caller=True)
-        timer.start()
         if needs_rt:
             rt_instance = linker.instantiate(store, _runtime_library(limits.stack_bytes))
             memories.append(rt_instance.exports(store)["memory"])
@@ -282,7 +325,7 @@ def run_wat(wat: str | bytes, limits: Limits = Limits()) -> RunResult:
     except wasmtime.WasmtimeError as error:
         result = _wasmtime_error_result(error, err)
     finally:
-        timer.cancel()
+        _TICKER.stop(engine)
     result.stdout = out.decode("utf-8", errors="replace")
     result.stderr = err.decode("utf-8", errors="replace")
     result.fuel_used = limits.fuel - store.get_fuel()

@@ -99,11 +99,19 @@ def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | N
     return Starlette(routes=routes, middleware=[Middleware(IsolationHeaders)])
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port (0 lets the system pick a free one)."""
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise ValueError(text)
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE, help=f"model bundle directory with manifest.json (default: {DEFAULT_BUNDLE})")
     parser.add_argument("--app", type=Path, default=DEFAULT_APP, help=f"built web app (default: {DEFAULT_APP}; build it with `npm run build`)")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=port_number, default=8000, help="TCP port, 0-65535 (default: 8000)")
 
 
 def check_dirs(app_dir: Path, bundle_dir: Path) -> str | None:

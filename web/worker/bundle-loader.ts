@@ -5,7 +5,7 @@
 // or a dropped connection only costs the files that were still in flight, and a new bundle version never
 // reads an old file. A file whose digest does not match is fetched again (bypassing HTTP caches) and never used.
 
-import { validateManifest, type BundleFile, type Manifest } from './manifest';
+import { MAX_MANIFEST_BYTES, parseManifest, type BundleFile, type Manifest } from './manifest';
 
 export const BUNDLE_CACHE = 'worldmodel-bundle-v1';
 const PARALLEL_DOWNLOADS = 4;
@@ -44,11 +44,54 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
-let brotliModule: Promise<{ decompress(buf: Uint8Array): Uint8Array }> | null = null;
-/** Chromium has no native Brotli DecompressionStream, so decode with brotli-dec-wasm everywhere (one path). */
-async function brotliDecode(bytes: Uint8Array): Promise<Uint8Array> {
+type BrotliModule = Awaited<(typeof import('brotli-dec-wasm'))['default']>;
+let brotliModule: Promise<BrotliModule> | null = null;
+const DECODE_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Brotli-decodes `bytes`, which must expand to exactly `size` bytes, in chunks: a bomb (a few hundred bytes
+ * that expand to gigabytes) stops as soon as the output passes the declared size. Chromium has no native
+ * Brotli DecompressionStream, so brotli-dec-wasm decodes everywhere (one path).
+ */
+async function brotliDecodeExact(bytes: Uint8Array, size: number, name: string): Promise<Uint8Array> {
   brotliModule ??= import('brotli-dec-wasm').then((m) => m.default);
-  return (await brotliModule).decompress(bytes);
+  const brotli = await brotliModule;
+  const stream = new brotli.BrotliDecStream();
+  const chunks: Uint8Array[] = [];
+  let written = 0;
+  let offset = 0;
+  try {
+    for (;;) {
+      let result;
+      try {
+        result = stream.dec(bytes.subarray(offset), DECODE_CHUNK);
+      } catch (e) {
+        throw new BundleError('manifest', `${name} is not a valid Brotli stream (${String(e)})`);
+      }
+      offset += result.input_offset;
+      const piece = result.buf;
+      const code = result.code;
+      result.free();
+      written += piece.byteLength;
+      if (written > size) throw new BundleError('manifest', `${name} decompresses to more than the ${size} bytes the manifest declares`);
+      chunks.push(piece);
+      if (code === brotli.BrotliStreamResultCode.ResultSuccess) break;
+      if (code === brotli.BrotliStreamResultCode.NeedsMoreInput && offset >= bytes.byteLength)
+        throw new BundleError('manifest', `${name}: the Brotli stream is truncated`);
+    }
+  } finally {
+    stream.free();
+  }
+  if (written !== size) throw new BundleError('manifest', `${name} decompresses to ${written} bytes, the manifest declares ${size}`);
+  return concat(chunks, written);
+}
+
+function parseManifestOrThrow(bytes: Uint8Array, url: string): Manifest {
+  try {
+    return parseManifest(bytes, url);
+  } catch (e) {
+    throw new BundleError('manifest', (e as Error).message);
+  }
 }
 
 async function openCache(onProgress: (p: LoadProgress) => void): Promise<Cache | null> {
@@ -69,15 +112,9 @@ async function fetchManifest(url: string, cache: Cache | null, onProgress: (p: L
     networkError = e;
   }
   if (response?.ok) {
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new BundleError('manifest', `The bundle manifest at ${url} is not valid JSON.`);
-    }
-    const manifest = validateManifest(parsed, url);
-    await cache?.put(url, new Response(text, { headers: { 'content-type': 'application/json' } })).catch(() => {});
+    const bytes = await readWithProgress(response, MAX_MANIFEST_BYTES, `the bundle manifest ${url}`, () => {});
+    const manifest = parseManifestOrThrow(bytes, url);
+    await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/json' } })).catch(() => {});
     onProgress({ kind: 'manifest', url, fromCache: false });
     return manifest;
   }
@@ -85,24 +122,32 @@ async function fetchManifest(url: string, cache: Cache | null, onProgress: (p: L
   const cached = await cache?.match(url);
   if (cached) {
     onProgress({ kind: 'manifest', url, fromCache: true });
-    return validateManifest(await cached.json(), url);
+    return parseManifestOrThrow(new Uint8Array(await cached.arrayBuffer()), url);
   }
   if (response) throw new BundleError('http', `Could not fetch the bundle manifest ${url}: HTTP ${response.status}.`);
   throw new BundleError('network', `Could not fetch the bundle manifest ${url}: the network is unreachable (${String(networkError)}).`);
 }
 
-/** Reads a response body while reporting every chunk, so progress is byte-accurate. */
-async function readWithProgress(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+/** Reads a response body while reporting every chunk, so progress is byte-accurate; stops past `limit` bytes. */
+async function readWithProgress(response: Response, limit: number, what: string, onBytes: (n: number) => void): Promise<Uint8Array> {
   const reader = response.body!.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
     length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BundleError('integrity', `${what} is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
     onBytes(value.byteLength);
   }
+  return concat(chunks, length);
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
   const out = new Uint8Array(length);
   let offset = 0;
   for (const c of chunks) {
@@ -218,7 +263,7 @@ async function downloadVerified(
       // After a failed attempt bypass every HTTP cache: a corrupted copy may sit in one.
       const response = await fetch(sourceUrl, { cache: attempt === 1 ? 'no-cache' : 'reload' });
       if (!response.ok) throw new BundleError('http', `HTTP ${response.status} for ${source.path}`);
-      const raw = await readWithProgress(response, (n) => {
+      const raw = await readWithProgress(response, source.size, source.path, (n) => {
         received += n;
         onBytes(n);
       });
@@ -226,7 +271,7 @@ async function downloadVerified(
       if (rawDigest !== source.sha256) {
         throw new BundleError('integrity', `${source.path}: SHA-256 ${rawDigest.slice(0, 12)}… does not match the manifest (${source.sha256.slice(0, 12)}…)`);
       }
-      const bytes = file.compressed ? await brotliDecode(raw) : raw;
+      const bytes = file.compressed ? await brotliDecodeExact(raw, file.size, source.path) : raw;
       if (file.compressed && (bytes.byteLength !== file.size || (await sha256Hex(bytes)) !== file.sha256)) {
         throw new BundleError('integrity', `${file.path}: the decompressed file does not match the manifest`);
       }
@@ -238,6 +283,8 @@ async function downloadVerified(
         onProgress({ kind: 'integrity', file: file.path, attempt, message: `${e.message}; fetching it again` });
       } else if (e instanceof BundleError && e.code === 'http') {
         throw new BundleError('http', `Could not download ${source.path}: ${e.message}.`);
+      } else if (e instanceof BundleError && e.code === 'manifest') {
+        throw e; // the manifest itself is wrong about this file: fetching it again cannot help
       } else {
         lastError = new BundleError('network', `The network was lost while downloading ${source.path} (${String(e)}). Files already saved are kept: reload to resume.`);
         onProgress({ kind: 'retry', file: file.path, attempt, message: lastError.message });

@@ -9,8 +9,8 @@ import * as ort from 'onnxruntime-web/wasm';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import ortGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { Template } from '@huggingface/jinja';
 import { loadBundle, BundleError } from './bundle-loader';
+import { ChatTemplate, ChatTemplateError } from './chat-template';
 import type { Manifest } from './manifest';
 import type { ChatMessage, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { makeRandom, sampleToken } from './sampling';
@@ -21,7 +21,7 @@ interface ModelState {
   manifest: Manifest;
   session: ort.InferenceSession;
   tokenizer: Tokenizer;
-  template: Template | null;
+  template: ChatTemplate | null;
   specialTokens: Record<string, string>;
   eos: Set<number>;
   idsType: 'int64' | 'int32';
@@ -99,6 +99,18 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
   const bundle = await loadBundle(manifestUrl, (progress) => post({ type: 'progress', progress }));
   const t1 = performance.now();
   const { manifest, files } = bundle;
+  const text = (path: string) => new TextDecoder().decode(files.get(path)!);
+  const configFile = manifest.tokenizer.files.find((f) => f.endsWith('tokenizer_config.json'));
+  const tokenizerConfig = configFile ? JSON.parse(text(configFile)) : {};
+  // The template is untrusted: compiled and probed before anything is built, refused as a manifest fault.
+  const chatTemplate = manifest.tokenizer.chat_template ?? tokenizerConfig.chat_template ?? null;
+  let template: ChatTemplate | null = null;
+  try {
+    template = chatTemplate ? new ChatTemplate(chatTemplate) : null;
+  } catch (e) {
+    if (e instanceof ChatTemplateError) throw new BundleError('manifest', `Invalid bundle: chat template: ${e.message}`);
+    throw e;
+  }
 
   const isolated = self.crossOriginIsolated === true;
   // Threads need SharedArrayBuffer, which only a cross-origin isolated page has.
@@ -122,13 +134,9 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
   });
   const t2 = performance.now();
 
-  const text = (path: string) => new TextDecoder().decode(files.get(path)!);
   const tokenizerFile = manifest.tokenizer.files.find((f) => f.endsWith('tokenizer.json')) ?? 'tokenizer.json';
-  const configFile = manifest.tokenizer.files.find((f) => f.endsWith('tokenizer_config.json'));
   const tokenizerJson = JSON.parse(text(tokenizerFile));
-  const tokenizerConfig = configFile ? JSON.parse(text(configFile)) : {};
   const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-  const chatTemplate = manifest.tokenizer.chat_template ?? tokenizerConfig.chat_template ?? null;
   const specialTokens: Record<string, string> = {};
   for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
     const v = tokenizerConfig[key];
@@ -146,7 +154,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     manifest,
     session,
     tokenizer,
-    template: chatTemplate ? new Template(chatTemplate) : null,
+    template,
     specialTokens,
     eos: new Set(manifest.generation.eos_token_ids),
     idsType: typeOf('input_ids') === 'int32' ? 'int32' : 'int64',

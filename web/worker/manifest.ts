@@ -43,29 +43,105 @@ export interface Manifest {
 export const SUPPORTED_FORMAT_VERSION = 1;
 export const SUPPORTED_PROTOCOL_VERSION = 1;
 
-/** Checks the fields this worker relies on; a clear message beats an `undefined` deep inside ORT. */
+// The same rules as the Python reader (python/worldmodel/model/bundle_reader.py); tests/hostile/bundles.py
+// holds the manifests both must refuse, and e2e/hostile.spec.ts runs them here.
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const MAX_FILES = 4096;
+const SEGMENT = /^[A-Za-z0-9._+-]+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const ROLES = new Set(['graph', 'weights', 'tokenizer', 'config']);
+
+/** A relative POSIX path of plain names: no `..`, no absolute path, no backslash, nothing outside the bundle. */
+export function isBundlePath(path: unknown): path is string {
+  return (
+    typeof path === 'string' &&
+    path.length > 0 &&
+    path.length <= 512 &&
+    path.split('/').every((part) => part !== '.' && part !== '..' && SEGMENT.test(part))
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+const isPositive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+
+/**
+ * Parses and checks manifest.json's bytes; throws with a clear message on the first problem. The raw text
+ * is needed as well as the parsed value: `"format_version": 1.0` parses to 1 in JavaScript.
+ */
+export function parseManifest(bytes: Uint8Array, url: string): Manifest {
+  const fail = (what: string): never => {
+    throw new Error(`Invalid bundle manifest at ${url}: ${what}`);
+  };
+  if (bytes.byteLength > MAX_MANIFEST_BYTES) fail(`larger than ${MAX_MANIFEST_BYTES} bytes`);
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    fail('not UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    fail(`not valid JSON (${String(e)})`);
+  }
+  if (isObject(value) && !/"format_version"\s*:\s*1\s*[,}]/.test(text)) fail(`format_version must be the integer ${SUPPORTED_FORMAT_VERSION}`);
+  return validateManifest(value, url);
+}
+
+/** Checks every field this worker relies on, with the types and bounds of the Python schema. */
 export function validateManifest(value: unknown, url: string): Manifest {
   const fail = (what: string): never => {
     throw new Error(`Invalid bundle manifest at ${url}: ${what}`);
   };
-  if (typeof value !== 'object' || value === null) fail('not a JSON object');
-  const m = value as Manifest;
+  if (!isObject(value)) fail('not a JSON object');
+  const m = value as unknown as Manifest;
   if (m.format_version !== SUPPORTED_FORMAT_VERSION)
-    fail(`format_version ${m.format_version} is not supported (expected ${SUPPORTED_FORMAT_VERSION})`);
+    fail(`format_version ${JSON.stringify(m.format_version)} is not supported (expected ${SUPPORTED_FORMAT_VERSION})`);
   if (m.protocol_version !== SUPPORTED_PROTOCOL_VERSION)
-    fail(`protocol_version ${m.protocol_version} is not supported (expected ${SUPPORTED_PROTOCOL_VERSION})`);
-  if (!m.architecture || !(m.architecture.num_layers > 0) || !(m.architecture.num_kv_heads > 0) || !(m.architecture.head_dim > 0))
-    fail('architecture.num_layers/num_kv_heads/head_dim missing');
-  if (!m.generation || !Array.isArray(m.generation.eos_token_ids)) fail('generation.eos_token_ids missing');
-  if (!Array.isArray(m.files) || m.files.length === 0) fail('files is empty');
-  for (const f of m.files) {
-    if (typeof f.path !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256) || !(f.size >= 0))
-      fail(`file entry ${JSON.stringify(f).slice(0, 120)} needs path, size and a sha256 hex digest`);
-    if (f.path.includes('..') || f.path.startsWith('/')) fail(`file path ${f.path} must stay inside the bundle`);
-    if (f.compressed && (f.compressed.encoding !== 'br' || !/^[0-9a-f]{64}$/.test(f.compressed.sha256)))
-      fail(`file ${f.path}: only "br" compression with a sha256 is supported`);
+    fail(`protocol_version ${JSON.stringify(m.protocol_version)} is not supported (expected ${SUPPORTED_PROTOCOL_VERSION})`);
+  if (!isObject(m.model) || typeof m.model.id !== 'string' || typeof m.model.version !== 'string') fail('model.id and model.version must be strings');
+  const a = m.architecture as unknown as Record<string, unknown>;
+  if (!isObject(a) || !['num_layers', 'num_kv_heads', 'head_dim', 'vocab_size'].every((k) => isPositive(a[k])))
+    fail('architecture.num_layers/num_kv_heads/head_dim/vocab_size must be positive integers');
+  const g = m.generation;
+  if (!isObject(g) || !Array.isArray(g.eos_token_ids) || g.eos_token_ids.length === 0 || !g.eos_token_ids.every((t) => isCount(t)))
+    fail('generation.eos_token_ids must be a list of token ids');
+  if (!isPositive(g.max_new_tokens) || typeof g.temperature !== 'number' || !(g.temperature >= 0) || typeof g.top_p !== 'number' || !(g.top_p > 0 && g.top_p <= 1))
+    fail('generation.max_new_tokens/temperature/top_p out of range');
+  if (!Array.isArray(g.stop_strings) || !g.stop_strings.every((s) => typeof s === 'string')) fail('generation.stop_strings must be strings');
+  if (!isObject(m.tokenizer) || !Array.isArray(m.tokenizer.files) || m.tokenizer.files.length === 0) fail('tokenizer.files must be a list');
+  if (m.tokenizer.chat_template != null && typeof m.tokenizer.chat_template !== 'string') fail('tokenizer.chat_template must be a string');
+  if (!Array.isArray(m.files) || m.files.length === 0 || m.files.length > MAX_FILES) fail(`files must be a list of 1 to ${MAX_FILES} entries`);
+  const seen = new Set<string>(['manifest.json']);
+  const claim = (path: string) => {
+    if (seen.has(path)) fail(`file ${path} is listed twice`);
+    seen.add(path);
+  };
+  for (const [i, f] of m.files.entries()) {
+    if (!isObject(f)) fail(`files.${i} is not an object`);
+    if (!isBundlePath(f.path)) fail(`file path ${JSON.stringify(f.path)} must be relative, use '/' and plain names, and stay inside the bundle`);
+    if (!ROLES.has(f.role)) fail(`files.${i}.role ${JSON.stringify(f.role)} is not one of ${[...ROLES].join(', ')}`);
+    if (!isCount(f.size, MAX_FILE_BYTES)) fail(`files.${i}.size must be an integer from 0 to ${MAX_FILE_BYTES}`);
+    if (typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) fail(`files.${i}.sha256 must be a lowercase SHA-256 hex digest`);
+    claim(f.path);
+    const c = f.compressed;
+    if (c != null) {
+      if (!isObject(c)) fail(`files.${i}.compressed is not an object`);
+      if (c.encoding !== 'br') fail(`files.${i}.compressed.encoding must be "br"`);
+      if (!isBundlePath(c.path)) fail(`compressed path ${JSON.stringify(c.path)} must be relative, use '/' and plain names, and stay inside the bundle`);
+      if (!isCount(c.size, MAX_FILE_BYTES)) fail(`files.${i}.compressed.size must be an integer from 0 to ${MAX_FILE_BYTES}`);
+      if (typeof c.sha256 !== 'string' || !SHA256.test(c.sha256)) fail(`files.${i}.compressed.sha256 must be a lowercase SHA-256 hex digest`);
+      claim(c.path);
+    }
   }
-  if (!m.files.some((f) => f.path === m.graph)) fail(`graph ${m.graph} is not listed in files`);
-  for (const t of m.tokenizer?.files ?? []) if (!m.files.some((f) => f.path === t)) fail(`tokenizer file ${t} is not listed in files`);
+  if (!isBundlePath(m.graph)) fail(`graph ${JSON.stringify(m.graph)} must be relative, use '/' and plain names, and stay inside the bundle`);
+  if (!m.files.some((f) => f.path === m.graph && f.role === 'graph')) fail(`graph ${m.graph} is not listed with role 'graph'`);
+  for (const t of m.tokenizer.files) {
+    if (!isBundlePath(t)) fail(`tokenizer file ${JSON.stringify(t)} must be relative, use '/' and plain names, and stay inside the bundle`);
+    if (!m.files.some((f) => f.path === t)) fail(`tokenizer files [${t}] are not listed in files`);
+  }
   return m;
 }

@@ -2,7 +2,7 @@
 
 /** The defaults are `worldmodel.runtime.Limits`' (fuel aside: browsers have none, the wall clock bounds loops). */
 export interface SandboxLimits {
-  /** Wall clock for instantiation and `main`, enforced by terminating the worker. */
+  /** Wall clock for assembling, compiling, instantiating and `main`, enforced by terminating the worker. */
   timeoutMs: number;
   /** Bytes written to fd 1 and fd 2 together. */
   maxOutputBytes: number;
@@ -11,6 +11,8 @@ export interface SandboxLimits {
   /** Size of the WAT text and of the binary. */
   maxModuleBytes: number;
   maxFunctions: number;
+  /** Locals × control blocks in one function (compile time grows with it; `Limits.max_compile_cost`). */
+  maxCompileCost: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -19,6 +21,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   memoryBytes: 64 * 1024 * 1024,
   maxModuleBytes: 2 * 1024 * 1024,
   maxFunctions: 5000,
+  maxCompileCost: 1_000_000,
 };
 
 export interface RunResult {
@@ -35,4 +38,4 @@ export interface RunResult {
 }
 
 export type ToSandbox = { type: 'run'; id: number; wat: string; limits: SandboxLimits };
-export type FromSandbox = { type: 'ready' } | { type: 'started'; id: number } | { type: 'result'; id: number; result: RunResult };
+export type FromSandbox = { type: 'ready' } | { type: 'result'; id: number; result: RunResult };

@@ -6,12 +6,14 @@ import { DEFAULT_LIMITS, type FromSandbox, type RunResult, type SandboxLimits } 
 export type { RunResult, SandboxLimits } from './sandbox-types';
 export { DEFAULT_LIMITS } from './sandbox-types';
 
-/** Upper bound for assembling and instantiating before `main` starts (wabt's first load included). */
+/** Upper bound for a new worker's first load (wabt and the runtime library), before a run's own clock starts. */
 const STARTUP_LIMIT_MS = 30_000;
 
 export class Sandbox {
   private worker: Worker | null = null;
   private nextId = 1;
+  /** Whether the current worker has loaded wabt and the runtime library (its 'ready' message). */
+  private ready = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Number of workers terminated after a timeout (shown in the performance panel). */
   restarts = 0;
@@ -24,7 +26,14 @@ export class Sandbox {
   }
 
   private spawn(): Worker {
-    this.worker ??= new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'wat-sandbox' });
+    if (!this.worker) {
+      const worker = new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'wat-sandbox' });
+      this.ready = false;
+      worker.addEventListener('message', (event: MessageEvent<FromSandbox>) => {
+        if (event.data.type === 'ready' && this.worker === worker) this.ready = true;
+      });
+      this.worker = worker;
+    }
     return this.worker;
   }
 
@@ -44,7 +53,10 @@ export class Sandbox {
     const id = this.nextId++;
     const t0 = performance.now();
     return new Promise<RunResult>((resolve) => {
-      let timer = setTimeout(() => kill('startup'), STARTUP_LIMIT_MS);
+      // The wall clock covers assembling and compiling too (as in Python); only a worker that is still
+      // loading wabt gets the startup allowance first.
+      const phase = this.ready ? 'main' : 'startup';
+      let timer = phase === 'main' ? setTimeout(() => kill('main'), limits.timeoutMs) : setTimeout(() => kill('startup'), STARTUP_LIMIT_MS);
       const done = (result: RunResult) => {
         clearTimeout(timer);
         worker.removeEventListener('message', onMessage);
@@ -62,7 +74,7 @@ export class Sandbox {
       };
       const onMessage = (event: MessageEvent<FromSandbox>) => {
         const m = event.data;
-        if (m.type === 'started' && m.id === id) {
+        if (m.type === 'ready' && phase === 'startup') {
           clearTimeout(timer);
           timer = setTimeout(() => kill('main'), limits.timeoutMs);
         } else if (m.type === 'result' && m.id === id) done(m.result);

@@ -4,7 +4,7 @@
 // terminates this worker and starts a new one (a running wasm loop cannot be interrupted from inside).
 
 import wabtInit from 'wabt';
-import { capMemories, exportedFunctionType, functionCount, MemoryLimitError } from './wasm-binary';
+import { capMemories, compileCost, exportedFunctionType, functionCount, MemoryLimitError } from './wasm-binary';
 import { pythonFloatRepr } from './pyrepr';
 import { completeImports, signatureText } from './rt-imports';
 import type { FromSandbox, RunResult, SandboxLimits, ToSandbox } from './sandbox-types';
@@ -165,6 +165,9 @@ function run(id: number, wat: string, limits: SandboxLimits): RunResult {
     if (binary.length > limits.maxModuleBytes) throw tooLarge('is', binary.length, limits.maxModuleBytes);
     const functions = functionCount(binary);
     if (functions > limits.maxFunctions) throw tooLarge('defines', functions, limits.maxFunctions);
+    const cost = compileCost(binary);
+    if (cost > limits.maxCompileCost)
+      throw new RunError('module_too_large', `a function has ${cost} locals × blocks; the limit is ${limits.maxCompileCost}`);
     let module: WebAssembly.Module;
     try {
       module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
@@ -187,8 +190,10 @@ function run(id: number, wat: string, limits: SandboxLimits): RunResult {
     const main = exportedFunctionType(binary, 'main');
     if (!main) throw new RunError('missing_main', 'the module exports no function "main"');
     if (main.params.length) throw new RunError('missing_main', '"main" must take no parameters');
+    const results = main.results.join(' ');
+    if (!['', 'i32', 'i64', 'f64'].includes(results))
+      throw new RunError('invalid_module', `"main" must return nothing or one i32, i64 or f64, not (${results})`);
 
-    post({ type: 'started', id }); // the page's wall clock runs from here, like the Python runtime's timer
     let instance: WebAssembly.Instance;
     try {
       if (needsRt) {
@@ -208,7 +213,7 @@ function run(id: number, wat: string, limits: SandboxLimits): RunResult {
     const value = (instance.exports.main as () => unknown)();
     let valueText: string | null = null;
     if (main.results.length === 1) {
-      if (main.results[0] === 'f64' || main.results[0] === 'f32') valueText = pythonFloatRepr(value as number);
+      if (main.results[0] === 'f64') valueText = pythonFloatRepr(value as number);
       else valueText = String(value); // i32 arrives as a signed number, i64 as a BigInt
     }
     return finish({ ok: true, value: valueText });

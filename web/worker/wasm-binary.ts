@@ -65,6 +65,33 @@ export function functionCount(bytes: Uint8Array): number {
   return section ? new Reader(bytes, section.bodyStart).u32() : 0;
 }
 
+/**
+ * The largest locals × control blocks product over the function bodies: the compile cost that grows
+ * quadratically (python/worldmodel/wasm_sections.py, same count). Bytes 0x02–0x04 in a body over-count
+ * block/loop/if (immediates may hold them), which only makes the bound stricter.
+ */
+export function compileCost(bytes: Uint8Array): number {
+  const section = sections(bytes).find((s) => s.id === 10);
+  if (!section) return 0;
+  const r = new Reader(bytes, section.bodyStart);
+  let worst = 0;
+  for (let n = r.u32(), i = 0; i < n; i++) {
+    const size = r.u32();
+    const end = r.pos + size;
+    let locals = 0;
+    for (let groups = r.u32(); groups > 0; groups--) {
+      locals += r.u32();
+      const type = r.byte();
+      if (type === 0x63 || type === 0x64) r.u32(); // (ref null? heaptype): skip the heap type's LEB128
+    }
+    let blocks = 0;
+    for (let p = r.pos; p < end; p++) if (bytes[p] >= 0x02 && bytes[p] <= 0x04) blocks++;
+    worst = Math.max(worst, locals * blocks);
+    r.pos = end;
+  }
+  return worst;
+}
+
 /** Parameter and result types of the exported function `name`, or null when there is no such function export. */
 export function exportedFunctionType(bytes: Uint8Array, name: string): { params: ValType[]; results: ValType[] } | null {
   const types: { params: ValType[]; results: ValType[] }[] = [];

@@ -98,7 +98,7 @@ class StreamPrinter:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
-    from worldmodel.model.onnx_backend import BundleError
+    from worldmodel.model.bundle_reader import BundleError
 
     try:
         backend = load_backend(args)

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
-    from worldmodel.model.onnx_backend import BundleError
+    from worldmodel.model.bundle_reader import BundleError
 
     try:
         backend = load_backend(args)

@@ -8,15 +8,13 @@ parity check and quantization evaluation use too.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import numpy as np
 
-MANIFEST = "manifest.json"
-SUPPORTED_FORMAT_VERSIONS = (1,)
+from worldmodel.model.bundle_reader import Bundle, BundleError
+from worldmodel.model.chat import ChatTemplateError, render_chat
 
 
 def session_options(threads: int | None = None):
@@ -70,67 +68,58 @@ class LlamaOnnxSession:
         return by_name["logits"][0], new_past
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class BundleError(RuntimeError):
-    """A bundle is missing a file, has a wrong hash or an unknown format."""
-
-
-class Bundle:
-    """Read access to a bundle folder: manifest, and each file by path, raw or decompressed, hash-checked."""
-
-    def __init__(self, folder: "str | os.PathLike"):
-        self.folder = Path(folder)
-        manifest_path = self.folder / MANIFEST
-        if not manifest_path.is_file():
-            raise BundleError(f"{self.folder} is not a model bundle (no {MANIFEST}); build one with `python -m export --out DIR`")
-        self.manifest = json.loads(manifest_path.read_text())
-        version = self.manifest.get("format_version")
-        if version not in SUPPORTED_FORMAT_VERSIONS:
-            raise BundleError(f"bundle format_version {version!r} is not supported (expected {SUPPORTED_FORMAT_VERSIONS})")
-        self.entries = {entry["path"]: entry for entry in self.manifest["files"]}
-
-    def read(self, path: str, check: bool = True, prefer_compressed: bool = False) -> bytes:
-        """The raw bytes of `path`: from the raw file if present (unless `prefer_compressed`), else by
-        decompressing its `.br` copy, as a CDN client would."""
-        entry = self.entries.get(path)
-        if entry is None:
-            raise BundleError(f"{path} is not listed in {self.folder / MANIFEST}")
-        raw_path = self.folder / path
-        compressed_path = self.folder / entry["compressed"]["path"]
-        if raw_path.is_file() and not (prefer_compressed and compressed_path.is_file()):
-            data = raw_path.read_bytes()
-        else:
-            if not compressed_path.is_file():
-                raise BundleError(f"bundle {self.folder} lacks both {path} and {entry['compressed']['path']}")
-            compressed = compressed_path.read_bytes()
-            if check and sha256_bytes(compressed) != entry["compressed"]["sha256"]:
-                raise BundleError(f"{compressed_path}: SHA-256 does not match the manifest")
-            import brotli
-
-            data = brotli.decompress(compressed)
-        if check and (len(data) != entry["size"] or sha256_bytes(data) != entry["sha256"]):
-            raise BundleError(f"{self.folder / path}: size or SHA-256 does not match the manifest")
-        return data
-
-    def open_session(self, threads: int | None = None, check: bool = True, prefer_compressed: bool = False) -> LlamaOnnxSession:
-        graph = self.manifest["graph"]
-        graph_dir = str(Path(graph).parent)
-        weight_files = [e["path"] for e in self.manifest["files"] if e["role"] == "weights"]
-        all_raw = all((self.folder / p).is_file() for p in [graph, *weight_files])
-        if all_raw and not check and not prefer_compressed:
-            return LlamaOnnxSession(self.folder / graph, threads)
-        # Read (and hash-check) every file, then hand onnxruntime one self-contained graph.
-        read = lambda path: self.read(path, check, prefer_compressed)  # noqa: E731
-        model = load_with_shards(read(graph), lambda location: read(_join(graph_dir, location)))
+def open_session(bundle: Bundle, threads: int | None = None, check: bool = True,
+                 prefer_compressed: bool = False) -> LlamaOnnxSession:
+    manifest = bundle.manifest
+    graph = manifest["graph"]
+    graph_dir = str(PurePosixPath(graph).parent)
+    weight_files = [e["path"] for e in manifest["files"] if e["role"] == "weights"]
+    all_raw = all(bundle.has(p) for p in [graph, *weight_files])
+    if all_raw and not check and not prefer_compressed:
+        # onnxruntime resolves the external data itself: first make sure it names only listed weight files.
+        graph_proto = load_graph(bundle.read(graph, check=False))
+        for location in external_locations(graph_proto):
+            if _join(graph_dir, location) not in weight_files:
+                raise BundleError(f"graph {graph} references {location!r}, which is not a listed weight file")
+        return LlamaOnnxSession(bundle.confined(graph), threads)
+    # Read (and hash-check) every file, then hand onnxruntime one self-contained graph.
+    read = lambda path: bundle.read(path, check, prefer_compressed)  # noqa: E731
+    model = load_with_shards(read(graph), lambda location: read(_join(graph_dir, location)))
+    try:
         return LlamaOnnxSession(model.SerializeToString(), threads)
+    except Exception as error:  # onnxruntime's own exception types; a hostile graph must still end named
+        raise BundleError(f"graph {graph}: onnxruntime cannot load it ({str(error).strip().splitlines()[0][:200]})") from None
 
-    def tokenizer(self, prefer_compressed: bool = False):
-        from tokenizers import Tokenizer
 
-        return Tokenizer.from_str(self.read("tokenizer.json", prefer_compressed=prefer_compressed).decode("utf-8"))
+def load_tokenizer(bundle: Bundle, prefer_compressed: bool = False):
+    from tokenizers import Tokenizer
+
+    data = bundle.read("tokenizer.json", prefer_compressed=prefer_compressed)
+    try:
+        return Tokenizer.from_str(data.decode("utf-8"))
+    except Exception as error:  # tokenizers raises a bare Exception for malformed JSON
+        raise BundleError(f"{bundle.folder / 'tokenizer.json'}: not a tokenizer ({error})") from None
+
+
+def external_locations(model) -> set[str]:
+    import onnx
+
+    return {
+        entry.value
+        for tensor in model.graph.initializer
+        if tensor.data_location == onnx.TensorProto.EXTERNAL
+        for entry in tensor.external_data
+        if entry.key == "location"
+    }
+
+
+def load_graph(data: bytes) -> "onnx.ModelProto":
+    import onnx
+
+    try:
+        return onnx.load_from_string(data)
+    except Exception as error:  # protobuf's DecodeError and onnx's own
+        raise BundleError(f"the graph is not an ONNX model ({error})") from None
 
 
 def load_with_shards(graph_bytes: bytes, read_shard) -> "onnx.ModelProto":
@@ -138,17 +127,24 @@ def load_with_shards(graph_bytes: bytes, read_shard) -> "onnx.ModelProto":
     build a session from decompressed shards held in memory."""
     import onnx
 
-    model = onnx.load_from_string(graph_bytes)
+    model = load_graph(graph_bytes)
     cache: dict[str, bytes] = {}
     for tensor in model.graph.initializer:
         if tensor.data_location != onnx.TensorProto.EXTERNAL:
             continue
         info = {entry.key: entry.value for entry in tensor.external_data}
-        location = info["location"]
+        location = info.get("location")
+        if location is None:
+            raise BundleError(f"tensor {tensor.name}: external data without a location")
         if location not in cache:
             cache[location] = read_shard(location)
-        offset = int(info.get("offset", 0))
-        length = int(info["length"]) if "length" in info else len(cache[location]) - offset
+        try:
+            offset = int(info.get("offset", 0))
+            length = int(info["length"]) if "length" in info else len(cache[location]) - offset
+        except (KeyError, ValueError):
+            raise BundleError(f"tensor {tensor.name}: external data needs integer offset and length") from None
+        if offset < 0 or length < 0 or offset + length > len(cache[location]):
+            raise BundleError(f"tensor {tensor.name}: bytes {offset}+{length} lie outside {location}")
         tensor.raw_data = cache[location][offset : offset + length]
         tensor.data_location = onnx.TensorProto.DEFAULT
         del tensor.external_data[:]
@@ -157,6 +153,16 @@ def load_with_shards(graph_bytes: bytes, read_shard) -> "onnx.ModelProto":
 
 def _join(folder: str, name: str) -> str:
     return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def probe_template(template: str, where: str) -> None:
+    """A bundle's chat template is untrusted: render one conversation now, so that a template that does not
+    compile, loops or explodes fails at load as a BundleError (every later render stays bounded too)."""
+    messages = [{"role": "user", "content": "What is 17 times 23?"}]  # one user turn: every template accepts it
+    try:
+        render_chat(messages, template, add_generation_prompt=True)
+    except ChatTemplateError as error:
+        raise BundleError(f"{where}: chat template: {error}") from None
 
 
 class OnnxBackend:
@@ -181,12 +187,15 @@ class OnnxBackend:
         `.br` files even where raw copies exist (what the web app does)."""
         bundle = Bundle(path)
         manifest = bundle.manifest
+        chat_template = manifest["tokenizer"]["chat_template"]
+        if chat_template is not None:
+            probe_template(chat_template, str(bundle.folder))
         return cls(
-            bundle.open_session(threads, check, prefer_compressed),
-            bundle.tokenizer(prefer_compressed),
+            open_session(bundle, threads, check, prefer_compressed),
+            load_tokenizer(bundle, prefer_compressed),
             manifest["generation"]["eos_token_ids"],
             manifest["architecture"]["max_position_embeddings"],
-            chat_template=manifest["tokenizer"].get("chat_template"),
+            chat_template=chat_template,
             manifest=manifest,
         )
 

@@ -42,7 +42,8 @@ CMP_I32 = {ast.Lt: "i32.lt_s", ast.LtE: "i32.le_s", ast.Gt: "i32.gt_s", ast.GtE:
            ast.NotEq: "i32.ne"}
 SWAPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 ERROR_NAMES = {"ValueError", "OverflowError", "ZeroDivisionError", "IndexError", "TypeError", "ArithmeticError",
-               "RuntimeError", "KeyError", "AssertionError", "MemoryError"}
+               "RuntimeError", "KeyError", "AssertionError", "MemoryError", "NotImplementedError",
+               "UnicodeEncodeError"}
 
 
 def I64(v: int) -> list:
@@ -200,6 +201,7 @@ class Unit:
         self.flagged_locals: dict[str | None, set[str]] = {}  # function name (None: main) -> names
         self.flagged_globals: set[str] = set()
         self.flagged_functions: set[str] = set()  # functions that may be called before their `def` ran
+        self.consumed_reversed: set[int] = set()  # ids of reversed(...) calls consumed at once (module.py)
 
     # ---- static data ----
 
@@ -442,13 +444,19 @@ class Unit:
                 inst.wat_name = self.function_wat_name(name) + "_" + "_".join(suffix(t) for t in argtypes)
 
     def settle(self, instances):
-        for _ in range(MAX_PASSES):
+        # A type moves one call edge per pass or so, so a chain of n calls needs about 2n passes:
+        # the bound grows with the instance count (a type that keeps growing still stops here).
+        passes = 0
+        while True:
             self.changed = False
-            for inst in list(instances if instances is not None else self.all_instances()):
+            current = list(instances if instances is not None else self.all_instances())
+            for inst in current:
                 FunctionCompiler(self, inst, final=False).run()
             if not self.changed:
                 return
-        raise ConversionError(0, 0, "inference", "types did not settle (recursive type?)")
+            passes += 1
+            if passes >= MAX_PASSES + 4 * len(current):
+                raise ConversionError(0, 0, "inference", f"types did not settle after {passes} passes (recursive type?)")
 
     def all_instances(self):
         if self.main is not None:
@@ -2289,7 +2297,7 @@ class FunctionCompiler:
                     out.append(self.lib_call(f"{prefix}_{fn}", [(c, t)], node)[0])
                 else:
                     out.append(self.lib_call(f"{prefix}_str", [(self.to_str(c, t, node), STR)], node)[0])
-        return out
+        return out or [["nop"]]  # print(end=''): nothing to write, but a statement all the same
 
     def builtin_len(self, node):
         c, t = self.one_arg(node, "len")
@@ -2485,6 +2493,11 @@ class FunctionCompiler:
         return self.lib_call(f"list_{suffix(et)}_sorted", [(c, t), (rev, BOOL)], node)[0], t
 
     def builtin_reversed(self, node):
+        # reversed() makes an iterator, compiled here as a reversed copy: fine where it is consumed at
+        # once, but printing it, len() or indexing it would give what CPython never gives
+        if not self.u.library and id(node) not in self.u.consumed_reversed:
+            self.fail(node, "reversed", "reversed() is supported only where its items are used at once "
+                                        "(for, list(), sorted(), sum(), min(), max(), str.join(), …)")
         c, t = self.one_arg(node, "reversed")
         if is_list(t):
             return self.lib_call("list_reversed", [(c, t)], node)[0], t

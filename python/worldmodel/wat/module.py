@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
+import threading
 
 from . import sexpr
 from .compiler import Unit, concrete
@@ -14,6 +16,15 @@ from .types import valtype
 ENV_WRITE = '(import "env" "write" (func $env_write (param i32 i32 i32)))'
 HEAP_GLOBAL = "(global $heap (mut i32) (i32.const 131072))"
 MEMORY_PAGES = 2  # page 0: runtime data, page 1: the user module's data, heap from 0x20000
+# The converter recurses about three frames per nesting level (a 330-term sum, 165 elifs), some of them
+# through C (generators), so it runs on its own thread with a large stack and recursion limit; past
+# that limit the program is refused with a ConversionError.
+CONVERT_RECURSION_LIMIT = 30_000
+# Deeper programs are refused up front: the indented WAT grows with depth², so a 1,000-term sum is
+# already a 2 MB module (the runtime's size limit), and CPython itself stops near a few thousand.
+MAX_NESTING = 1_000
+CONVERT_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_CONVERSION = threading.Lock()  # the recursion limit is process-wide
 
 
 def data_segment(addr: int, payload: bytes, comment: str) -> str:
@@ -34,11 +45,52 @@ def compile_program(source: str, lib: Library) -> Unit:
         tree = ast.parse(source)
     except SyntaxError as e:
         raise ConversionError(e.lineno or 0, (e.offset or 1) - 1, "SyntaxError", e.msg) from None
+    depth = nesting_depth(tree)
+    if depth > MAX_NESTING:
+        raise ConversionError(0, 0, "nesting", f"the program nests {depth} levels deep; the limit is {MAX_NESTING}")
     tree = AsciiNames(tree).visit(tree)
     unit = Unit(library=False, lib=lib)
+    unit.consumed_reversed = consumed_reversed_calls(tree)
     unit.add_module(tree)
     unit.generate()
     return unit
+
+
+def nesting_depth(tree: ast.AST) -> int:
+    """The deepest chain of AST nodes, counted without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+# Calls and methods that use up an iterable argument at once, so reversed(...) there is its items.
+ITERABLE_CONSUMERS = {"list", "tuple", "set", "sorted", "sum", "min", "max", "any", "all", "enumerate", "zip",
+                      "map", "filter"}
+ITERABLE_METHODS = {"join", "extend"}
+
+
+def consumed_reversed_calls(tree: ast.AST) -> set[int]:
+    """ids of the `reversed(...)` calls whose iterator is consumed where it is made (for loops,
+    comprehensions, `in`, and the calls above); elsewhere reversed() is refused (compiler.builtin_reversed)."""
+    def is_reversed(node) -> bool:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "reversed"
+
+    consumed: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            consumed.append(node.iter)
+        elif isinstance(node, ast.Compare):
+            consumed += [c for op, c in zip(node.ops, node.comparators) if isinstance(op, (ast.In, ast.NotIn))]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (isinstance(func, ast.Name) and func.id in ITERABLE_CONSUMERS) or \
+                    (isinstance(func, ast.Attribute) and func.attr in ITERABLE_METHODS):
+                consumed += node.args
+    return {id(node) for node in consumed if is_reversed(node)}
 
 
 class AsciiNames(ast.NodeTransformer):
@@ -130,6 +182,33 @@ def called_library_functions(unit: Unit, texts: list[str], lib: Library) -> list
 
 
 def convert_program(source: str, standalone: bool = True) -> str:
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["wat"] = _convert_program(source, standalone)
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    with _DEEP_CONVERSION:
+        limit, stack = sys.getrecursionlimit(), threading.stack_size(CONVERT_STACK_BYTES)
+        try:
+            sys.setrecursionlimit(max(limit, CONVERT_RECURSION_LIMIT))
+            thread = threading.Thread(target=target, name="wat-convert")
+            thread.start()
+        finally:
+            threading.stack_size(stack)
+        thread.join()
+        sys.setrecursionlimit(limit)
+    error = outcome.get("error")
+    if isinstance(error, RecursionError):
+        raise ConversionError(0, 0, "nesting", "the program nests expressions or blocks too deeply to convert") from None
+    if error is not None:
+        raise error
+    return outcome["wat"]
+
+
+def _convert_program(source: str, standalone: bool) -> str:
     lib = load()
     unit = compile_program(source, lib)
     funcs = user_functions(unit)

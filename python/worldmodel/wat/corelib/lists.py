@@ -14,6 +14,15 @@ from worldmodel.wat.corelib.text import str_repr
 from worldmodel.wat.rtlib.fmt import float_repr, int_to_str
 
 
+def float_item_eq(a: float, b: float) -> bool:
+    """`==` between float list items for `in`, count(), index() and list equality. Python compares
+    identity first, so a nan matches itself but not another nan; a float here does not record which
+    object it was, so comparing two nans stops with a named error instead of guessing."""
+    if a != a and b != b:
+        raise NotImplementedError("comparing nan list items depends on object identity, which is not supported")
+    return a == b
+
+
 def list_reverse(xs: AnyList) -> None:
     i = 0
     j = len(xs) - 1

@@ -132,6 +132,9 @@ def int_round(x: int, ndigits: int) -> int:
     if ndigits >= 0:
         return x
     if ndigits < -18:
+        # 10**19 does not fit in 64 bits: values that CPython rounds to ±10**19 overflow, the rest round to 0
+        if ndigits == -19 and (x > 5 * 10**18 or x < -5 * 10**18):
+            raise OverflowError("integer result does not fit in 64 bits")
         return 0
     p = 10 ** (-ndigits)
     q = x // p

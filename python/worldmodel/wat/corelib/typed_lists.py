@@ -123,7 +123,7 @@ def list_SUF_eq(xs: list[ELEM], ys: list[ELEM]) -> bool:
 
 VARIANTS = {
     "int": dict(ELEM="int", EQ="{a} == {b}", LT="{a} < {b}", REPR="int_to_str({a})", CHECK="pass"),
-    "float": dict(ELEM="float", EQ="{a} == {b}", LT="{a} < {b}", REPR="float_repr({a})",
+    "float": dict(ELEM="float", EQ="float_item_eq({a}, {b})", LT="{a} < {b}", REPR="float_repr({a})",
                   CHECK="for k in range(len(xs)):\n        if xs[k] != xs[k]:\n"
                         "            raise ValueError(\"sorting floats that include nan is not supported\")"),
     "str": dict(ELEM="str", EQ="str_same({a}, {b})", LT="str_order({a}, {b}) < 0", REPR="str_quote({a})", CHECK="pass"),
