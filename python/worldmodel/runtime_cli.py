@@ -1,4 +1,4 @@
-"""`worldmodel run PROG.wat|PROG.py`: run a program in the sandbox and print its output."""
+"""`worldmodel run PROG.wat|PROG.py|PROG.bl`: run a program in the sandbox and print its output."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from worldmodel.runtime import Limits, run_python, run_wat
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("program", type=Path, help="a .wat module (either ABI form) or a .py program")
+    parser.add_argument("program", type=Path, help="a .wat module (either ABI form), a .py program or a .bl ByteLog program")
     parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
     parser.add_argument("--fuel", type=int, default=Limits.fuel, help="instruction budget")
     parser.add_argument("--timeout", type=float, default=Limits.timeout_s, help="wall-clock limit in seconds")
@@ -24,7 +24,14 @@ def run(args) -> int:
         print(f"worldmodel run: {error}", file=sys.stderr)
         return 2
     limits = Limits(fuel=args.fuel, timeout_s=args.timeout, memory_bytes=args.memory_mb * 2**20)
-    result = run_python(source, limits) if args.program.suffix == ".py" else run_wat(source, limits)
+    if args.program.suffix == ".py":
+        result = run_python(source, limits)
+    elif args.program.suffix == ".bl":
+        from worldmodel.bytelog import run_bytelog
+
+        result = run_bytelog(source, limits)
+    else:
+        result = run_wat(source, limits)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
