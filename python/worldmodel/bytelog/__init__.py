@@ -11,16 +11,16 @@ Source → `program.parse` (lark grammar `bytelog.lark`, then names, variables, 
 
 from __future__ import annotations
 
-from .program import ByteLogError, Program, parse
+from .program import ByteLogError, Limits, Program, parse
 
-__all__ = ["compile_to_wat", "run_bytelog", "parse", "ByteLogError", "Program"]
+__all__ = ["compile_to_wat", "run_bytelog", "parse", "ByteLogError", "Limits", "Program"]
 
 
-def compile_to_wat(source: str, *, standalone: bool = False) -> str:
+def compile_to_wat(source: str, *, standalone: bool = False, limits: Limits = Limits()) -> str:
     """Compile ByteLog source to a WAT module that evaluates the fixpoint and prints the queries' answers."""
     from .codegen import module
 
-    return module(parse(source), standalone=standalone)
+    return module(parse(source, limits), standalone=standalone)
 
 
 def run_bytelog(source: str, limits=None):

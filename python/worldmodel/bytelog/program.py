@@ -9,13 +9,19 @@ from pathlib import Path
 
 import lark
 
-# Limits (docs/bytelog.md "Limits"); the browser's port (web/worker/bytelog) repeats them.
-MAX_SOURCE_BYTES = 100_000
-MAX_FACTS = 10_000
-MAX_RULES = 1_000
-MAX_RELATIONS = 50
-MAX_NAME_CHARS = 128
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a program may declare (docs/bytelog.md "Limits"); the browser's port (web/worker/bytelog) repeats
+    the defaults. Running time and memory are the sandbox's limits (worldmodel.runtime.Limits)."""
+
+    source_bytes: int = 100 * 1024
+    facts: int = 10_000
+    rules: int = 1_000
+    relations: int = 50
+    name_chars: int = 128
 
 KEYWORDS = ("REL", "FACT", "RULE", "SCAN", "JOIN", "EMIT", "MATCH", "SOLVE", "QUERY")
 
@@ -101,11 +107,11 @@ def _describe(terminals) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def parse(source: str) -> Program:
+def parse(source: str, limits: Limits = Limits()) -> Program:
     """Parse and check a ByteLog program; raises ByteLogError."""
     size = len(source.encode("utf-8"))
-    if size > MAX_SOURCE_BYTES:
-        raise ByteLogError("source_too_large", f"the program is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}")
+    if size > limits.source_bytes:
+        raise ByteLogError("source_too_large", f"the program is {size:,} bytes; the limit is {limits.source_bytes:,}")
     try:
         tree = _parser().parse(source)
     except lark.exceptions.UnexpectedToken as error:
@@ -116,7 +122,7 @@ def parse(source: str) -> Program:
         char = source[error.pos_in_stream]
         raise ByteLogError("syntax_error", f"unexpected character {char!r}; expected {_describe(error.allowed)}",
                            error.line, error.column) from None
-    return _Checker().check(tree)
+    return _Checker(limits).check(tree)
 
 
 def _last_line(source: str) -> int:
@@ -124,7 +130,8 @@ def _last_line(source: str) -> int:
 
 
 class _Checker:
-    def __init__(self):
+    def __init__(self, limits: Limits):
+        self.limits = limits
         self.program = Program()
         self.declared: set[str] = set()
 
@@ -134,8 +141,8 @@ class _Checker:
             if statement.data == "rel_decl":
                 name = self.name(statement.children[1])
                 if name not in self.declared:
-                    if len(self.declared) == MAX_RELATIONS:
-                        raise self.error(statement, "too_many_relations", f"more than {MAX_RELATIONS} relations")
+                    if len(self.declared) == self.limits.relations:
+                        raise self.error(statement, "too_many_relations", f"more than {self.limits.relations} relations")
                     self.declared.add(name)
                     self.program.relations.append(name)
         for statement in statements:
@@ -155,15 +162,15 @@ class _Checker:
         relation = self.relation(name)
         if len(values) != 2:
             raise self.error(node, "arity_error", f"FACT takes a relation and 2 values, got {len(values)} values")
-        if len(self.program.facts) == MAX_FACTS:
-            raise self.error(node, "too_many_facts", f"more than {MAX_FACTS:,} facts")
+        if len(self.program.facts) == self.limits.facts:
+            raise self.error(node, "too_many_facts", f"more than {self.limits.facts:,} facts")
         self.program.facts.append((relation, self.value(values[0]), self.value(values[1])))
 
     def rule(self, node):
         _, head_token, *ops, emit = node.children
         head = self.relation(head_token)
-        if len(self.program.rules) == MAX_RULES:
-            raise self.error(node, "too_many_rules", f"more than {MAX_RULES:,} rules")
+        if len(self.program.rules) == self.limits.rules:
+            raise self.error(node, "too_many_rules", f"more than {self.limits.rules:,} rules")
         body, bound = [], 0
         for op in ops:
             kind_token, relation_token, *rest = op.children
@@ -197,8 +204,8 @@ class _Checker:
         text = str(token)
         if text.upper() in KEYWORDS:
             raise self.error(token, "syntax_error", f"'{text}' is a keyword, not a name")
-        if len(text) > MAX_NAME_CHARS:
-            raise self.error(token, "name_too_long", f"a name of {len(text):,} characters; the limit is {MAX_NAME_CHARS}")
+        if len(text) > self.limits.name_chars:
+            raise self.error(token, "name_too_long", f"a name of {len(text):,} characters; the limit is {self.limits.name_chars}")
         return text
 
     def relation(self, token: lark.Token) -> str:
