@@ -162,7 +162,7 @@ class _Checker:
         _, name, *values = node.children
         relation = self.relation(name)
         if len(values) != 2:
-            raise self.error(node, "arity_error", f"FACT takes a relation and 2 values, got {len(values)} values")
+            raise self.error(node, "arity_error", f"FACT takes a relation and 2 values, got {len(values)}")
         if len(self.program.facts) == self.limits.facts:
             raise self.error(node, "too_many_facts", f"more than {self.limits.facts:,} facts")
         self.program.facts.append((relation, self.value(values[0]), self.value(values[1])))
@@ -187,7 +187,7 @@ class _Checker:
             raise self.error(emit_relation, "head_mismatch",
                              f"the rule derives '{head_token}' but EMIT names '{emit_relation}'")
         if len(variables) != 2:
-            raise self.error(emit, "arity_error", f"EMIT takes a relation and 2 variables, got {len(variables)} variables")
+            raise self.error(emit, "arity_error", f"EMIT takes a relation and 2 variables, got {len(variables)}")
         pair = (self.variable(variables[0], bound), self.variable(variables[1], bound))
         self.program.rules.append(Rule(head, tuple(body), pair))
 
