@@ -60,17 +60,17 @@ function compareValues(x: Value, y: Value): number {
 
 const TOKEN_RE = /([ \t\f\r\n]+)|((?:;|\/\/)[^\n]*)|(\$[0-9]+)|(-?[0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(:)|(,)|(\?)/y;
 
-function position(source: string, offset: number): { line: number; column: number } {
-  const before = source.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: [...before.slice(lineStart)].length + 1 };
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if ((text.charCodeAt(i) & 0xfc00) !== 0xdc00) n += 1; // skip low surrogates
+  return n;
 }
 
 /** Tokens on demand, like lark's lexer inside its LALR loop: a syntax error before a bad character wins. */
 class Lexer {
   private at = 0;
   private line = 1;
-  private lineStart = 0;
+  private column = 1; // in code points, as lark counts; kept as it goes (a 100 KB line stays linear)
   constructor(private readonly source: string) {}
 
   next(): Token {
@@ -79,16 +79,16 @@ class Lexer {
       TOKEN_RE.lastIndex = this.at;
       const m = TOKEN_RE.exec(source);
       if (!m) {
-        const { line, column } = position(source, this.at);
         const char = String.fromCodePoint(source.codePointAt(this.at)!);
-        throw new ByteLogError('syntax_error', `unexpected character ${pyRepr(char)} (names are letters, digits and _; variables $0, $1, ...; comments start with ; or //)`, line, column);
+        throw new ByteLogError('syntax_error', `unexpected character ${pyRepr(char)} (names are letters, digits and _; variables $0, $1, ...; comments start with ; or //)`, this.line, this.column);
       }
       const text = m[0];
-      const column = [...source.slice(this.lineStart, this.at)].length + 1;
-      const line = this.line;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-        this.line += 1;
-        this.lineStart = this.at + i + 1;
+      const { line, column } = this;
+      const lastNewline = text.lastIndexOf('\n');
+      if (lastNewline < 0) this.column += codePoints(text);
+      else {
+        this.line += text.split('\n').length - 1;
+        this.column = codePoints(text.slice(lastNewline + 1)) + 1;
       }
       this.at += text.length;
       if (m[1] || m[2]) continue; // whitespace, comment
@@ -96,8 +96,7 @@ class Lexer {
       if (type === 'NAME' && KEYWORDS.has(text.toUpperCase())) type = text.toUpperCase();
       return { type, text, line, column };
     }
-    const end = position(source, source.length);
-    return { type: '$END', text: '', ...end };
+    return { type: '$END', text: '', line: this.line, column: this.column };
   }
 }
 
