@@ -33,6 +33,9 @@ class Family:
     - `units(params)`: canonical unit symbol of the answer or None.
     - `refusals`: (question, reply) pairs where a needed number is missing; the reply asks for it instead of
       computing. Slots as in templates.
+    - `language`: "python", or "bytelog" for logic questions (families/logic.py): the solution is then ByteLog
+      source (docs/bytelog.md) ending with one QUERY, `truth` is the answer (the sorted names of column B, or a
+      bool for a fully bound query), and `answer_slots(params, answer)` gives the finals' slots for it.
     """
 
     name: str
@@ -48,10 +51,14 @@ class Family:
     refusals: tuple[tuple[str, str], ...] = ()
     rel_tol: float = 1e-3
     exact: bool = False  # integer answers: compared with rel_tol 1e-9
+    language: str = "python"
+    answer_slots: Callable[[Params, Any], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise ValueError(f"family {self.name}: unknown stage {self.stage!r}")
+        if self.language not in ("python", "bytelog"):
+            raise ValueError(f"family {self.name}: unknown language {self.language!r}")
         if len(self.templates) < 4:
             raise ValueError(f"family {self.name}: needs at least 4 templates (one is held out for test)")
 
