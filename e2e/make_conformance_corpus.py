@@ -5,8 +5,8 @@ Sources, each run through `worldmodel.runtime.run_wat` (the reference):
   2. curriculum modules: the WAT of the dataset's assistant turns (worldmodel.data.build, a few per family);
   3. the peer corpus' programs (../shared/corpus/peer-programs.jsonl) converted to linked-form WAT,
      one program per distinct shape;
-  4. ByteLog programs (docs/bytelog.md), run through `worldmodel.bytelog.run_bytelog`: examples/*.bl,
-     e2e/fixtures/bytelog/*.bl, rejected programs of every error kind, programs that hit the sandbox's
+  4. ByteLog programs (docs/bytelog.md), run through `worldmodel.bytelog.run_bytelog`: the curriculum's
+     logic answers, examples/*.bl, e2e/fixtures/bytelog/*.bl, rejected programs of every error kind, programs that hit the sandbox's
      limits, and seeded random programs. The browser compiles them with its own port (web/worker/bytelog.ts).
 The e2e test runs the same modules in the browser sandbox and compares ok, error kind and computed text
 byte for byte. It also parses the dataset's assistant turns (and edge cases) with both protocol parsers. Runs that end on fuel or time are left out: browsers have no fuel, so an endless loop is a
@@ -41,14 +41,16 @@ def curriculum_turns(per_family: int) -> list[tuple[str, str]]:
     return [(row["id"], row["messages"][-1]["content"]) for row in result.rows]
 
 
-def curriculum(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def curriculum(turns: list[tuple[str, str]], bytelog: bool = False) -> list[tuple[str, str]]:
+    """The WAT modules of the turns, or (bytelog=True) their ByteLog programs (the logic families)."""
     from worldmodel import protocol
 
     modules = []
     for row_id, turn in turns:
         answer = protocol.parse_answer(turn)
-        if answer.wat:
-            modules.append((f"curriculum/{row_id}", answer.wat))
+        program = answer.bytelog if bytelog else answer.wat
+        if program:
+            modules.append((f"{'bytelog/' if bytelog else ''}curriculum/{row_id}", program))
     return modules
 
 
@@ -182,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         modules += extra
     from worldmodel.bytelog import run_bytelog
 
-    programs = bytelog_programs(args.bytelog)
+    programs = bytelog_programs(args.bytelog) + curriculum(turns, bytelog=True)
     counts["bytelog"] = len(programs)
     answers = parsed_turns(EDGE_TURNS + [turn for _, turn in turns])
     counts["answers"] = len(answers)
