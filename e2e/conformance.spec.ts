@@ -1,5 +1,7 @@
 // Python runtime vs browser sandbox on the same modules (e2e/make_conformance_corpus.py, run by
 // e2e/serve.sh): the computed text must be byte-identical, and failures must have the same error kind.
+// ByteLog cases carry their source: the browser compiles it with its own port (web/worker/bytelog.ts),
+// so its compile errors are compared word for word too.
 // Error messages are compared too, except for assembler diagnostics (wat_syntax, invalid_module), whose
 // wording belongs to the assembler (wasmtime's `wat` crate vs wabt), not to the protocol.
 import { readFileSync } from 'node:fs';
@@ -7,7 +9,8 @@ import { expect, test } from '@playwright/test';
 
 interface Case {
   name: string;
-  wat: string;
+  wat?: string;
+  bytelog?: string;
   ok: boolean;
   error_kind: string | null;
   computed_text: string;
@@ -19,14 +22,16 @@ test('the browser sandbox matches the Python runtime byte for byte', async ({ pa
   test.setTimeout(300_000);
   const corpus: { counts: Record<string, number>; cases: Case[] } = JSON.parse(readFileSync('build/e2e/conformance.json', 'utf-8'));
   expect(corpus.counts.fixture).toBeGreaterThan(30);
+  expect(corpus.counts.bytelog).toBeGreaterThan(50);
   await page.goto('/?threads=1');
   await page.waitForFunction(() => 'worldmodel' in window);
   const results = await page.evaluate(async (cases) => {
-    const { Sandbox } = (window as unknown as { worldmodel: { Sandbox: new () => { run(wat: string): Promise<{ ok: boolean; errorKind: string | null; computedText: string }> } } }).worldmodel;
+    type Result = Promise<{ ok: boolean; errorKind: string | null; computedText: string }>;
+    const { Sandbox } = (window as unknown as { worldmodel: { Sandbox: new () => { run(wat: string): Result; runByteLog(source: string): Result } } }).worldmodel;
     const sandbox = new Sandbox();
     const out = [];
     for (const c of cases) {
-      const r = await sandbox.run(c.wat);
+      const r = c.bytelog !== undefined ? await sandbox.runByteLog(c.bytelog) : await sandbox.run(c.wat!);
       out.push({ ok: r.ok, errorKind: r.errorKind, computedText: r.computedText });
     }
     return out;

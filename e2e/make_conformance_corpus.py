@@ -7,6 +7,9 @@ Sources, each run through `worldmodel.runtime.run_wat` (the reference):
      one program per distinct shape;
   4. the hostile modules of tests/hostile/programs.py (compile bombs, oversized modules, `main` results
      outside the ABI, …), so that both runtimes refuse them with the same kind.
+  5. ByteLog programs (docs/bytelog.md), run through `worldmodel.bytelog.run_bytelog`: the curriculum's
+     logic answers, examples/*.bl, e2e/fixtures/bytelog/*.bl, rejected programs of every error kind, programs that hit the sandbox's
+     limits, and seeded random programs. The browser compiles them with its own port (web/worker/bytelog.ts).
 The e2e test runs the same modules in the browser sandbox and compares ok, error kind and computed text
 byte for byte. It also parses the dataset's assistant turns (and edge cases) with both protocol parsers. Runs that end on fuel or time are left out: browsers have no fuel, so an endless loop is a
 `timeout` there and may be `fuel_exhausted` here (the e2e suite tests endless loops on their own).
@@ -49,14 +52,16 @@ def curriculum_turns(per_family: int) -> list[tuple[str, str]]:
     return [(row["id"], row["messages"][-1]["content"]) for row in result.rows]
 
 
-def curriculum(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def curriculum(turns: list[tuple[str, str]], bytelog: bool = False) -> list[tuple[str, str]]:
+    """The WAT modules of the turns, or (bytelog=True) their ByteLog programs (the logic families)."""
     from worldmodel import protocol
 
     modules = []
     for row_id, turn in turns:
         answer = protocol.parse_answer(turn)
-        if answer.wat:
-            modules.append((f"curriculum/{row_id}", answer.wat))
+        program = answer.bytelog if bytelog else answer.wat
+        if program:
+            modules.append((f"{'bytelog/' if bytelog else ''}curriculum/{row_id}", program))
     return modules
 
 
@@ -109,11 +114,74 @@ def peer_programs(limit: int) -> list[tuple[str, str]]:
     return modules
 
 
+BYTELOG_REJECTED = [
+    "REL r\nFACT r a",
+    "REL r\nQUERY r a b c",
+    "REL r\nRULE r: SCAN r, EMIT r $0",
+    "REL r\nFACT s a b",
+    "REL r\nRULE r: SCAN r, JOIN r $2, EMIT r $0 $1",
+    "REL r\nRULE r: SCAN r MATCH $0, EMIT r $0 $1",
+    "REL r\nREL s\nRULE r: SCAN s, EMIT s $0 $1",
+    "REL r\nRULE r SCAN r, EMIT r $0 $1",
+    "REL r\nRULE r: EMIT r $0 $1",
+    "REL r\nFACT r a #",
+    "REL query",
+    "FACT\n\n",
+    "REL r\nFACT r 1 99999999999999999999",
+    "REL " + "x" * 129,
+    "REL r\n" + "FACT r 1 2" * 10_001,
+    "".join(f"REL r{i}\n" for i in range(51)),
+    "; " + "x" * 102_400,
+]
+
+
+def _chain(n: int) -> str:
+    return ("REL e\nREL p\n" + "".join(f"FACT e {i} {i + 1}\n" for i in range(n))
+            + "RULE p: SCAN e, EMIT p $0 $1\nRULE p: SCAN e, JOIN p $1, EMIT p $0 $2\n")
+
+
+def _random_bytelog(rng) -> str:
+    relations, values = ["r0", "r1", "r2"], ["0", "1", "-2", "a", "b", "alice"]
+    lines = [f"REL {r}" for r in relations]
+    lines += [f"FACT {rng.choice(relations)} {rng.choice(values)} {rng.choice(values)}" for _ in range(rng.randint(4, 14))]
+    for _ in range(rng.randint(0, 4)):
+        ops, bound = [f"SCAN {rng.choice(relations)}"], 2
+        for _ in range(rng.randint(0, 3)):
+            if rng.random() < 0.7:
+                ops.append(f"JOIN {rng.choice(relations)} ${rng.randrange(bound)}")
+                bound += 1
+            else:
+                ops.append(f"SCAN {rng.choice(relations)} MATCH ${rng.randrange(bound)}")
+                bound += 2
+        head = rng.choice(relations)
+        lines.append(f"RULE {head}: {', '.join(ops)}, EMIT {head} ${rng.randrange(bound)} ${rng.randrange(bound)}")
+    for _ in range(rng.randint(1, 3)):
+        a, b = (rng.choice(values + ["?", "?"]) for _ in range(2))
+        lines.append(f"QUERY {rng.choice(relations)} {a} {b}")
+    return "\n".join(lines)
+
+
+def bytelog_programs(count: int) -> list[tuple[str, str]]:
+    import random
+
+    programs = [(f"bytelog/{p.stem}", p.read_text(encoding="utf-8"))
+                for p in sorted((REPO / "examples").glob("*.bl")) + sorted((HERE / "fixtures" / "bytelog").glob("*.bl"))]
+    programs += [(f"bytelog/rejected-{i}", source) for i, source in enumerate(BYTELOG_REJECTED)]
+    programs += [("bytelog/deep-chain", _chain(300) + "QUERY p 0 300\nQUERY p 299 ?"),
+                 ("bytelog/memory-limit", "REL n\nREL p\n" + "".join(f"FACT n {i} {i}\n" for i in range(2000))
+                  + "RULE p: SCAN n, SCAN n, EMIT p $0 $3\nQUERY p 1 1"),
+                 ("bytelog/output-limit", _chain(400) + "QUERY p ? ?")]
+    rng = random.Random(0)
+    programs += [(f"bytelog/random-{i}", _random_bytelog(rng)) for i in range(count)]
+    return programs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--peer", type=int, default=120, help="peer programs (distinct shapes) to include")
     parser.add_argument("--per-family", type=int, default=2, help="curriculum examples per family")
+    parser.add_argument("--bytelog", type=int, default=40, help="random ByteLog programs to include")
     args = parser.parse_args(argv)
 
     from worldmodel.runtime import run_wat
@@ -126,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         extra = source()
         counts[name] = len(extra)
         modules += extra
+    from worldmodel.bytelog import run_bytelog
+
+    programs = bytelog_programs(args.bytelog) + curriculum(turns, bytelog=True)
+    counts["bytelog"] = len(programs)
     answers = parsed_turns(EDGE_TURNS + [turn for _, turn in turns])
     counts["answers"] = len(answers)
 
@@ -135,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         if result.error_kind in NONDETERMINISTIC:
             continue
         cases.append({"name": name, "wat": wat, "ok": result.ok, "error_kind": result.error_kind,
+                      "computed_text": result.computed_text})
+    for name, source in programs:
+        result = run_bytelog(source)
+        if result.error_kind in NONDETERMINISTIC:
+            continue
+        cases.append({"name": name, "bytelog": source, "ok": result.ok, "error_kind": result.error_kind,
                       "computed_text": result.computed_text})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"counts": counts, "cases": cases, "answers": answers}, indent=1), encoding="utf-8")

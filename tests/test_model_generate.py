@@ -131,3 +131,14 @@ def test_ask_printer_streams_the_final_answer_or_every_step(tokenizer):
     generate(ScriptedBackend(tokenizer, f"<wat_model>\n{DIV_ZERO_WAT}\n</wat_model>It is 5."), "1/0?",
              on_event=StreamPrinter(False, template))
     assert template.getvalue().startswith("I could not compute the answer") and "5" not in template.getvalue()
+
+
+def test_a_computation_block_is_compiled_from_bytelog_and_run(tokenizer):
+    program = "REL parent\nREL gp\nFACT parent Ann Bob\nFACT parent Bob Cy\nRULE gp: SCAN parent, JOIN parent $1, EMIT gp $0 $2\nQUERY gp Ann ?"
+    backend = ScriptedBackend(tokenizer, f"<computation>\n{program}\n</computation>Ann's grandchild is Cy.")
+    result = generate(backend, "Who is Ann's grandchild?")
+    assert (result.program_kind, result.computed, result.computed_error) == ("bytelog", "gp(Ann, Cy)\n1", None)
+    assert "\n<computed>gp(Ann, Cy)\n1</computed>\n" in backend.fed_text() and result.final == "Ann's grandchild is Cy."
+    rejected = generate(ScriptedBackend(tokenizer, "<computation>\nREL r\nFACT s a b\n</computation>It is b."), "?")
+    assert rejected.computed_error == "conversion_error" and not rejected.compiled
+    assert rejected.computed == "line 2, col 6: undeclared_relation: relation 's' is not declared (add: REL s)"

@@ -2,9 +2,11 @@
 
 Each question row has `question`, a numeric `answer` and optional `rel_tol` (default 1e-3) and
 `category`/`family`. An answer is correct when a number stated in the final answer equals the expected one
-within `rel_tol`. Reported per category and overall: accuracy, WAT compile rate, execution success rate,
-provenance (share of numbers in final answers that the runtime computed or the question gave), mean
-generated tokens and seconds per answer. `--baseline` also runs the base model answering directly, without
+within `rel_tol`. Logic questions (ByteLog families) have a list of names or a bool as `answer`: correct
+when the final answer names every expected name (whole words, any case; extra names are not penalised),
+or when its first "yes"/"no" is the expected one. Reported per category and overall: accuracy, WAT compile
+rate, execution success rate, provenance (share of numbers in final answers that the runtime computed or the
+question gave), mean generated tokens and seconds per answer. `--baseline` also runs the base model answering directly, without
 tools, on the same questions in the same run.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -22,9 +25,15 @@ DEFAULT_REL_TOL = 1e-3
 DEFAULT_MAX_NEW_TOKENS = 1024  # as `generate` and the bundle: the longest answers run to ~670 tokens
 
 
-def is_correct(final: str, expected: float, rel_tol: float = DEFAULT_REL_TOL) -> bool:
+def is_correct(final: str, expected: float | list | bool, rel_tol: float = DEFAULT_REL_TOL) -> bool:
     from worldmodel.protocol import numbers_in
 
+    if isinstance(expected, bool):
+        verdict = re.search(r"\b(yes|no)\b", final, re.IGNORECASE)
+        return verdict is not None and (verdict.group(1).lower() == "yes") == expected
+    if isinstance(expected, list):
+        words = {word.lower() for word in re.findall(r"\w+", final)}
+        return bool(expected) and all(name.lower() in words for name in expected)
     return any(math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9) for value in numbers_in(final))
 
 
@@ -43,8 +52,9 @@ def read_questions(path: Path, limit: int | None = None, category: str | None = 
             answer = row.get("answer")
             if answer is None:  # chat/refusal rows have no number to check
                 continue
-            if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-                raise ValueError(f"{path}:{number}: 'answer' must be a number, got {answer!r}")
+            logic = isinstance(answer, bool) or isinstance(answer, list) and all(isinstance(n, str) for n in answer)
+            if not logic and not isinstance(answer, (int, float)):
+                raise ValueError(f"{path}:{number}: 'answer' must be a number, a list of names or a bool, got {answer!r}")
             if category is None or _category(row) == category:
                 rows.append(row)
     return rows[:limit] if limit else rows
@@ -61,7 +71,7 @@ def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, 
     # A follow-up question (the curriculum's multi-turn rows) is asked after the conversation it follows.
     messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
     result = generate(backend, messages, GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
-    expected = float(row["answer"])
+    expected = row["answer"] if isinstance(row["answer"], (bool, list)) else float(row["answer"])
     final = result.final if use_tools else result.text
     return {
         "id": row.get("id"), "category": _category(row), "question": row["question"], "expected": expected,

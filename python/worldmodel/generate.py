@@ -122,27 +122,11 @@ class _Sampler:
 
 def run_program(kind: str, source: str):
     """Run the model's program in the sandbox; returns a worldmodel.runtime.RunResult."""
+    from worldmodel.bytelog import run_bytelog
     from worldmodel.runtime import run_wat
 
-    if kind == "wat":
-        return run_wat(source)
-    return _run_bytelog(source)
-
-
-def _run_bytelog(source: str):
-    from worldmodel.runtime import RunResult
-
-    try:  # ByteLog is compiled to WAT by its own package, which may be absent in this checkout.
-        from worldmodel.bytelog import compile_to_wat  # type: ignore[attr-defined]
-    except ImportError:
-        return RunResult(ok=False, error_kind="conversion_error", error_message="ByteLog is not available")
-    from worldmodel.runtime import run_wat
-
-    try:
-        wat = compile_to_wat(source)
-    except Exception as error:  # the compiler's own message is what the model should see
-        return RunResult(ok=False, error_kind="conversion_error", error_message=str(error).splitlines()[0])
-    return run_wat(wat)
+    # A ByteLog program the compiler rejects comes back as conversion_error with the compiler's message.
+    return run_wat(source) if kind == "wat" else run_bytelog(source)
 
 
 class _Decoder:

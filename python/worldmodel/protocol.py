@@ -76,13 +76,15 @@ def computed_block(result) -> str:
     return f'<computed error="{result.error_kind}">{message}{COMPUTED_CLOSE}'
 
 
-def assistant_turn(think: str | None, wat: str | None, computed: str | None, final: str) -> str:
-    """The canonical layout the model is trained on. `computed` is a whole block from computed_block()."""
+def assistant_turn(think: str | None, wat: str | None, computed: str | None, final: str, *, kind: str = "wat") -> str:
+    """The canonical layout the model is trained on. `computed` is a whole block from computed_block();
+    `kind="bytelog"` puts the program in a `<computation>` block instead of `<wat_model>`."""
     parts = []
     if think is not None:
         parts.append(f"{THINK_OPEN}{think}{THINK_CLOSE}")
     if wat is not None:
-        parts.append(f"{WAT_OPEN}\n{wat.strip()}\n{WAT_CLOSE}")
+        opened, closed = (BYTELOG_OPEN, BYTELOG_CLOSE) if kind == "bytelog" else (WAT_OPEN, WAT_CLOSE)
+        parts.append(f"{opened}\n{wat.strip()}\n{closed}")
     if computed is not None:
         parts.append(computed)
     parts.append(final)

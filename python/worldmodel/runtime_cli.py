@@ -1,4 +1,4 @@
-"""`worldmodel run PROG.wat|PROG.py`: run a program in the sandbox and print its output."""
+"""`worldmodel run PROG.wat|PROG.py|PROG.bl`: run a program in the sandbox and print its output."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _positive(kind):
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("program", type=Path, help="a .wat module (either ABI form) or a .py program")
+    parser.add_argument("program", type=Path, help="a .wat module (either ABI form), a .py program or a .bl ByteLog program")
     parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
     parser.add_argument("--fuel", type=_positive(int), default=Limits.fuel, help="instruction budget")
     parser.add_argument("--timeout", type=_positive(float), default=Limits.timeout_s, help="wall-clock limit in seconds")
@@ -39,7 +39,7 @@ def read_program(path: Path, limits: Limits) -> str | RunResult:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        kind = CONVERSION_ERROR if path.suffix == ".py" else WAT_SYNTAX
+        kind = CONVERSION_ERROR if path.suffix in (".py", ".bl") else WAT_SYNTAX
         return RunResult(ok=False, error_kind=kind,
                          error_message=f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})")
 
@@ -53,8 +53,14 @@ def run(args) -> int:
         return 2
     if isinstance(source, RunResult):
         result = source
+    elif args.program.suffix == ".py":
+        result = run_python(source, limits)
+    elif args.program.suffix == ".bl":
+        from worldmodel.bytelog import run_bytelog
+
+        result = run_bytelog(source, limits)
     else:
-        result = run_python(source, limits) if args.program.suffix == ".py" else run_wat(source, limits)
+        result = run_wat(source, limits)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:

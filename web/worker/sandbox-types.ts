@@ -37,5 +37,6 @@ export interface RunResult {
   computedText: string;
 }
 
-export type ToSandbox = { type: 'run'; id: number; wat: string; limits: SandboxLimits };
+/** `source` is a WAT module, or a ByteLog program the worker compiles first (docs/bytelog.md). */
+export type ToSandbox = { type: 'run'; id: number; source: string; language: 'wat' | 'bytelog'; limits: SandboxLimits };
 export type FromSandbox = { type: 'ready' } | { type: 'result'; id: number; result: RunResult };

@@ -1,7 +1,7 @@
 // Page-side handle on the WAT sandbox worker: one run at a time, a wall-clock limit enforced by
 // terminating the worker (an infinite wasm loop cannot be interrupted otherwise) and a fresh worker after.
 
-import { DEFAULT_LIMITS, type FromSandbox, type RunResult, type SandboxLimits } from './sandbox-types';
+import { DEFAULT_LIMITS, type FromSandbox, type RunResult, type SandboxLimits, type ToSandbox } from './sandbox-types';
 
 export type { RunResult, SandboxLimits } from './sandbox-types';
 export { DEFAULT_LIMITS } from './sandbox-types';
@@ -43,12 +43,21 @@ export class Sandbox {
   }
 
   run(wat: string, limits: Partial<SandboxLimits> = {}): Promise<RunResult> {
-    const job = this.queue.then(() => this.runNow(wat, { ...this.limits, ...limits }));
+    return this.enqueue(wat, 'wat', limits);
+  }
+
+  /** Compiles a ByteLog program (in the worker) and runs it: the same result as worldmodel.bytelog.run_bytelog. */
+  runByteLog(source: string, limits: Partial<SandboxLimits> = {}): Promise<RunResult> {
+    return this.enqueue(source, 'bytelog', limits);
+  }
+
+  private enqueue(source: string, language: ToSandbox['language'], limits: Partial<SandboxLimits>): Promise<RunResult> {
+    const job = this.queue.then(() => this.runNow(source, language, { ...this.limits, ...limits }));
     this.queue = job.catch(() => {});
     return job;
   }
 
-  private runNow(wat: string, limits: SandboxLimits): Promise<RunResult> {
+  private runNow(source: string, language: ToSandbox['language'], limits: SandboxLimits): Promise<RunResult> {
     const worker = this.spawn();
     const id = this.nextId++;
     const t0 = performance.now();
@@ -87,7 +96,7 @@ export class Sandbox {
       };
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);
-      worker.postMessage({ type: 'run', id, wat, limits });
+      worker.postMessage({ type: 'run', id, source, language, limits } satisfies ToSandbox);
     });
   }
 

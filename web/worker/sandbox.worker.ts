@@ -4,6 +4,7 @@
 // terminates this worker and starts a new one (a running wasm loop cannot be interrupted from inside).
 
 import wabtInit from 'wabt';
+import { ByteLogError, compileToWat } from './bytelog';
 import { capMemories, compileCost, exportedFunctionType, functionCount, MemoryLimitError } from './wasm-binary';
 import { pythonFloatRepr } from './pyrepr';
 import { completeImports, signatureText } from './rt-imports';
@@ -49,9 +50,22 @@ const ready = (async () => {
 
 self.onmessage = async (event: MessageEvent<ToSandbox>) => {
   await ready;
-  const { id, wat, limits } = event.data;
-  post({ type: 'result', id, result: run(id, wat, limits) });
+  const { id, source, language, limits } = event.data;
+  post({ type: 'result', id, result: language === 'bytelog' ? runByteLog(id, source, limits) : run(id, source, limits) });
 };
+
+/** Compiles in this worker (a hostile program's compile time counts against no page) and runs the module;
+ * a rejected program is `conversion_error` with the compiler's message, as in worldmodel.bytelog.run_bytelog. */
+function runByteLog(id: number, source: string, limits: SandboxLimits): RunResult {
+  let wat: string;
+  try {
+    wat = compileToWat(source);
+  } catch (e) {
+    if (!(e instanceof ByteLogError)) throw e;
+    return { ok: false, stdout: '', stderr: '', value: null, errorKind: 'conversion_error', errorMessage: e.message, ms: 0, computedText: e.message };
+  }
+  return run(id, wat, limits);
+}
 
 function firstLine(text: string): string {
   return (

@@ -118,6 +118,11 @@ export class WorldModel {
     return this.sandbox.run(wat, limits);
   }
 
+  /** Compiles and runs a ByteLog program (docs/bytelog.md) in the sandbox, as for a `<computation>` block. */
+  runByteLog(source: string, limits: Partial<SandboxLimits> = {}): Promise<RunResult> {
+    return this.sandbox.runByteLog(source, limits);
+  }
+
   dispose(): void {
     this.worker.terminate();
     this.sandbox.dispose();
@@ -236,7 +241,7 @@ export class WorldModel {
           const answer = parseAnswer(text);
           const source = (isWat ? answer.wat : answer.bytelog) ?? text.slice(0, text.lastIndexOf(isWat ? WAT_CLOSE : BYTELOG_CLOSE)).split(THINK_CLOSE).pop()!.trim();
           yield { type: 'wat', wat: source };
-          const result = isWat ? await this.sandbox.run(source) : bytelogUnavailable();
+          const result = isWat ? await this.sandbox.run(source) : await this.sandbox.runByteLog(source);
           sandboxMs += result.ms;
           const injection = computedInjection(result);
           yield { type: 'computed', result, block: injection.trim() };
@@ -269,11 +274,6 @@ export class WorldModel {
       if (this.currentId === id) this.currentId = 0;
     }
   }
-}
-
-/** ByteLog programs are compiled to WAT in Python only; the browser answers like a checkout without ByteLog. */
-function bytelogUnavailable(): RunResult {
-  return { ok: false, stdout: '', stderr: '', value: null, errorKind: 'conversion_error', errorMessage: 'ByteLog is not available', ms: 0, computedText: 'ByteLog is not available' };
 }
 
 export { parseAnswer, computedBlock, couldNotCompute, fromComputation, numbersIn } from './protocol';

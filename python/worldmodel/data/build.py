@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 from worldmodel import protocol
 from worldmodel.data import gsm8k, phrasing
 from worldmodel.data.execute import Execution, execute, matches_truth
-from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
+from worldmodel.data.execute import logic_answer
+from worldmodel.data.families import CHAT_TOPICS, FAMILIES, LOGIC_FAMILIES, replies_for
 from worldmodel.data.spec import Family, held_out, say_answer
 
 SPLITS = ("train", "validation", "test")
@@ -105,7 +106,7 @@ def _checked_row(candidate: Candidate, execution: Execution, row_id: str, result
         result.drop(reason, family.name, f"{execution.computed_text!r} vs truth {candidate.truth!r} for {candidate.source!r}")
         return None
     final = _final_sentence(candidate, execution.computed_text)
-    reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final)
+    reply = protocol.assistant_turn(candidate.think, execution.wat, execution.computed_block, final, kind=family.language)
     return _row(row_id, "", family.stage, family.name, family.template_id(candidate.template_index),
                 candidate.question, candidate.truth, family.tolerance, candidate.units, reply)
 
@@ -146,7 +147,9 @@ def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | No
 def _final_sentence(candidate: Candidate, computed_text: str) -> str:
     rng = random.Random(candidate.answer_rng_state)
     said = say_answer(computed_text, candidate.units, rng)
-    return candidate.final_pattern.format(**{**candidate.slots, "q": said, "v": computed_text})
+    family = candidate.family
+    answer = family.answer_slots(candidate.params, logic_answer(computed_text)) if family.answer_slots else {}
+    return candidate.final_pattern.format(**{**candidate.slots, "q": said, "v": computed_text, **answer})
 
 
 def _row(
@@ -188,11 +191,12 @@ def benchmark_questions(folder: Path) -> frozenset[str]:
     return frozenset(questions)
 
 
-def _executions(sources: list[str], workers: int) -> list[Execution]:
+def _executions(sources: list[str], workers: int, languages: list[str] | None = None) -> list[Execution]:
+    languages = languages or ["python"] * len(sources)
     if workers <= 1:
-        return [execute(source) for source in sources]
+        return [execute(source, language) for source, language in zip(sources, languages, strict=True)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(execute, sources, chunksize=16))
+        return list(pool.map(execute, sources, languages, chunksize=16))
 
 
 def build(
@@ -211,11 +215,11 @@ def build(
     adds the human-written word problems that convert to checked programs (data/gsm8k.py); `gsm8k_train` caps
     how many of them are training rows (the held-out slices are always whole)."""
     rng = random.Random(seed)
-    families = list(FAMILIES if families is None else families)
+    families = list([*FAMILIES, *LOGIC_FAMILIES] if families is None else families)
     result = BuildResult(rows=[])
 
     candidates = [sample_candidate(family, rng) for family in families for _ in range(family.rows(per_family))]
-    executions = _executions([c.source for c in candidates], workers)
+    executions = _executions([c.source for c in candidates], workers, [c.family.language for c in candidates])
 
     seen: set[str] = set()
     benchmark = benchmark_questions(BENCHMARKS)
@@ -236,7 +240,9 @@ def build(
     follow_ups = [(row, follow_up_candidate(parent, rng)) for row, parent in parents]
     follow_ups = [(row, candidate) for row, candidate in follow_ups if candidate is not None]
     for (parent_row, candidate), execution in zip(
-        follow_ups, _executions([c.source for _, c in follow_ups], workers), strict=True
+        follow_ups,
+        _executions([c.source for _, c in follow_ups], workers, [c.family.language for _, c in follow_ups]),
+        strict=True,
     ):
         row = _checked_row(candidate, execution, parent_row["id"] + "-f", result)
         if row is not None:

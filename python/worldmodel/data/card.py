@@ -57,7 +57,10 @@ def render_card(result: BuildResult, *, seed: int, per_family: int, families: li
         "",
         "Every computed row was checked: its Python solution ran in CPython, was converted to WAT (linked form), "
         "ran in the runtime with identical output, and the printed value matched a ground truth computed "
-        "independently in Python within the row's `rel_tol`. Rows failing any check were dropped (counts below).",
+        "independently in Python within the row's `rel_tol`. Logic rows (families `logic_*`) are answered in "
+        "ByteLog (`<computation>`, docs/bytelog.md): the program was compiled and run, and the names or yes/no it "
+        "printed matched an answer computed independently in Python. Rows failing any check were dropped "
+        "(counts below).",
         "",
         f"**{len(rows)} rows**: " + ", ".join(f"{sum(r['split'] == s for r in rows)} {s}" for s in SPLITS) + ". "
         f"{len(families)} question families, {sum(len(f.templates) for f in families)} question templates "

@@ -67,7 +67,7 @@ def token_counter(path: str | None):
 def run(args: argparse.Namespace) -> int:
     from worldmodel.data.build import build, write_splits
     from worldmodel.data.card import render_card
-    from worldmodel.data.families import FAMILIES
+    from worldmodel.data.families import FAMILIES, LOGIC_FAMILIES
 
     if args.per_family < 1:
         raise SystemExit("--per-family must be at least 1")
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer),
                    gsm8k_corpus=corpus, gsm8k_train=args.gsm8k_train)
     paths = write_splits(result, args.out, args.seed)
-    card = render_card(result, seed=args.seed, per_family=args.per_family, families=FAMILIES)
+    card = render_card(result, seed=args.seed, per_family=args.per_family, families=[*FAMILIES, *LOGIC_FAMILIES])
     (args.out / "README.md").write_text(card, encoding="utf-8")
     if args.card:
         args.card.parent.mkdir(parents=True, exist_ok=True)

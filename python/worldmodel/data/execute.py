@@ -1,7 +1,8 @@
 """Running one solution both ways: CPython (the reference) and convert → WAT → runtime (what the model sees).
 
 A solution is kept only when both agree byte for byte on the printed text; the WAT, the computed block and
-the computed text then come from the runtime.
+the computed text then come from the runtime. A ByteLog solution (logic families) has no CPython side: it is
+compiled and run, and its answer is checked against the family's independent truth.
 """
 
 from __future__ import annotations
@@ -45,8 +46,11 @@ def run_cpython(source: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
-def execute(source: str) -> Execution:
-    """Run `source` in CPython and, converted to linked-form WAT, in the runtime; compare the two."""
+def execute(source: str, language: str = "python") -> Execution:
+    """Run `source` in CPython and, converted to linked-form WAT, in the runtime; compare the two.
+    A ByteLog source is compiled and run only; its `wat` is the ByteLog program (the `<computation>` block)."""
+    if language == "bytelog":
+        return _execute_bytelog(source)
     try:
         expected = run_cpython(source)
     except Exception as error:  # any failure of the reference run is a bug in the family's solution
@@ -65,8 +69,30 @@ def execute(source: str) -> Execution:
     return Execution(None, "", wat.strip(), protocol.computed_block(result), result.computed_text)
 
 
-def matches_truth(computed_text: str, truth: float | int, rel_tol: float) -> tuple[bool, str]:
-    """Whether the computed text is one number equal to `truth` within `rel_tol`; else the drop reason."""
+def _execute_bytelog(source: str) -> Execution:
+    from worldmodel.bytelog import run_bytelog
+
+    result = run_bytelog(source, LIMITS)
+    if not result.ok:
+        reason = CONVERSION if result.error_kind == "conversion_error" else RUNTIME_ERROR
+        return Execution(reason, f"{result.error_kind}: {result.error_message}")
+    return Execution(None, "", source.strip(), protocol.computed_block(result), result.computed_text)
+
+
+def logic_answer(computed_text: str) -> list[str] | bool | None:
+    """The answer a ByteLog query printed: `true`/`false`, or the column-B names of its `rel(a, b)` lines."""
+    if computed_text in ("true", "false"):
+        return computed_text == "true"
+    *lines, count = computed_text.split("\n")
+    names = [line[line.index(", ") + 2 : -1] for line in lines if ", " in line and line.endswith(")")]
+    return names if count == str(len(names)) == str(len(lines)) else None
+
+
+def matches_truth(computed_text: str, truth: float | int | list | bool, rel_tol: float) -> tuple[bool, str]:
+    """Whether the computed text is one number equal to `truth` within `rel_tol`; else the drop reason.
+    A logic answer (a list of names or a bool) must be exactly what the query printed."""
+    if isinstance(truth, (bool, list)):
+        return (True, "") if logic_answer(computed_text) == truth else (False, TRUTH_MISMATCH)
     try:
         value = float(computed_text.replace(",", ""))
     except ValueError:

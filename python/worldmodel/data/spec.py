@@ -35,6 +35,9 @@ class Family:
       computing. Slots as in templates.
     - `share`: how many questions the build samples, relative to its per-family count. Every token costs training
       time on a 2-core CPU, so a narrow family whose every question has the same program shape gets fewer.
+    - `language`: "python", or "bytelog" for logic questions (families/logic.py): the solution is then ByteLog
+      source (docs/bytelog.md) ending with one QUERY, `truth` is the answer (the sorted names of column B, or a
+      bool for a fully bound query), and `answer_slots(params, answer)` gives the finals' slots for it.
     """
 
     name: str
@@ -51,10 +54,14 @@ class Family:
     rel_tol: float = 1e-3
     exact: bool = False  # integer answers: compared with rel_tol 1e-9
     share: float = 1.0  # rows sampled, as a share of the build's per-family count (narrow one-formula families: less)
+    language: str = "python"
+    answer_slots: Callable[[Params, Any], dict[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise ValueError(f"family {self.name}: unknown stage {self.stage!r}")
+        if self.language not in ("python", "bytelog"):
+            raise ValueError(f"family {self.name}: unknown language {self.language!r}")
         if len(self.templates) < 4:
             raise ValueError(f"family {self.name}: needs at least 4 templates (one is held out for test)")
 

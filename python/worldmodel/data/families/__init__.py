@@ -1,4 +1,8 @@
-"""All question families, by stage, and the plain chat topics."""
+"""All question families, by stage, and the plain chat topics.
+
+`FAMILIES` write Python solutions; `LOGIC_FAMILIES` write ByteLog (`language="bytelog"`, families/logic.py)."""
+
+from dataclasses import replace
 
 from worldmodel.data.families import (
     basic,
@@ -7,6 +11,7 @@ from worldmodel.data.families import (
     finance,
     formulas,
     geometry,
+    logic,
     money,
     numbers,
     physics,
@@ -15,8 +20,6 @@ from worldmodel.data.families import (
     system,
     units,
 )
-from dataclasses import replace
-
 from worldmodel.data.families.chat import CHAT_TOPICS, ChatTopic, replies_for
 
 # One program shape each, learned from few rows; the general concept families get the full count.
@@ -40,5 +43,6 @@ _ALL = [
     *complex.FAMILIES,
 ]
 FAMILIES = [replace(family, share=NARROW_SHARE) if family.name in NARROW else family for family in _ALL]
+LOGIC_FAMILIES = list(logic.FAMILIES)
 
-__all__ = ["CHAT_TOPICS", "FAMILIES", "ChatTopic", "replies_for"]
+__all__ = ["CHAT_TOPICS", "FAMILIES", "LOGIC_FAMILIES", "ChatTopic", "replies_for"]

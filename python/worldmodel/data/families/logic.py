@@ -1,0 +1,314 @@
+"""Logic questions answered with a ByteLog program (`<computation>`, docs/bytelog.md): family trees,
+reachability over flights/roads/links, prerequisites, friend-of-friend and reporting chains.
+
+Each family follows data/spec.py's conventions with `language="bytelog"`: the solution is ByteLog source
+ending with one QUERY, either `QUERY rel X ?` (the answer is the names in column B) or a fully bound
+QUERY (yes/no); the truth is that answer computed by plain set operations (sorted names, or a bool);
+`answer_slots` turns the computed answer into the final sentence's slots. Names are atoms written as the
+question writes them (capitalised, one word), so the answer can name them back.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from worldmodel.data.spec import Family, Params
+
+PEOPLE = ("Alice Bob Carol Dave Erin Frank Grace Heidi Ivan Judy Karl Laura Mallory Nina Oscar Peggy Quentin "
+          "Rita Sam Trent Uma Victor Wendy Xena Yusuf Zoe").split()
+CITIES = ("Oslo Rome Paris Berlin Madrid Lisbon Vienna Prague Dublin Athens Warsaw Zurich Brussels Budapest "
+          "Helsinki Stockholm Copenhagen Amsterdam Milan Munich").split()
+COURSES = ("Algebra Geometry Calculus Statistics Physics Chemistry Biology Programming Databases Networks "
+           "Algorithms Robotics Genetics Economics Logic Optics").split()
+PAGES = ("Home About Blog Contact Pricing Docs Careers Support Login Signup News Events").split()
+
+TRANSITIVE = "RULE {to}: SCAN {rel}, EMIT {to} $0 $1\nRULE {to}: SCAN {rel}, JOIN {to} $1, EMIT {to} $0 $2"
+
+
+def and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def facts_program(rel: str, edges: list[tuple[str, str]], derived: list[str], rules: str, query: str) -> str:
+    lines = [f"REL {rel}"] + [f"REL {d}" for d in derived] + [f"FACT {rel} {a} {b}" for a, b in edges]
+    return "\n".join(lines + rules.splitlines() + ["SOLVE", query]) + "\n"
+
+
+def closure(edges: list[tuple[str, str]], start: str) -> list[str]:
+    """Everything reachable from `start` in one or more steps (plain breadth-first search)."""
+    out = defaultdict(list)
+    for a, b in edges:
+        out[a].append(b)
+    seen, todo = set(), list(out[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(out[node])
+    return sorted(seen)
+
+
+def two_steps(edges: list[tuple[str, str]], start: str) -> list[str]:
+    return sorted({c for a, b in edges if a == start for b2, c in edges if b2 == b})
+
+
+def dag(rng: random.Random, pool: tuple[str, ...] | list[str], low: int, high: int, p: float) -> tuple[list[str], list[tuple[str, str]]]:
+    """Nodes in a random order and edges only from earlier to later ones: no cycles."""
+    nodes = rng.sample(list(pool), rng.randint(low, high))
+    edges = [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:] if rng.random() < p]
+    return nodes, edges
+
+
+def list_slots(params: Params, answer) -> dict[str, str]:
+    return {"names": and_list(answer) if answer else "nobody"}
+
+
+def say_edges(edges: list[tuple[str, str]], rng: random.Random, forms: tuple[str, ...], grouped: tuple[str, ...] = ()) -> str:
+    """Facts as sentences, one per source node when `grouped` forms exist ("Alice is the parent of Bob and Carol.")."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for a, b in edges:
+        by_source[a].append(b)
+    sentences = []
+    for a, targets in by_source.items():
+        if grouped and len(targets) > 1 and rng.random() < 0.7:
+            sentences.append(rng.choice(grouped).format(a=a, bs=and_list(targets)))
+        else:
+            sentences += [rng.choice(forms).format(a=a, b=b) for b in targets]
+    return " ".join(sentences)
+
+
+# ---- family trees: grandchildren ----
+
+def _family_tree(rng: random.Random) -> Params:
+    while True:
+        people = rng.sample(PEOPLE, 10)
+        edges, generation, rest = [], [people[0]], people[1:]
+        for _ in range(2):
+            nxt = []
+            for parent in generation:
+                for _ in range(rng.randint(1, 3)):
+                    if rest:
+                        child = rest.pop(0)
+                        edges.append((parent, child))
+                        nxt.append(child)
+            generation = nxt
+        who = rng.choice([a for a, _ in edges])
+        if two_steps(edges, who):
+            return {"edges": edges, "who": who}
+
+
+GRANDCHILDREN = Family(
+    name="logic_grandchildren",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} Who are {who}'s grandchildren?",
+        "Here is a family: {facts} Which people are grandchildren of {who}?",
+        "{facts} Name all of {who}'s grandchildren.",
+        "Family tree: {facts} List the grandkids of {who}.",
+        "In this family, {facts} Who are the grandchildren of {who}?",
+    ),
+    sample=_family_tree,
+    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} is {b}'s parent.", "{a} is the parent of {b}.", "{b} is a child of {a}."),
+                                              ("{a} is the parent of {bs}.", "{a}'s children are {bs}.", "{bs} are children of {a}."))},
+    solution=lambda p: facts_program("parent", p["edges"], ["grandparent"],
+                                     "RULE grandparent: SCAN parent, JOIN parent $1, EMIT grandparent $0 $2",
+                                     f"QUERY grandparent {p['who']} ?"),
+    truth=lambda p: two_steps(p["edges"], p["who"]),
+    think=("Write the parent facts, join parent with parent to get grandparents, and ask for {who}'s grandchildren.",
+           "A grandchild is a child of a child: join the parent relation with itself and query {who}."),
+    finals=("{who}'s grandchildren are {names}.", "The grandchildren of {who}: {names}.", "{names}.",),
+    answer_slots=list_slots,
+)
+
+
+# ---- reachability: is there a route? ----
+
+ROUTE_KINDS = (("flight", "There is a direct flight from {a} to {b}.", "Can I fly from {a} to {b}, changing planes if needed?"),
+               ("road", "A one-way road leads from {a} to {b}.", "Can I drive from {a} to {b} on these roads?"),
+               ("link", "The {a} page links to the {b} page.", "Can I get from the {a} page to the {b} page by following links?"))
+
+
+def _routes(rng: random.Random) -> Params:
+    kind = rng.randrange(len(ROUTE_KINDS))
+    pool = PAGES if ROUTE_KINDS[kind][0] == "link" else CITIES
+    want = rng.random() < 0.5
+    while True:
+        nodes = rng.sample(pool, rng.randint(4, 7))
+        edges = sorted({(a, b) for a in nodes for b in nodes if a != b and rng.random() < 0.25})
+        if not edges:
+            continue
+        start, goal = rng.sample(nodes, 2)
+        if (goal in closure(edges, start)) == want:
+            return {"edges": edges, "start": start, "goal": goal, "kind": ROUTE_KINDS[kind][0]}
+
+
+def _route_slots(p: Params, answer) -> dict[str, str]:
+    a, b = p["start"], p["goal"]
+    return {"verdict": "Yes" if answer else "No",
+            "claim": f"there is a way from {a} to {b}" if answer else f"there is no way from {a} to {b}"}
+
+
+ROUTE_EXISTS = Family(
+    name="logic_route_exists",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} {ask}",
+        "Here are the connections: {facts} {ask}",
+        "{facts} Using only these connections, is {goal} reachable from {start}?",
+        "Given this map: {facts} Is there any path from {start} to {goal}?",
+        "{ask} {facts}",
+    ),
+    sample=_routes,
+    render=lambda p, rng: {
+        "facts": " ".join(next(k for k in ROUTE_KINDS if k[0] == p["kind"])[1].format(a=a, b=b) for a, b in p["edges"]),
+        "ask": next(k for k in ROUTE_KINDS if k[0] == p["kind"])[2].format(a=p["start"], b=p["goal"])},
+    solution=lambda p: facts_program(p["kind"], p["edges"], ["reach"], TRANSITIVE.format(to="reach", rel=p["kind"]),
+                                     f"QUERY reach {p['start']} {p['goal']}"),
+    truth=lambda p: p["goal"] in closure(p["edges"], p["start"]),
+    think=("Reachability is the transitive closure of the connections: derive reach and ask whether {start} reaches {goal}.",
+           "Compute every place reachable from another, then check the pair {start} to {goal}."),
+    finals=("{verdict}, {claim}.", "{verdict}: {claim}.", "{verdict}."),
+    answer_slots=_route_slots,
+)
+
+
+# ---- reachability: where can I get to? ----
+
+def _destinations(rng: random.Random) -> Params:
+    while True:
+        nodes = rng.sample(CITIES, rng.randint(4, 7))
+        edges = sorted({(a, b) for a in nodes for b in nodes if a != b and rng.random() < 0.25})
+        start = rng.choice(nodes)
+        if closure(edges, start):
+            return {"edges": edges, "start": start}
+
+
+DESTINATIONS = Family(
+    name="logic_destinations",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} Which cities can I reach from {start}, with as many connections as needed?",
+        "Flights: {facts} Where can a traveller starting in {start} end up?",
+        "{facts} List every city reachable from {start}.",
+        "Direct flights: {facts} Starting from {start}, which cities can I fly to, possibly changing planes?",
+        "Given these flights, {facts} what destinations are reachable from {start}?",
+    ),
+    sample=_destinations,
+    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("There is a flight from {a} to {b}.", "{a} has a direct flight to {b}.", "You can fly {a} to {b}."),
+                                              ("{a} has direct flights to {bs}.", "From {a} you can fly to {bs}."))},
+    solution=lambda p: facts_program("flight", p["edges"], ["reach"], TRANSITIVE.format(to="reach", rel="flight"),
+                                     f"QUERY reach {p['start']} ?"),
+    truth=lambda p: closure(p["edges"], p["start"]),
+    think=("Take the transitive closure of the flights and list everything reachable from {start}.",
+           "Reach is a flight, or a flight followed by reach: query every city reached from {start}."),
+    finals=("From {start} you can reach {names}.", "{names}.", "The reachable cities are {names}."),
+    answer_slots=list_slots,
+)
+
+
+# ---- prerequisites ----
+
+def _courses(rng: random.Random) -> Params:
+    while True:
+        nodes, edges = dag(rng, COURSES, 5, 8, 0.3)
+        target = rng.choice(nodes[:3])
+        if closure(edges, target):
+            return {"edges": edges, "target": target}
+
+
+PREREQUISITES = Family(
+    name="logic_prerequisites",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} Which courses must I take before {target}?",
+        "Course requirements: {facts} What do I need to have completed before I can take {target}?",
+        "{facts} List all prerequisites of {target}, direct and indirect.",
+        "At my school, {facts} Which courses come before {target}?",
+        "{facts} To enroll in {target}, which courses do I need first?",
+    ),
+    sample=_courses,
+    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} requires {b}.", "{b} is a prerequisite for {a}.", "You need {b} before {a}."),
+                                              ("{a} requires {bs}.", "{bs} are prerequisites for {a}."))},
+    solution=lambda p: facts_program("requires", p["edges"], ["before"], TRANSITIVE.format(to="before", rel="requires"),
+                                     f"QUERY before {p['target']} ?"),
+    truth=lambda p: closure(p["edges"], p["target"]),
+    think=("Prerequisites chain: take the transitive closure of requires and list what comes before {target}.",
+           "Derive every course needed before another, directly or through others, then query {target}."),
+    finals=("Before {target} you need {names}.", "{names}.", "The prerequisites of {target} are {names}."),
+    answer_slots=list_slots,
+)
+
+
+# ---- friend of a friend ----
+
+def _friends(rng: random.Random) -> Params:
+    while True:
+        nodes, edges = dag(rng, PEOPLE, 5, 8, 0.35)
+        who = rng.choice(nodes[:3])
+        if two_steps(edges, who):
+            return {"edges": edges, "who": who}
+
+
+FRIENDS_OF_FRIENDS = Family(
+    name="logic_friends_of_friends",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} Who can {who} meet through someone {who} knows?",
+        "On a social network, {facts} Who are the friends of {who}'s friends?",
+        "{facts} Which people are exactly two introductions away from {who}?",
+        "Acquaintances: {facts} Whom could {who} be introduced to by a person {who} knows?",
+        "{facts} List the people known by the people {who} knows.",
+    ),
+    sample=_friends,
+    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} knows {b}.", "{a} is friends with {b}."), ("{a} knows {bs}.",))},
+    solution=lambda p: facts_program("knows", p["edges"], ["via"], "RULE via: SCAN knows, JOIN knows $1, EMIT via $0 $2",
+                                     f"QUERY via {p['who']} ?"),
+    truth=lambda p: two_steps(p["edges"], p["who"]),
+    think=("Join knows with knows to get friends of friends, then query {who}.",
+           "A friend of a friend is two knows steps away: derive via and ask for {who}."),
+    finals=("{who} can meet {names}.", "{names}.", "Through friends, {who} reaches {names}."),
+    answer_slots=list_slots,
+)
+
+
+# ---- who reports to whom ----
+
+def _org_chart(rng: random.Random) -> Params:
+    while True:
+        people = rng.sample(PEOPLE, rng.randint(6, 10))
+        edges = [(rng.choice(people[:i]), person) for i, person in enumerate(people) if i]  # a tree under people[0]
+        boss = rng.choice([a for a, _ in edges])
+        if closure(edges, boss):
+            return {"edges": edges, "boss": boss}
+
+
+REPORTS = Family(
+    name="logic_reports",
+    stage="complex",
+    language="bytelog",
+    templates=(
+        "{facts} Who works under {boss}, directly or indirectly?",
+        "Org chart: {facts} List everyone who reports to {boss}, at any level.",
+        "{facts} Which employees are in {boss}'s reporting chain below them?",
+        "In our company, {facts} Who ultimately reports to {boss}?",
+        "{facts} Name all the people {boss} is responsible for, including indirect reports.",
+    ),
+    sample=_org_chart,
+    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} manages {b}.", "{b} reports to {a}.", "{b}'s manager is {a}."),
+                                              ("{a} manages {bs}.", "{bs} report to {a}."))},
+    solution=lambda p: facts_program("manages", p["edges"], ["over"], TRANSITIVE.format(to="over", rel="manages"),
+                                     f"QUERY over {p['boss']} ?"),
+    truth=lambda p: closure(p["edges"], p["boss"]),
+    think=("Reporting is transitive: derive who is over whom and list everyone under {boss}.",
+           "Take the transitive closure of manages and query the people below {boss}."),
+    finals=("Under {boss}: {names}.", "{names}.", "{boss} is over {names}."),
+    answer_slots=list_slots,
+)
+
+FAMILIES = [GRANDCHILDREN, ROUTE_EXISTS, DESTINATIONS, PREREQUISITES, FRIENDS_OF_FRIENDS, REPORTS]
