@@ -80,6 +80,11 @@ def sample_candidate(family: Family, rng: random.Random) -> Candidate:
     params = family.params(index, rng)
     slots = family.slots(params, rng)
     question = phrasing.tidy(phrasing.dress(family.templates[index].format(**slots), rng))
+    return _candidate(family, index, question, params, slots, rng)
+
+
+def _candidate(family: Family, index: int, question: str, params: dict, slots: dict, rng: random.Random) -> Candidate:
+    """The question with its program, truth and the rest drawn from `rng` (plan, final sentence, answer seed)."""
     return Candidate(
         family=family,
         template_index=index,
@@ -129,19 +134,7 @@ def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | No
     changed = {**params, key: fresh[key]}
     slots = {**parent.slots, key: phrasing.plain(fresh[key])}
     question = rng.choice(FOLLOW_UPS).format(old=parent.slots[key], new=slots[key])
-    return Candidate(
-        family=family,
-        template_index=parent.template_index,
-        question=question,
-        source=family.solution(changed),
-        truth=family.truth(changed),
-        units=family.units(changed),
-        think=rng.choice(family.think).format(**slots),
-        final_pattern=rng.choice(family.finals),
-        slots=slots,
-        answer_rng_state=rng.getrandbits(32),
-        params=changed,
-    )
+    return _candidate(family, parent.template_index, question, changed, slots, rng)
 
 
 def _final_sentence(candidate: Candidate, computed_text: str) -> str:
