@@ -113,3 +113,9 @@ def test_a_lean_build_caps_training_problems_and_keeps_the_held_out_slices_whole
     assert len(by_split(lean.rows, "train")) == 2 < len(by_split(full.rows, "train"))
     for split in ("validation", "test"):
         assert by_split(lean.rows, split) == by_split(full.rows, split)
+
+
+def test_a_step_is_never_named_after_a_builtin():
+    solution = "Each round 0.1*3=<<0.1*3=0.3>>0.3 round.\n#### 0.3"
+    problem = gsm8k.convert_problem("Three rounds of 0.1?", solution)
+    assert problem.steps[0].name != "round" and run_cpython(problem.source) == "0.3"

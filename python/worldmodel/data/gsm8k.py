@@ -11,6 +11,7 @@ and kept only when it prints the dataset's final answer. `convert_problem` expla
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import keyword
 import re
@@ -40,6 +41,7 @@ _FILLER = frozenset(
     make makes made need needs pay pays spend spends buy buys sell sells there's that's it's than as up out""".split()
 )
 _MAX_NAME_WORDS = 2
+_RESERVED = frozenset(dir(builtins))  # a step named `round` or `sum` would shadow what the program calls
 
 
 class Unconvertible(ValueError):
@@ -152,9 +154,9 @@ def _name_for(line: str, start: int, end: int, taken: set[str], index: int) -> s
         _identifier(before[-1:] + _content_words(after)[:1]),
     ]
     for name in candidates:
-        if name and name not in taken and name != "print":
+        if name and name not in taken and name not in _RESERVED:
             return name
-    base = next((name for name in candidates if name and name != "print"), "step")
+    base = next((name for name in candidates if name and name not in _RESERVED), "step")
     suffix = 2 if base != "step" else index
     while f"{base}_{suffix}" in taken:
         suffix += 1
