@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -145,3 +146,14 @@ def test_sigterm_stops_after_the_step_with_a_checkpoint(setup):
     assert "stopping after this step" in output and "run the same command again to resume" in output
     state = torch.load(out / "checkpoint" / "checkpoint.pt", weights_only=False)["state"]
     assert 2 <= state["step"] < 100000
+
+
+def test_a_gzipped_split_reads_like_the_plain_one(setup, tmp_path):
+    from worldmodel.train.trainer import load_split
+
+    _, _, data = setup
+    packed = tmp_path / "packed"
+    packed.mkdir()
+    with gzip.open(packed / "train.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write((data / "train.jsonl").read_text(encoding="utf-8"))
+    assert load_split(packed, "train") == load_split(data, "train")

@@ -9,6 +9,7 @@ these fights Trainer's defaults; the loop itself is short.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import math
 import os
@@ -102,12 +103,15 @@ def _barrier(world: int) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
+    """Rows of a JSONL file, gzipped when its name ends in .gz (a committed run's data travels compressed)."""
+    with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")) as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 def load_split(data: Path, split: str) -> list[dict]:
     path = data / f"{split}.jsonl"
+    if not path.is_file() and path.with_name(path.name + ".gz").is_file():
+        path = path.with_name(path.name + ".gz")
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: build the data first (`worldmodel data build --out {data}`)")
     rows = read_jsonl(path)
