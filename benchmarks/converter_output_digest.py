@@ -5,7 +5,8 @@
 Converts every program of the peer corpus and the Python solutions of a curriculum sample (the candidates
 `data.build.build(seed, per_family)` samples first, in its order; ByteLog families are skipped) to standalone and
 linked WAT, and prints one SHA-256 over (program, standalone WAT, linked WAT), a ConversionError's text standing
-in for a module the converter refuses. Run it before and after a change and compare the two lines.
+in for a module the converter refuses, and one over the runtime library module rt.wat. Run it before and after a
+change and compare the lines.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"peer corpus: {len(peers)} programs  digest {digest(peers)}")
     print(f"curriculum (seed {args.seed}, {args.per_family} per family): {len(curriculum)} programs  "
           f"digest {digest(curriculum)}")
-    print(f"all: {digest(peers + curriculum)}")
+    from worldmodel.wat import runtime_library_wat
+
+    print(f"runtime library rt.wat: digest {hashlib.sha256(runtime_library_wat().encode()).hexdigest()}")
 
 
 if __name__ == "__main__":
