@@ -16,7 +16,6 @@ from pathlib import Path
 from . import sexpr
 from .compiler import ERROR_NAMES, INTRINSICS, Unit
 from .errors import ConversionError
-from .types import valtypes
 from .corelib import typed_lists
 
 HERE = Path(__file__).parent

@@ -9,7 +9,7 @@ import threading
 
 from . import sexpr
 from .compiler import Unit, concrete
-from .errors import ConversionError, error_at
+from .errors import ConversionError
 from .library import CALL_RE, Library, load
 from .types import valtype
 

@@ -51,7 +51,6 @@ class ComprehensionsMixin:
         return self.collect_generators([gen], ast.Name(id=item, ctx=ast.Load()), node, kind)
 
     def collect_generators(self, generators, elt, node, kind):
-        acc = None
         state = {}
 
         def innermost():

@@ -4,6 +4,7 @@ inference fixpoint that drives `FunctionCompiler`."""
 from __future__ import annotations
 
 import ast
+import struct
 import math
 from dataclasses import dataclass, field
 
@@ -189,11 +190,9 @@ class Unit:
         self.constant_values[name] = value
         if isinstance(value, list):
             kind = FLOAT if any(isinstance(v, float) for v in value) else INT
-            payload = bytearray()
             items = bytearray()
             for v in value:
-                items += (float(v).hex() and __import__("struct").pack("<d", float(v))) if kind == FLOAT else \
-                    (int(v) & (2**64 - 1)).to_bytes(8, "little")
+                items += struct.pack("<d", float(v)) if kind == FLOAT else (int(v) & (2**64 - 1)).to_bytes(8, "little")
             # static list object: header then items right after it
             addr = self.alloc_data(bytes(12) + bytes(4) + bytes(items), f"{name}: list[{kind}]")
             header = len(value).to_bytes(4, "little") + len(value).to_bytes(4, "little") + (addr + 16).to_bytes(4, "little")
