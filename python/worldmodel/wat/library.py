@@ -22,13 +22,13 @@ HERE = Path(__file__).parent
 CORELIB_MODULES = ["output", "numbers", "text", "lists"]
 SKIP_FILES = {"__init__.py", "intrinsics.py"}
 BUILTIN_CALLS = {"len", "range", "float", "int", "abs", "min", "max", "round", "str", "print", "bool"} | ERROR_NAMES
-CALL_RE = re.compile(r"\(call \$([\w.]+)")
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
 
 
 class Library:
     def __init__(self):
-        self.funcs: dict[str, str] = {}  # name -> "(func $name ...)" without export
+        self.funcs: dict[str, str] = {}  # name -> "(func $name ...)" without export, as it is written out
+        self.trees: dict[str, list] = {}  # name -> the same function as an s-expression tree (what linking reads)
         self.headers: dict[str, tuple[list[str], list[str]]] = {}  # name -> (param valtypes, result valtypes)
         self.deps: dict[str, set[str]] = {}
         self.sigs: dict[str, tuple] = {}  # Python-level signatures of subset functions
@@ -37,6 +37,11 @@ class Library:
 
     def has(self, name: str) -> bool:
         return name in self.funcs
+
+    def add(self, name: str, tree: list, text: str) -> None:
+        self.funcs[name], self.trees[name] = text, tree
+        self.headers[name] = sexpr.signature(tree)
+        self.deps[name] = set(sexpr.calls(tree)) - {name}
 
     def closure(self, names) -> list[str]:
         """`names` and every library function they call, in library order."""
@@ -50,43 +55,19 @@ class Library:
             todo.extend(d for d in self.deps[n] if d in self.funcs and d not in seen)
         return [n for n in self.funcs if n in seen]
 
-    def data_used_by(self, texts) -> list[tuple[int, bytes, str]]:
-        joined = "\n".join(texts)
-        used = set(int(m) for m in re.findall(r"\(i32\.const (\d+)\)", joined))
+    def data_used_by(self, names) -> list[tuple[int, bytes, str]]:
+        """The static data the functions `names` address."""
+        used = set().union(*(sexpr.i32_constants(self.trees[n]) for n in names))
         return [d for d in self.data if d[0] in used]
 
-
-def split_wat_functions(text: str) -> list[str]:
-    """Top-level (func ...) forms of core.wat (comments and the heap global dropped)."""
-    text = re.sub(r";;[^\n]*", "", text)
-    forms, depth, start = [], 0, None
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == '"':
-            j = i + 1
-            while text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                forms.append(text[start:i + 1])
-        i += 1
-    return [f for f in forms if f.startswith("(func")]
+    def uses_global(self, names, global_name: str) -> bool:
+        return any(sexpr.uses_global(self.trees[n], global_name) for n in names)
 
 
-def header_of(text: str) -> tuple[list[str], list[str]]:
-    params, results = [], []
-    for m in re.finditer(r"\((param|result)((?: \$[\w.]+)?(?: [if](?:32|64))+)\)", text.split("\n")[0]):
-        words = [w for w in m.group(2).split() if not w.startswith("$")]
-        (params if m.group(1) == "param" else results).extend(words)
-    return params, results
+def core_functions() -> list[tuple[list, str]]:
+    """(tree, text) of each top-level (func ...) of core.wat (comments and the heap global dropped)."""
+    text = re.sub(r";;[^\n]*", "", (HERE / "core.wat").read_text())
+    return [(tree, form) for tree, form in sexpr.parse_forms(text) if tree[0] == "func"]
 
 
 def module_sources() -> list[tuple[str, str]]:
@@ -162,8 +143,8 @@ def prune_missing(trees, core_names: set[str], excluded: dict[str, str]):
 
 def build() -> Library:
     lib = Library()
-    core_forms = split_wat_functions((HERE / "core.wat").read_text())
-    core_names = {re.match(r"\(func \$([\w.]+)", f).group(1) for f in core_forms}
+    core_forms = core_functions()
+    core_names = {tree[1][1:] for tree, _ in core_forms}
     for _attempt in range(60):
         trees = parse_modules(lib.excluded)
         prune_missing(trees, core_names, lib.excluded)
@@ -184,22 +165,20 @@ def build() -> Library:
     else:
         raise RuntimeError("runtime library did not build")
 
-    def intern(m):
-        return f"(i32.const {unit.string_address(codecs.decode(m.group(1), 'unicode_escape'))})"
-
-    for form in core_forms:
-        name = re.match(r"\(func \$([\w.]+)", form).group(1)
-        text = STRING_CONST_RE.sub(intern, form)
-        lib.funcs[name] = text
-        lib.headers[name] = header_of(text)
+    for tree, text in core_forms:
+        # (string.const "...") in core.wat: the string's static address, interned in order of appearance
+        addresses = {}  # the literal's text between its quotes -> address
+        for form in sexpr.walk(tree):
+            if form and form[0] == "string.const":
+                inner = form[1][1:-1]
+                addresses[inner] = unit.string_address(codecs.decode(inner, "unicode_escape"))
+                form[:] = ["i32.const", str(addresses[inner])]
+        text = STRING_CONST_RE.sub(lambda m: f"(i32.const {addresses[m.group(1)]})", text)
+        lib.add(tree[1][1:], tree, text)
     for (name, _), inst in unit.instances.items():
-        text = sexpr.render(inst.code)
-        lib.funcs[name] = text
-        lib.headers[name] = header_of(text)
+        lib.add(name, inst.code, sexpr.render(inst.code))
         info = unit.functions[name]
         lib.sigs[name] = (info.param_types, info.ret_type)
-    for name, text in lib.funcs.items():
-        lib.deps[name] = set(CALL_RE.findall(text)) - {name}
     lib.data = unit.data
     return lib
 
