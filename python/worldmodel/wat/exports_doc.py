@@ -30,9 +30,6 @@ def render() -> str:
         else:
             py = "core.wat"
         lines.append(f"| `{name}` | {' '.join(params) or '—'} | {' '.join(results) or '—'} | {py} |")
-    if lib.excluded:
-        lines += ["", "Left out because they do not compile yet:", ""]
-        lines += [f"- `{k}`: {v}" for k, v in sorted(lib.excluded.items())]
     return "\n".join(lines) + "\n"
 
 

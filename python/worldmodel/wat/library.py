@@ -1,8 +1,8 @@
 """The runtime library `rt`: core.wat + corelib/*.py + rtlib/*.py, compiled by this converter.
 
 Built once per process (`load()`); user modules take functions from it — compiled in (standalone
-form) or imported from module "rt" (linked form). rtlib functions that do not compile yet (the
-rtlib is written in parallel) are left out and listed in `excluded`, so the rest keeps working.
+form) or imported from module "rt" (linked form). A library function that does not compile fails the
+build, with an error naming its module and function: nothing is left out silently.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import sexpr
-from .compiler import ERROR_NAMES, INTRINSICS, Unit
+from .compiler import Unit
 from .errors import ConversionError
 from .corelib import typed_lists
 
 HERE = Path(__file__).parent
 CORELIB_MODULES = ["output", "numbers", "text", "lists"]
 SKIP_FILES = {"__init__.py", "intrinsics.py"}
-BUILTIN_CALLS = {"len", "range", "float", "int", "abs", "min", "max", "round", "str", "print", "bool"} | ERROR_NAMES
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
 
 
@@ -33,7 +32,6 @@ class Library:
         self.deps: dict[str, set[str]] = {}
         self.sigs: dict[str, tuple] = {}  # Python-level signatures of subset functions
         self.data: list[tuple[int, bytes, str]] = []
-        self.excluded: dict[str, str] = {}
 
     def has(self, name: str) -> bool:
         return name in self.funcs
@@ -99,71 +97,33 @@ def module_sources() -> list[tuple[str, str]]:
     return sources + rtlib
 
 
-def parse_modules(excluded: dict[str, str]) -> list[tuple[str, ast.Module]]:
+def parse_modules() -> list[tuple[str, ast.Module]]:
     trees = []
     for name, src in module_sources():
         try:
             tree = ast.parse(src)
         except SyntaxError as e:
-            excluded[name] = f"syntax error: {e}"
-            continue
-        body = []
-        for stmt in tree.body:
-            if isinstance(stmt, ast.If):  # `if __name__ == "__main__":` and friends are CPython-only
-                continue
-            if isinstance(stmt, ast.FunctionDef) and stmt.name in excluded:
-                continue
-            body.append(stmt)
-        tree.body = body
+            raise ConversionError(e.lineno or 0, (e.offset or 1) - 1, "runtime", f"runtime library {name}: {e.msg}") from None
+        # `if __name__ == "__main__":` and friends are CPython-only
+        tree.body = [stmt for stmt in tree.body if not isinstance(stmt, ast.If)]
         trees.append((name, tree))
     return trees
-
-
-def prune_missing(trees, core_names: set[str], excluded: dict[str, str]):
-    """Drop functions that call functions nobody defines (transitively)."""
-    while True:
-        defined = {n.name for _, t in trees for n in t.body if isinstance(n, ast.FunctionDef)}
-        known = defined | core_names | set(INTRINSICS) | BUILTIN_CALLS
-        dropped = False
-        for _, tree in trees:
-            keep = []
-            for n in tree.body:
-                if isinstance(n, ast.FunctionDef):
-                    missing = sorted({c.func.id for c in ast.walk(n) if isinstance(c, ast.Call)
-                                      and isinstance(c.func, ast.Name) and c.func.id not in known})
-                    if missing:
-                        excluded[n.name] = "calls undefined " + ", ".join(missing)
-                        dropped = True
-                        continue
-                keep.append(n)
-            tree.body = keep
-        if not dropped:
-            return
 
 
 def build() -> Library:
     lib = Library()
     core_forms = core_functions()
-    core_names = {tree[1][1:] for tree, _ in core_forms}
-    for _attempt in range(60):
-        trees = parse_modules(lib.excluded)
-        prune_missing(trees, core_names, lib.excluded)
-        unit = Unit(library=True)
-        try:
-            for name, tree in trees:
-                unit.add_module(tree, name)
-            unit.generate()
-            break
-        except ConversionError as e:
-            culprit = getattr(unit, "current", None)
-            fname = culprit.func.name if culprit is not None and culprit.func is not None else None
-            if fname is None:
-                fname = function_at_line(trees, e.line)
-            if fname is None or fname in lib.excluded:
-                raise
-            lib.excluded[fname] = str(e)
-    else:
-        raise RuntimeError("runtime library did not build")
+    trees = parse_modules()
+    unit = Unit(library=True)
+    try:
+        for name, tree in trees:
+            unit.add_module(tree, name)
+        unit.generate()
+    except ConversionError as e:
+        func = unit.current.func if unit.current is not None else None
+        module = next((name for name, tree in trees if func is not None and func.node in tree.body), None)
+        where = f"{module}.{func.name}" if module else "(module level)"
+        raise ConversionError(e.line, e.col, e.construct, f"runtime library {where}: {e.message}") from None
 
     for tree, text in core_forms:
         # (string.const "...") in core.wat: the string's static address, interned in order of appearance
@@ -181,15 +141,6 @@ def build() -> Library:
         lib.sigs[name] = (info.param_types, info.ret_type)
     lib.data = unit.data
     return lib
-
-
-def function_at_line(trees, line):
-    for _, tree in trees:
-        for n in tree.body:
-            if isinstance(n, ast.FunctionDef) and n.lineno <= line <= (n.end_lineno or n.lineno):
-                if n.name:
-                    return n.name
-    return None
 
 
 @lru_cache(maxsize=1)

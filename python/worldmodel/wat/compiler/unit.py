@@ -75,6 +75,7 @@ class Unit:
         self.flagged_globals: set[str] = set()
         self.flagged_functions: set[str] = set()  # functions that may be called before their `def` ran
         self.consumed_reversed: set[int] = set()  # ids of reversed(...) calls consumed at once (module.py)
+        self.current: Instance | None = None  # the instance being compiled: names the culprit of an error
 
     # ---- static data ----
 
