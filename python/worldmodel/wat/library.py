@@ -20,7 +20,7 @@ from .corelib import typed_lists
 
 HERE = Path(__file__).parent
 CORELIB_MODULES = ["output", "numbers", "text", "lists"]
-SKIP_FILES = {"__init__.py", "intrinsics.py"}
+SKIP_FILES = {"__init__.py"}
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
 
 

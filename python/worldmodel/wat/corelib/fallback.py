@@ -3,7 +3,7 @@
 A function here is used only while rtlib/ has no function of the same name; rtlib's version wins.
 """
 
-from worldmodel.wat.corelib.intrinsics import str_new, str_set_byte
+from worldmodel.wat.compiler.intrinsics import str_new, str_set_byte
 
 
 def int_to_str(x: int) -> str:
