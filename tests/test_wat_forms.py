@@ -87,3 +87,9 @@ def test_a_library_function_that_does_not_compile_fails_the_build(monkeypatch, s
     with pytest.raises(ConversionError) as error:
         library.build()
     assert says in error.value.message
+
+
+def test_the_rt_exports_document_matches_the_library():
+    from worldmodel.wat import exports_doc
+
+    assert exports_doc.DEFAULT.read_text() == exports_doc.render(), "regenerate: python -m worldmodel.wat.exports_doc"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 DEFAULT = Path(__file__).resolve().parents[3] / "docs" / "rt-exports.md"
@@ -34,8 +34,9 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    path = Path(argv[0]) if argv else DEFAULT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT, help=f"where to write (default: {DEFAULT})")
+    path = parser.parse_args(argv).path
     path.write_text(render())
     print(f"wrote {path}")
     return 0

@@ -304,12 +304,7 @@ class CallsMixin:
             elif conversion is not None:
                 self.fail(node, "method", f"conversion !{conversion} is not supported")
             parts.append(self.format_value(code, t, spec or "", node))
-        if not parts:
-            return self.str_const(""), STR
-        code = parts[0]
-        for p in parts[1:]:
-            code = call("str_concat", code, p)
-        return code, STR
+        return self.concatenated(parts)
 
     def str_method(self, m, obj, node):
         if m == "format":

@@ -13,7 +13,10 @@ class FormattingMixin:
     """f-string and str()/repr() compilation of `FunctionCompiler` (function.py)."""
 
     def expr_JoinedStr(self, node):
-        parts = self.fstring_parts(node)
+        return self.concatenated(self.fstring_parts(node))
+
+    def concatenated(self, parts: list):
+        """The str that joins the str values `parts` (the empty string for none)."""
         if not parts:
             return self.str_const(""), STR
         code = parts[0]
