@@ -78,8 +78,9 @@ def test_every_runtime_function_compiles():
     ("def broken(x: int) -> int:\n    return x.nope\n", "runtime library rtlib.broken.broken"),
     ("def broken(x: int) -> int:\n    return nobody_defines_this(x)\n", "runtime library rtlib.broken.broken"),
     ("def broken(x: int) -> int\n", "runtime library rtlib.broken: "),
+    ("def int_to_str(x: int) -> str:\n    return ''\n", "rtlib.broken: int_to_str is already defined in rtlib.fmt"),
 ])
-def test_a_library_function_that_does_not_compile_fails_the_build(monkeypatch, source, says):
+def test_a_library_function_that_does_not_compile_or_clashes_fails_the_build(monkeypatch, source, says):
     from worldmodel.wat import library
 
     sources = library.module_sources()

@@ -69,36 +69,19 @@ def core_functions() -> list[tuple[list, str]]:
 
 
 def module_sources() -> list[tuple[str, str]]:
-    """(module name, source) of corelib and rtlib, with corelib fallbacks that rtlib replaces dropped."""
+    """(module name, source) of corelib and rtlib."""
     sources = [(f"corelib.{m}", (HERE / "corelib" / f"{m}.py").read_text()) for m in CORELIB_MODULES]
     sources.append(("corelib.lists_typed", typed_lists.typed_sources()))
     sources.append(("corelib.unicode_table", (HERE / "corelib" / "unicode_table.py").read_text()))
-    rtlib = []
     for path in sorted((HERE / "rtlib").glob("*.py")):
-        if path.name in SKIP_FILES or path.name.startswith("test"):
-            continue
-        rtlib.append((f"rtlib.{path.stem}", path.read_text()))
-    rtlib_names = set()
-    for _, src in rtlib:
-        try:
-            rtlib_names |= {n.name for n in ast.parse(src).body if isinstance(n, ast.FunctionDef)}
-        except SyntaxError:
-            pass
-    core_names = set()
-    for _, src in sources:
-        core_names |= {n.name for n in ast.parse(src).body if isinstance(n, ast.FunctionDef)}
-    clash = sorted(core_names & rtlib_names)
-    if clash:
-        # one flat namespace (the rt exports): a clash would silently pick one of two different functions
-        raise ConversionError(0, 0, "runtime", "corelib and rtlib both define " + ", ".join(clash))
-    fallback = ast.parse((HERE / "corelib" / "fallback.py").read_text())
-    fallback.body = [n for n in fallback.body if not (isinstance(n, ast.FunctionDef) and n.name in rtlib_names)]
-    sources.append(("corelib.fallback", ast.unparse(fallback)))
-    return sources + rtlib
+        if path.name not in SKIP_FILES and not path.name.startswith("test"):
+            sources.append((f"rtlib.{path.stem}", path.read_text()))
+    return sources
 
 
 def parse_modules() -> list[tuple[str, ast.Module]]:
     trees = []
+    defined_in: dict[str, str] = {}  # function name -> module
     for name, src in module_sources():
         try:
             tree = ast.parse(src)
@@ -106,6 +89,13 @@ def parse_modules() -> list[tuple[str, ast.Module]]:
             raise ConversionError(e.lineno or 0, (e.offset or 1) - 1, "runtime", f"runtime library {name}: {e.msg}") from None
         # `if __name__ == "__main__":` and friends are CPython-only
         tree.body = [stmt for stmt in tree.body if not isinstance(stmt, ast.If)]
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                if node.name in defined_in:
+                    # one flat namespace (the rt exports): a second definition would silently replace the first
+                    raise ConversionError(node.lineno, node.col_offset, "runtime", f"runtime library {name}: "
+                                          f"{node.name} is already defined in {defined_in[node.name]}")
+                defined_in[node.name] = name
         trees.append((name, tree))
     return trees
 
