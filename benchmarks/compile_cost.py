@@ -28,6 +28,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "binary": len(binary
 
 
 def joins_module(locals_: int, blocks: int) -> str:
+    """Many locals live across many block/br_if joins: Cranelift's cost grows with their product."""
     sets = " ".join(f"(local.set {i} (i64.const {i}))" for i in range(locals_))
     joins = " ".join(f"(block (br_if 0 (i32.const {i % 2})) (local.set {i % locals_} (i64.const {i})))" for i in range(blocks))
     uses = "(i64.const 0) " + " ".join(f"(local.get {i}) (i64.add)" for i in range(locals_)) + " (drop)"

@@ -36,7 +36,7 @@ def fixtures() -> list[tuple[str, str]]:
 
 
 def hostile() -> list[tuple[str, str]]:
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path[:0] = [str(REPO / "tests"), str(REPO)]  # tests/hostile, and benchmarks/ that it builds on
     from hostile.programs import WAT_CASES
 
     # v128 is an assembler feature question (wabt here assembles without SIMD: wat_syntax; wasmtime parses

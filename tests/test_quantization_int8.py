@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from onnx import TensorProto, numpy_helper
+from onnx import TensorProto
 
 from export.onnx_export import export_onnx
 from export.source import tiny_model

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from benchmarks.compile_cost import joins_module
+
 CPYTHON = "cpython"
 
 
@@ -16,14 +18,6 @@ class ProgramCase:
     expect: str  # an error kind, or CPYTHON
     fuel: int | None = None
     timeout_s: float | None = None
-
-
-def joins_module(locals_: int, blocks: int) -> str:
-    """Many locals live across many block/br_if joins: Cranelift's cost grows with their product."""
-    sets = " ".join(f"(local.set {i} (i64.const {i}))" for i in range(locals_))
-    joins = " ".join(f"(block (br_if 0 (i32.const {i % 2})) (local.set {i % locals_} (i64.const {i})))" for i in range(blocks))
-    uses = "(i64.const 0) " + " ".join(f"(local.get {i}) (i64.add)" for i in range(locals_)) + " (drop)"
-    return f'(module (func (export "main") (local {" i64" * locals_}) {sets} {joins} {uses}))'
 
 
 def _chain(n: int) -> str:

@@ -96,7 +96,7 @@ def _standalone_runtime() -> list[str]:
     from worldmodel.wat.module import ENV_WRITE, HEAP_GLOBAL, data_segment
 
     lib = load()
-    texts = [lib.funcs[name] for name in lib.closure(RT_IMPORTS)]
+    needed = lib.closure(RT_IMPORTS)
     lines = [ENV_WRITE, f'(memory (export "memory") {MEMORY_PAGES})', HEAP_GLOBAL]
-    lines += texts + [data_segment(*d) for d in lib.data_used_by(texts)]
+    lines += [lib.funcs[name] for name in needed] + [data_segment(*d) for d in lib.data_used_by(needed)]
     return ["  " + line for text in lines for line in text.split("\n")]

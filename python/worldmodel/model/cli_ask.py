@@ -95,15 +95,22 @@ class StreamPrinter:
             self.out.flush()
 
 
-def run(args: argparse.Namespace) -> int:
-    from worldmodel.generate import generate
-
+def open_backend(args: argparse.Namespace):
+    """The backend `args` name, or None once stderr says why it cannot be loaded."""
     from worldmodel.model.bundle_reader import BundleError
 
     try:
-        backend = load_backend(args)
+        return load_backend(args)
     except (FileNotFoundError, ValueError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from worldmodel.generate import generate
+
+    backend = open_backend(args)
+    if backend is None:
         return 2
     printer = None if args.json else StreamPrinter(args.show_steps)
     result = generate(backend, args.question, generation_config(args), on_event=printer)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, load_backend
+from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, open_backend
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,12 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
 
-    from worldmodel.model.bundle_reader import BundleError
-
-    try:
-        backend = load_backend(args)
-    except (FileNotFoundError, ValueError, BundleError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    backend = open_backend(args)
+    if backend is None:
         return 2
     config = generation_config(args)
     history: list[dict] = []

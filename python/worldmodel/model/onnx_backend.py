@@ -9,12 +9,16 @@ parity check and quantization evaluation use too.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from pathlib import PurePosixPath
 
 import numpy as np
 
 from worldmodel.model.bundle_reader import Bundle, BundleError
 from worldmodel.model.chat import ChatTemplateError, render_chat
+
+if TYPE_CHECKING:
+    import onnx
 
 
 def session_options(threads: int | None = None):

@@ -12,7 +12,6 @@ As root the kernel ignores RLIMIT_NPROC, so a pids cgroup caps the process count
 from __future__ import annotations
 
 import os
-import resource
 import selectors
 import shutil
 import signal

@@ -225,7 +225,7 @@ class PromptAgentTool(Tool):
 
     def describe(self, state, args: n.PromptAgent) -> str:
         name = args.into or DEFAULT_AGENT_VARIABLE
-        state.variables[name] = f"<answer of the model>"
+        state.variables[name] = "<answer of the model>"
         state.variables[f"{name}.computed"] = "<value computed by the runtime>"
         state.variables[f"{name}.error"] = ""
         return f"would ask the model {interpolate(args.prompt, state.variables, DRY_UNKNOWN)!r} into {name}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 DEFAULT = Path(__file__).resolve().parents[3] / "docs" / "rt-exports.md"
@@ -30,15 +30,13 @@ def render() -> str:
         else:
             py = "core.wat"
         lines.append(f"| `{name}` | {' '.join(params) or '—'} | {' '.join(results) or '—'} | {py} |")
-    if lib.excluded:
-        lines += ["", "Left out because they do not compile yet:", ""]
-        lines += [f"- `{k}`: {v}" for k, v in sorted(lib.excluded.items())]
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    path = Path(argv[0]) if argv else DEFAULT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT, help=f"where to write (default: {DEFAULT})")
+    path = parser.parse_args(argv).path
     path.write_text(render())
     print(f"wrote {path}")
     return 0

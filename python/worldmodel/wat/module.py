@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import re
 import sys
 import threading
 
 from . import sexpr
 from .compiler import Unit, concrete
-from .errors import ConversionError, error_at
-from .library import CALL_RE, Library, load
+from .errors import ConversionError
+from .library import Library, load
 from .types import valtype
 
 ENV_WRITE = '(import "env" "write" (func $env_write (param i32 i32 i32)))'
@@ -148,13 +147,14 @@ def nested_list_repr(unit: Unit, name: str, inner: str) -> str:
   (call $str_concat (local.get $s) (i32.const {close})))"""
 
 
-def user_functions(unit: Unit) -> list[str]:
-    texts = [sexpr.render(unit.main.code)]
-    for inst in unit.instances.values():
-        texts.append(sexpr.render(inst.code))
+def user_functions(unit: Unit) -> list[tuple[list, str]]:
+    """(tree, text) of each function of the program: main, the specialised instances, the nested-list reprs."""
+    trees = [unit.main.code, *(inst.code for inst in unit.instances.values())]
+    functions = [(tree, sexpr.render(tree)) for tree in trees]
     for name, inner in unit.generated.items():
-        texts.append(nested_list_repr(unit, name, inner))
-    return texts
+        [(tree, text)] = sexpr.parse_forms(nested_list_repr(unit, name, inner))
+        functions.append((tree, text))
+    return functions
 
 
 def user_globals(unit: Unit) -> list[str]:
@@ -169,11 +169,11 @@ def user_globals(unit: Unit) -> list[str]:
     return out
 
 
-def called_library_functions(unit: Unit, texts: list[str], lib: Library) -> list[str]:
+def called_library_functions(unit: Unit, trees: list[list], lib: Library) -> list[str]:
     own = {inst.wat_name for inst in unit.instances.values()} | {"main"} | set(unit.generated)
     names = []
-    for t in texts:
-        for n in CALL_RE.findall(t):
+    for tree in trees:
+        for n in sexpr.calls(tree):
             if n not in own and n not in names:
                 if not lib.has(n):
                     raise ConversionError(0, 0, "runtime", f"the runtime library has no function '{n}' (yet)")
@@ -211,24 +211,23 @@ def convert_program(source: str, standalone: bool = True) -> str:
 def _convert_program(source: str, standalone: bool) -> str:
     lib = load()
     unit = compile_program(source, lib)
-    funcs = user_functions(unit)
-    called = called_library_functions(unit, funcs, lib)
+    trees, funcs = zip(*user_functions(unit))
+    called = called_library_functions(unit, trees, lib)
     # strings interned by an inference pass but not used by the final code are left out
-    used = set(int(m) for m in re.findall(r"\(i32\.const (\d+)\)", "\n".join(funcs)))
+    used = set().union(*map(sexpr.i32_constants, trees))
     user_data = [data_segment(a, p, c) for a, p, c in unit.data if a in used]
     lines = ["(module"]
     if standalone:
         needed = lib.closure(called)
-        lib_texts = [lib.funcs[n] for n in needed]
-        if any("env_write" in t for t in lib_texts):
+        if any("env_write" in lib.deps[n] for n in needed):
             lines.append(indent(ENV_WRITE))
         lines.append(indent(f'(memory (export "memory") {MEMORY_PAGES})'))
-        if any("global.get $heap" in t or "global.set $heap" in t for t in lib_texts):
+        if lib.uses_global(needed, "$heap"):
             lines.append(indent(HEAP_GLOBAL))
         lines += [indent(g) for g in user_globals(unit)]
         lines += [indent(f) for f in funcs]
-        lines += [indent(t) for t in lib_texts]
-        lines += [indent(data_segment(*d)) for d in lib.data_used_by(lib_texts)]
+        lines += [indent(lib.funcs[n]) for n in needed]
+        lines += [indent(data_segment(*d)) for d in lib.data_used_by(needed)]
         lines += [indent(d) for d in user_data]
     else:
         # ABI 2: the runtime imports rt's memory and the called rt functions itself (worldmodel.rt_imports)

@@ -1,7 +1,9 @@
-"""S-expressions as nested Python lists, and a printer that keeps short forms on one line.
+"""S-expressions as nested Python lists: a printer that keeps short forms on one line, a reader, and walks.
 
 Code generation builds `["i64.add", ["local.get", "$a"], ["i64.const", "1"]]`; the printer turns
 it into folded WAT, breaking only forms longer than the line width so the output stays readable.
+Hand-written WAT (core.wat) is read once into the same trees (`parse_forms`), so that linking asks
+trees, not text, which functions a function calls (`calls`) and which data addresses it uses.
 """
 
 from __future__ import annotations
@@ -71,3 +73,86 @@ def wat_string(data: bytes) -> str:
         else:
             out.append(f"\\{b:02x}")
     return '"' + "".join(out) + '"'
+
+
+def parse_forms(text: str) -> list[tuple[list, str]]:
+    """The top-level forms of WAT text as (tree, their source text). Atoms stay strings (a string literal keeps its
+    quotes); comments are skipped. Hand-written because WAT's reader is this small: no grammar to maintain."""
+    forms: list[tuple[list, str]] = []
+    stack: list[list] = []
+    i, start, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == ";" and text.startswith(";;", i):
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "(" and text.startswith("(;", i):
+            i = text.index(";)", i) + 2
+        elif c == "(":
+            if not stack:
+                start = i
+            stack.append([])
+            i += 1
+        elif c == ")":
+            if not stack:
+                raise ValueError(f"unbalanced ')' at offset {i}")
+            form = stack.pop()
+            i += 1
+            if stack:
+                stack[-1].append(form)
+            else:
+                forms.append((form, text[start:i]))
+        elif c.isspace():
+            i += 1
+        else:
+            j = i
+            if c == '"':
+                j += 1
+                while text[j] != '"':
+                    j += 2 if text[j] == "\\" else 1
+                j += 1
+            else:
+                while j < n and not text[j].isspace() and text[j] not in "();":
+                    j += 1
+            if not stack:
+                raise ValueError(f"atom {text[i:j]!r} outside a form at offset {i}")
+            stack[-1].append(text[i:j])
+            i = j
+    if stack:
+        raise ValueError("unbalanced '(': the text ends inside a form")
+    return forms
+
+
+def walk(tree):
+    """Every form in `tree` (itself first), depth first, left to right: the order the forms stand in the text.
+    A preformatted atom (the compiler's lines of `(local ...)` declarations) holds no instructions: not entered."""
+    todo = [tree]
+    while todo:
+        form = todo.pop()
+        yield form
+        todo.extend(reversed([x for x in form if isinstance(x, list)]))
+
+
+def calls(tree) -> list[str]:
+    """The functions `tree` calls (`(call $f ...)`), without the `$`, each once, in order of first call."""
+    names = [form[1][1:] for form in walk(tree) if len(form) > 1 and form[0] == "call"]
+    return list(dict.fromkeys(names))
+
+
+def i32_constants(tree) -> set[int]:
+    """The non-negative decimal `(i32.const N)` values in `tree`: the static data addresses it may use."""
+    return {int(form[1]) for form in walk(tree) if len(form) == 2 and form[0] == "i32.const" and form[1].isdigit()}
+
+
+def uses_global(tree, name: str) -> bool:
+    return any(len(form) > 1 and form[0] in ("global.get", "global.set") and form[1] == name for form in walk(tree))
+
+
+def signature(func) -> tuple[list[str], list[str]]:
+    """(param valtypes, result valtypes) of a `(func ...)` tree."""
+    params, results = [], []
+    for form in func:
+        if isinstance(form, list) and form and form[0] in ("param", "result"):
+            types = [x for x in form[1:] if not x.startswith("$")]
+            (params if form[0] == "param" else results).extend(types)
+    return params, results

@@ -85,7 +85,7 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
         return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
     if p["kind"] == "new":
         story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
-        ask = f"what is it now"
+        ask = "what is it now"
     elif p["kind"] == "original":
         story = f"After it {went} by {pc}, {subject} is {say(p['new'])}."
         ask = "what was it before the change"

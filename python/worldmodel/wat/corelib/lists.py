@@ -7,11 +7,8 @@ are written once as a template in typed_lists.py and instantiated for int, float
 
 from __future__ import annotations
 
-from worldmodel.wat.corelib.intrinsics import (AnyList, Num, list_take, list_truncate, num_of_float, num_of_int,
-                                               str_order, str_same)
+from worldmodel.wat.compiler.intrinsics import AnyList, Num, list_take, list_truncate, num_of_float, num_of_int
 from worldmodel.wat.corelib.numbers import num_add, num_to_str
-from worldmodel.wat.corelib.text import str_repr
-from worldmodel.wat.rtlib.fmt import float_repr, int_to_str
 
 
 def float_item_eq(a: float, b: float) -> bool:

@@ -132,7 +132,6 @@ VARIANTS = {
 
 def typed_sources() -> str:
     """The template instantiated for each item type (compiled together with this module)."""
-    import re
 
     out = []
     for suf, v in VARIANTS.items():

@@ -9,7 +9,7 @@ Argument reduction reuses libm.py's (fdlibm's 3 x 33-bit pi/2 pieces kept exact 
 __rem_pio2_large beyond 2**20 * pi/2).  Double-double values are (hi, lo) pairs with |lo| <= ulp(hi)/2.
 """
 
-from worldmodel.wat.rtlib.intrinsics import f64_bits
+from worldmodel.wat.compiler.intrinsics import f64_bits
 from worldmodel.wat.rtlib.ddarith import dd_add, dd_div, dd_fast_two_sum, dd_mul, dd_mul_d, dd_two_prod, dd_two_sum
 from worldmodel.wat.rtlib.crtables import (
     ATAN_K_HI, ATAN_K_LO, INV_FACT3_HI, INV_FACT3_LO, INV_FACT4_HI, INV_FACT4_LO, INV_FACT5_HI, INV_FACT5_LO,

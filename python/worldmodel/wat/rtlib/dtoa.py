@@ -10,7 +10,7 @@ A "decimal" below is a digit list d (no leading zero) with a decimal-point posit
 value = 0.d[0]d[1]... * 10**decpt.  An empty list is zero.
 """
 
-from worldmodel.wat.rtlib.intrinsics import f64_bits, f64_from_bits, shr_u
+from worldmodel.wat.compiler.intrinsics import f64_bits, f64_from_bits, shr_u
 
 LIMB = 1000000000
 POW5_13 = 1220703125

@@ -9,7 +9,7 @@ fill = code point (0 when absent: a zero flag then pads with '0'; 32 is an expli
 grouping = 0 or ord of , or _, precision = -1 when absent, kind = 0 or ord of the type letter.
 """
 
-from worldmodel.wat.rtlib.intrinsics import f64_bits, f64_from_bits, shr_u, str_from_bytes, str_to_bytes, wrapping_add
+from worldmodel.wat.compiler.intrinsics import f64_bits, f64_from_bits, shr_u, str_from_bytes, str_to_bytes, wrapping_add
 from worldmodel.wat.rtlib.dtoa import decimal_to_double, float_digits
 from worldmodel.wat.rtlib.libm import c_copysign, c_fmod, floor_float
 

@@ -11,7 +11,7 @@ math.pow has math.pow's rules.
 
 from worldmodel.wat.rtlib.crtrig import cr_acos, cr_asin, cr_atan, cr_atan2, cr_cos, cr_sin, cr_tan
 from worldmodel.wat.rtlib.ddarith import SPLITTER, dd_fast_two_sum
-from worldmodel.wat.rtlib.intrinsics import f64_bits
+from worldmodel.wat.compiler.intrinsics import f64_bits
 from worldmodel.wat.rtlib.libm import (
     c_acosh, c_asinh, c_atan2, c_atanh, c_cbrt, c_copysign, c_cosh,
     c_exp, c_exp2, c_expm1, c_fabs, c_fmod, c_isfinite, c_isinf, c_isnan, c_log, c_log1p, c_log2,
