@@ -2,43 +2,8 @@
 // progress, streaming chat, the solver's WAT sandbox and protocol loop, offline use, integrity checks and
 // endless modules. A random model writes no WAT, so WAT is written by the test through the solver's
 // "edit the module" panel, which drives the same sandbox and protocol loop the model's output does.
-import { expect, test, type Page } from '@playwright/test';
-
-const MODULE_391 = `(module
-  (import "rt" "memory" (memory 1))
-  (import "rt" "print_i64" (func $print_i64 (param i64)))
-  (func (export "main")
-    (call $print_i64 (i64.mul (i64.const 17) (i64.const 23)))))`;
-
-const ENDLESS = `(module
-  (func (export "main")
-    (loop $forever (br $forever))))`;
-
-/** Settings stored before the app starts (the app reads them from localStorage). */
-async function presetSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!location.protocol.startsWith('http')) return; // about:blank has no storage
-    if (!sessionStorage.getItem('settings-preset')) {
-      localStorage.setItem('worldmodel.settings', JSON.stringify(s));
-      sessionStorage.setItem('settings-preset', '1');
-    }
-  }, settings);
-}
-
-/** Firefox ESR hung once in four offline runs with two ORT threads (shared/notes/measured.md): use one there. */
-function threadsFor(browserName: string) {
-  return browserName === 'firefox' ? 1 : 2;
-}
-
-async function openApp(page: Page, browserName: string, query = '') {
-  await page.goto(`/?threads=${threadsFor(browserName)}${query}`);
-  await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-}
-
-async function openSolverEditor(page: Page) {
-  await page.getByRole('tab', { name: 'Math solver' }).click();
-  await page.locator('#solver-edit summary').click();
-}
+import { expect, test } from '@playwright/test';
+import { ENDLESS, MODULE_391, openApp, openSolverEditor, presetSettings, threadsFor } from './app-helpers';
 
 test('the app loads a tiny bundle with visible byte progress', async ({ page, browserName }) => {
   await page.addInitScript(() => {
@@ -97,7 +62,7 @@ test('the solver runs a WAT module natively and the protocol loop injects its va
   await page.locator('#solver-wat-input').fill(MODULE_391);
   await page.locator('#solver-run').click();
   await expect(page.locator('#solver-computed')).toHaveText('391');
-  await expect(page.locator('#solver-provenance')).toContainText('executed in this browser');
+  await expect(page.locator('#solver-provenance')).toContainText('executed your module, in this browser');
   await expect(page.locator('#solver-wat .hljs-keyword, #solver-wat .hljs-built_in, #solver-wat span').first()).toBeVisible();
 
   // The model continues after the runtime's block, exactly as after a module it wrote itself.
@@ -184,11 +149,12 @@ test('an endless WAT module is stopped with a clear message and the app keeps wo
   // worldmodel.generate (on_error "template"), the answer says it could not compute instead of guessing.
   await page.locator('#solver-wat-input').fill(ENDLESS);
   await page.locator('#solver-continue').click();
-  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'done');
+  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'error');
   await expect(page.locator('#solver-raw')).toContainText(
     '</wat_model>\n<computed error="timeout">time limit exceeded</computed>\nI could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.',
   );
-  await expect(page.locator('#solver-final')).toHaveText('I could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.');
+  // The module was the user's: the app says so instead of repeating the model's "the program I wrote".
+  await expect(page.locator('#solver-final')).toHaveText('Your module failed while running (timeout).');
 });
 
 test('stop ends a generation and code completion continues raw text', async ({ page, browserName }) => {

@@ -1,4 +1,4 @@
-"""`worldmodel chat`: an interactive loop. Each turn keeps the conversation (with the computed blocks) as context."""
+"""`worldmodel chat`: an interactive loop. Earlier turns go into the context as worldmodel.chat_context fits them."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import argparse
 import json
 import sys
 
+from worldmodel.chat_context import CONTEXT_BUDGET, fit_history
 from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, load_backend
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
-    parser.add_argument("--max-turns-kept", type=int, default=4, help="earlier turns kept as context")
+    parser.add_argument("--context-budget", type=int, default=CONTEXT_BUDGET,
+                        help="prompt tokens for the earlier turns and the question (oldest turns dropped first)")
 
 
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
+    from worldmodel.model.chat import render_chat
 
     from worldmodel.model.bundle_reader import BundleError
 
@@ -25,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     config = generation_config(args)
+
+    def count_tokens(messages: list[dict]) -> int:
+        prompt = render_chat(messages, getattr(backend, "chat_template", None), add_generation_prompt=True)
+        return len(backend.tokenizer.encode(prompt, add_special_tokens=False).ids)
+
     history: list[dict] = []
     print("Ask a question (empty line or Ctrl-D to quit).")
     while True:
@@ -37,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         history.append({"role": "user", "content": question})
         printer = None if args.json else StreamPrinter(args.show_steps)
-        result = generate(backend, history[-(2 * args.max_turns_kept + 1):], config, on_event=printer)
+        result = generate(backend, fit_history(history, count_tokens, args.context_budget), config, on_event=printer)
         if args.json:
             print(json.dumps(result.to_dict()))
         history.append({"role": "assistant", "content": result.text})

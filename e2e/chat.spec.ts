@@ -1,0 +1,161 @@
+// The app as a person uses it (issue 17): follow-up turns and what the model is given, answers shown as steps,
+// honest stopped states, persistence across reloads, phone widths. The tiny test bundle writes random text, so
+// a turn with a module is put in the stored chat, exactly as the app stores a finished turn.
+import { expect, test, type Page } from '@playwright/test';
+import { ENDLESS, openApp, openSolverEditor, presetSettings } from './app-helpers';
+
+const TURN_1_MODULE = '(module (func (export "main") (call $print_i64 (call $int_mul (i64.const 17) (i64.const 23)))))';
+const TURN_1 = `<think>Multiply 17 by 23.</think>\n<wat_model>\n${TURN_1_MODULE}\n</wat_model>\n<computed>391</computed>\n17 times 23 is 391.`;
+
+type Sent = { type: string; messages?: { role: string; content: string }[]; promptTokens?: number };
+
+/** Records what the page sends to the inference worker and the context the worker gives the model. */
+async function recordWorkerMessages(page: Page) {
+  await page.addInitScript(() => {
+    const log: unknown[] = [];
+    (window as unknown as { workerLog: unknown[] }).workerLog = log;
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', (e: MessageEvent) => {
+          if (e.data?.type === 'context') log.push(e.data);
+        });
+      }
+      postMessage(message: unknown, transfer?: unknown) {
+        if ((message as { type?: string })?.type === 'start') log.push({ ...(message as object), type: 'page-start' });
+        return transfer === undefined ? super.postMessage(message) : super.postMessage(message, transfer as Transferable[]);
+      }
+    };
+  });
+}
+
+const workerLog = (page: Page): Promise<Sent[]> => page.evaluate(() => (window as unknown as { workerLog: Sent[] }).workerLog);
+
+async function ask(page: Page, question: string) {
+  const answers = page.locator('#chat-history .message.assistant');
+  const before = await answers.count();
+  await page.locator('#chat-input').fill(question);
+  await page.locator('#chat-input').press('Enter');
+  await expect(answers).toHaveCount(before + 1);
+  await expect(answers.last()).toHaveAttribute('data-reason', /eos|max_tokens/);
+}
+
+test('a three-turn chat: each turn gets the previous turn whole and older turns without their modules', async ({ page, browserName }) => {
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 6 });
+  await page.addInitScript((turn) => {
+    if (location.protocol.startsWith('http') && !sessionStorage.getItem('chat-preset')) {
+      localStorage.setItem('worldmodel.chat', JSON.stringify({ turns: [{ role: 'user', content: 'What is 17 times 23?' }, { role: 'assistant', content: turn, reason: 'eos' }] }));
+      sessionStorage.setItem('chat-preset', '1');
+    }
+  }, TURN_1);
+  await recordWorkerMessages(page);
+  await openApp(page, browserName);
+
+  // The stored first turn is shown as steps: think line, module, computed value with its badge, marked answer.
+  const first = page.locator('#chat-history .message.assistant').first();
+  await expect(first).toHaveAttribute('data-state', 'done');
+  await expect(first.locator('.turn-think')).toContainText('Multiply 17 by 23.');
+  await expect(first.locator('.turn-module code')).toHaveText(TURN_1_MODULE);
+  await expect(first.locator('.turn-module')).not.toHaveAttribute('open', '');
+  await expect(first.locator('.turn-computed .computed-value')).toHaveText('391');
+  await expect(first.locator('.turn-computed .badge')).toHaveText(/executed in this browser/);
+  await expect(first.locator('.turn-final mark.computed-number')).toHaveText('391');
+  await expect(first.locator('.turn-final')).toHaveText('17 times 23 is 391.');
+  await expect(first.locator('.turn-raw pre')).toHaveText(TURN_1); // the raw text one click away
+  await expect(first.locator('.turn-raw')).not.toHaveAttribute('open', '');
+
+  await ask(page, 'A train travels 240 km in 3 hours. How fast is it?');
+  await ask(page, 'What is 15% of 80?');
+
+  const log = await workerLog(page);
+  const contexts = log.filter((m) => m.type === 'context');
+  const starts = log.filter((m) => m.type === 'page-start');
+  expect(contexts).toHaveLength(2);
+  expect(starts[1].messages!.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+  // Turn 2: the previous turn whole (the form the model is trained on).
+  expect(contexts[0].messages![1].content).toBe(TURN_1);
+  // Turn 3: the first turn reduced to its computed value and answer, no module; the second turn whole.
+  const third = contexts[1].messages!;
+  expect(third.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+  expect(third[1].content).toBe('<computed>391</computed>\n17 times 23 is 391.');
+  expect(third.map((m) => m.content).join('\n')).not.toContain('<wat_model>');
+  expect(third[3].content).toBe(starts[1].messages![3].content);
+  expect(third[4].content).toBe('What is 15% of 80?');
+  expect(contexts[1].promptTokens).toBeGreaterThan(0);
+  await page.locator('#toggle-perf').click();
+  await expect(page.locator('[data-metric="Chat context"]')).toHaveText(`5 messages, ${contexts[1].promptTokens} prompt tokens`);
+
+  // The whole chat, with how each turn ended, survives a reload; "New chat" clears it for good.
+  await page.getByRole('tab', { name: 'Math solver' }).click();
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Math solver' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(page.locator('#chat-history .message.user')).toHaveText(['What is 17 times 23?', 'A train travels 240 km in 3 hours. How fast is it?', 'What is 15% of 80?']);
+  await expect(page.locator('#chat-history .message.assistant')).toHaveCount(3);
+  await expect(page.locator('#chat-history .message.assistant').first().locator('.turn-computed .computed-value')).toHaveText('391');
+  await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await page.locator('#chat-clear').click();
+  await expect(page.locator('#chat-history .message')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(page.locator('#chat-history .message')).toHaveCount(0);
+});
+
+test('stopping shows a stopped state, never an answer: in the chat and while a module runs', async ({ page, browserName }) => {
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 4000, timeoutMs: 60_000 });
+  await openApp(page, browserName);
+  await page.locator('#chat-input').fill('Tell me a very long story.');
+  await page.locator('#chat-input').press('Enter');
+  const answer = page.locator('#chat-history .message.assistant');
+  await expect(answer.locator('.body')).not.toBeEmpty();
+  await page.locator('#chat-stop').click();
+  await expect(answer).toHaveAttribute('data-state', 'stopped');
+  await expect(answer.locator('.turn-status')).toHaveText('Stopped: you stopped this answer before it was finished.');
+
+  // A module that never ends, run by the model's protocol loop: Stop ends the module, and the answer says so.
+  await openSolverEditor(page);
+  await page.locator('#solver-wat-input').fill(ENDLESS);
+  await page.locator('#solver-continue').click();
+  await expect(page.locator('#solver-computed')).toHaveText('running…');
+  await page.locator('#solver-stop').click();
+  await expect(page.locator('#solver-final')).toHaveText('Stopped: you stopped this answer before it was finished.');
+  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'error');
+  await expect(page.locator('#solver-raw')).not.toContainText('<computed');
+  // The same module run by hand: Stop stops it too, and the sandbox answers the next run.
+  await page.locator('#solver-run').click();
+  await expect(page.locator('#solver-computed')).toHaveText('running…');
+  await expect(page.locator('#solver-final')).toBeEmpty(); // the earlier answer's steps are cleared
+  await page.locator('#solver-stop').click();
+  await expect(page.locator('#solver-computed')).toHaveText('Stopped: you stopped the module before it finished.');
+  await expect(page.locator('#solver-provenance')).toHaveText('failed: stopped');
+});
+
+test('settings persist across a reload and Save says so', async ({ page, browserName }) => {
+  await openApp(page, browserName);
+  await page.locator('#toggle-settings').click();
+  await page.locator('#set-temperature').evaluate((input: HTMLInputElement) => {
+    input.value = '0.35';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.locator('#settings-form button[type="submit"]').click();
+  await expect(page.locator('#settings-saved')).toContainText('Saved at');
+  await page.reload();
+  await expect(page.locator('#set-temperature')).toHaveValue('0.35');
+});
+
+test('at 390 px wide no mode scrolls sideways, with both panels open', async ({ page, browserName }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, browserName);
+  await page.locator('#toggle-perf').click();
+  await page.locator('#toggle-settings').click();
+  for (const mode of ['Chat', 'Math solver', 'Code completion']) {
+    await page.getByRole('tab', { name: mode }).click();
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(scroll, mode).toBeLessThanOrEqual(client);
+  }
+  // Settings and Performance are stacked, not overlapping.
+  const perf = (await page.locator('#perf').boundingBox())!;
+  const settings = (await page.locator('#settings').boundingBox())!;
+  expect(perf.y + perf.height).toBeLessThanOrEqual(settings.y + 1);
+});
