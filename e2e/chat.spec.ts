@@ -2,10 +2,8 @@
 // honest stopped states, persistence across reloads, phone widths. The tiny test bundle writes random text, so
 // a turn with a module is put in the stored chat, exactly as the app stores a finished turn.
 import { expect, test, type Page } from '@playwright/test';
-import { ENDLESS, openApp, openSolverEditor, presetSettings } from './app-helpers';
+import { ENDLESS, TURN_1, TURN_1_MODULE, openApp, openSolverEditor, presetChat, presetSettings } from './app-helpers';
 
-const TURN_1_MODULE = '(module (func (export "main") (call $print_i64 (call $int_mul (i64.const 17) (i64.const 23)))))';
-const TURN_1 = `<think>Multiply 17 by 23.</think>\n<wat_model>\n${TURN_1_MODULE}\n</wat_model>\n<computed>391</computed>\n17 times 23 is 391.`;
 
 type Sent = { type: string; messages?: { role: string; content: string }[]; promptTokens?: number };
 
@@ -43,12 +41,7 @@ async function ask(page: Page, question: string) {
 
 test('a three-turn chat: each turn gets the previous turn whole and older turns without their modules', async ({ page, browserName }) => {
   await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 6 });
-  await page.addInitScript((turn) => {
-    if (location.protocol.startsWith('http') && !sessionStorage.getItem('chat-preset')) {
-      localStorage.setItem('worldmodel.chat', JSON.stringify({ turns: [{ role: 'user', content: 'What is 17 times 23?' }, { role: 'assistant', content: turn, reason: 'eos' }] }));
-      sessionStorage.setItem('chat-preset', '1');
-    }
-  }, TURN_1);
+  await presetChat(page);
   await recordWorkerMessages(page);
   await openApp(page, browserName);
 

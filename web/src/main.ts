@@ -39,7 +39,18 @@ function showMode(mode: string) {
   ui.mode = mode;
   saveUi(ui);
 }
-for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) tab.addEventListener('click', () => showMode(tab.dataset.mode!));
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[data-mode]')];
+for (const tab of tabs) {
+  tab.addEventListener('click', () => showMode(tab.dataset.mode!));
+  // The tab list's keyboard pattern: arrows move between tabs and select them.
+  tab.addEventListener('keydown', (event) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    showMode(next.dataset.mode!);
+    next.focus();
+  });
+}
 showMode(document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
 function saveDraft(id: string, value: string) {
   ui.drafts[id] = value;
@@ -314,7 +325,8 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
           $('solver-final').dataset.marked = String(renderFinal($('solver-final'), a.final || event.text, computedText));
           if (a.wat === null && a.bytelog === null) $('solver-computed').textContent = 'The model answered without writing a module.';
         } else {
-          $('solver-final').textContent = userModule && (state === 'runtime_error' || state === 'compile_error') ? label.replace('The module', 'Your module') : label;
+          const said = userModule && (state === 'runtime_error' || state === 'compile_error') ? label.replace('The module', 'Your module') : label;
+          $('solver-final').textContent = state === 'cut' && a.final ? `${said}\nWritten so far: ${a.final}` : said;
           if ($('step-wat').dataset.state === 'streaming') $('step-wat').dataset.state = 'error';
           if (!$('solver-computed').textContent) $('solver-computed').textContent = 'Nothing was run.';
         }
