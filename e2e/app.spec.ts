@@ -9,9 +9,18 @@ test('the app loads a tiny bundle with visible byte progress', async ({ page, br
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    const stages: string[] = [];
+    const heights: number[] = [];
+    Object.assign(window, { stagesSeen: stages, loaderHeights: heights });
     document.addEventListener('DOMContentLoaded', () => {
       const bar = document.getElementById('load-progress') as HTMLProgressElement;
-      new MutationObserver(() => seen.push(`${bar.value}/${bar.max}`)).observe(bar, { attributes: true });
+      const loader = document.getElementById('loader')!;
+      new MutationObserver(() => {
+        seen.push(`${bar.value}/${bar.max}`);
+        heights.push(loader.getBoundingClientRect().height);
+      }).observe(bar, { attributes: true });
+      const stage = document.getElementById('load-stage')!;
+      new MutationObserver(() => stages.push(stage.textContent!)).observe(stage, { childList: true, characterData: true, subtree: true });
     });
   });
   await openApp(page, browserName);
@@ -23,6 +32,10 @@ test('the app loads a tiny bundle with visible byte progress', async ({ page, br
   expect(seen.at(-1)).toBe(`${total}/${total}`);
   await expect(page.locator('#load-detail')).toHaveText(new RegExp(`· ${manifest.files.length}/${manifest.files.length} files`));
   await expect(page.locator('#load-status')).toContainText(`Model ready: ${manifest.model.id}`);
+  // Each stage is named while it runs, and the loader keeps its height when it turns to "ready" (no jump).
+  const { stages, heights } = await page.evaluate(() => ({ stages: (window as unknown as { stagesSeen: string[] }).stagesSeen, heights: (window as unknown as { loaderHeights: number[] }).loaderHeights }));
+  for (const word of ['Downloading', 'Verifying (SHA-256)', 'Decompressing', 'Creating the inference session']) expect(stages.some((s) => s.startsWith(word)), word).toBe(true);
+  expect(await page.locator('#loader').evaluate((el) => el.getBoundingClientRect().height)).toBe(heights[0]);
   await page.locator('#toggle-perf').click();
   await expect(page.locator('[data-metric="Load time"]')).toContainText(/\d+\.\d+ s \(cold/);
   await expect(page.locator('[data-metric="Cross-origin isolated"]')).toHaveText('yes');

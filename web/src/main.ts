@@ -131,6 +131,13 @@ function logLoadEvent(text: string, kind: string) {
   $('load-events').append(li);
 }
 
+const STAGE_WORDS: Record<Extract<LoadProgress, { kind: 'stage' }>['stage'], string> = {
+  download: 'Downloading',
+  verify: 'Verifying (SHA-256)',
+  decompress: 'Decompressing',
+  session: 'Creating the inference session (compiling the model for this device)',
+};
+
 function onProgress(p: LoadProgress) {
   const bar = $<HTMLProgressElement>('load-progress');
   if (p.kind === 'manifest') $('load-status').textContent = `Loading the model${p.fromCache ? ' (offline copy)' : ''}…`;
@@ -141,6 +148,7 @@ function onProgress(p: LoadProgress) {
   } else if (p.kind === 'integrity') logLoadEvent(`Integrity check failed: ${p.message} (attempt ${p.attempt})`, 'integrity');
   else if (p.kind === 'retry') logLoadEvent(`Retrying ${p.file}: ${p.message}`, 'retry');
   else if (p.kind === 'warning') logLoadEvent(p.message, 'warning');
+  else if (p.kind === 'stage') $('load-stage').textContent = `${STAGE_WORDS[p.stage]}${p.file ? ` ${p.file}` : ''}…`;
 }
 
 async function loadModel() {
@@ -157,7 +165,13 @@ async function loadModel() {
   } catch (e) {
     $('loader').dataset.state = 'error';
     $('load-status').textContent = `Could not load the model: ${(e as Error).message}`;
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.textContent = 'Try again';
+    retry.addEventListener('click', () => location.reload()); // files already saved are kept: only the rest is fetched
+    $('load-status').append(' ', retry);
   }
+  $('load-stage').textContent = '';
   setBusy(false);
 }
 

@@ -127,6 +127,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
   const sessionConfig: Record<string, string> = {};
   for (const [key, value] of Object.entries(manifest.onnx?.session_options ?? {}))
     sessionConfig[key] = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  post({ type: 'progress', progress: { kind: 'stage', stage: 'session' } });
   const session = await ort.InferenceSession.create(graph, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
