@@ -58,6 +58,8 @@ export type GenerationEvent =
 export interface GenerationStats extends DecodeStats {
   /** Prefill tokens/s of the first prompt, decode tokens/s over all generated tokens. */
   prefillTokensPerSecond: number;
+  /** Tokens of the first prompt (the rate above); `promptTokens` also counts the injected computed blocks. */
+  firstPrefillTokens: number;
   decodeTokensPerSecond: number;
   sandboxMs: number;
 }
@@ -161,6 +163,7 @@ export class WorldModel {
     return {
       ...total,
       prefillTokensPerSecond: firstPrefill.ms > 0 ? (firstPrefill.tokens * 1000) / firstPrefill.ms : 0,
+      firstPrefillTokens: firstPrefill.tokens,
       decodeTokensPerSecond: total.decodeMs > 0 ? (total.generatedTokens * 1000) / total.decodeMs : 0,
       sandboxMs,
     };
