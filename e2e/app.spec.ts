@@ -35,7 +35,8 @@ test('the app loads a tiny bundle with visible byte progress', async ({ page, br
   // Each stage is named while it runs, and the loader keeps its height when it turns to "ready" (no jump).
   const { stages, heights } = await page.evaluate(() => ({ stages: (window as unknown as { stagesSeen: string[] }).stagesSeen, heights: (window as unknown as { loaderHeights: number[] }).loaderHeights }));
   for (const word of ['Downloading', 'Verifying (SHA-256)', 'Decompressing', 'Creating the inference session']) expect(stages.some((s) => s.startsWith(word)), word).toBe(true);
-  expect(await page.locator('#loader').evaluate((el) => el.getBoundingClientRect().height)).toBe(heights[0]);
+  const readyHeight = await page.locator('#loader').evaluate((el) => el.getBoundingClientRect().height);
+  expect(Math.abs(readyHeight - heights[0])).toBeLessThan(2); // sub-pixel text metrics differ; a collapse is ~30 px
   await page.locator('#toggle-perf').click();
   await expect(page.locator('[data-metric="Load time"]')).toContainText(/\d+\.\d+ s \(cold/);
   await expect(page.locator('[data-metric="Cross-origin isolated"]')).toHaveText('yes');
