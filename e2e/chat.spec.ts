@@ -152,3 +152,20 @@ test('at 390 px wide no mode scrolls sideways, with both panels open', async ({ 
   const settings = (await page.locator('#settings').boundingBox())!;
   expect(perf.y + perf.height).toBeLessThanOrEqual(settings.y + 1);
 });
+
+test('regenerate samples a new attempt even when the settings are greedy, and says so', async ({ page, browserName }) => {
+  await presetSettings(page, { temperature: 0, maxTokens: 6 });
+  await recordWorkerMessages(page);
+  await openApp(page, browserName);
+  await ask(page, 'Hello!');
+  await page.locator('#chat-regenerate').click();
+  const answer = page.locator('#chat-history .message.assistant');
+  await expect(answer).toHaveCount(1);
+  await expect(answer).toHaveAttribute('data-reason', /eos|max_tokens/);
+  await expect(answer.locator('.badge.attempt')).toHaveText('attempt 2 (sampled)');
+  const starts = (await workerLog(page)).filter((m) => m.type === 'page-start') as unknown as { options: { temperature: number; seed?: number } }[];
+  expect(starts.map((s) => s.options.temperature)).toEqual([0, 0.7]);
+  expect(typeof starts[1].options.seed).toBe('number');
+  await page.locator('#toggle-settings').click();
+  await expect(page.locator('#temperature-help')).toContainText('higher values sample more varied answers');
+});
