@@ -45,3 +45,20 @@ def test_shortened_turn_keeps_error_blocks_and_plain_answers():
 def test_system_messages_stay_first():
     history = [{"role": "system", "content": "be brief"}] + turn(1) + [{"role": "user", "content": "q"}]
     assert fit_history(history, chars, budget=len("be brief") + 1) == [history[0], history[-1]]
+
+
+def test_generate_gives_the_model_the_fitted_conversation():
+    from model_helpers import ScriptedBackend
+
+    from worldmodel.generate import GenerationConfig, generate
+    from worldmodel.model import load_tokenizer
+
+    backend = ScriptedBackend(load_tokenizer(), "It is 40.")
+    history = turn(1) + turn(2) + [{"role": "user", "content": "And with 40 instead?"}]
+    generate(backend, history, GenerationConfig(max_new_tokens=8))
+    prompt = backend.tokenizer.decode(backend.fed[0], skip_special_tokens=False)
+    assert prompt.count("<wat_model>") == 1  # the previous turn's module only
+    assert "think 2" in prompt and "think 1" not in prompt and "<computed>1</computed>\nThe answer is 1." in prompt
+    generate(backend, history, GenerationConfig(max_new_tokens=8, context_budget=40))
+    prompt = backend.tokenizer.decode(backend.fed[0], skip_special_tokens=False)
+    assert "question 1" not in prompt and "And with 40 instead?" in prompt

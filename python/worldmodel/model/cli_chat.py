@@ -1,12 +1,14 @@
-"""`worldmodel chat`: an interactive loop. Earlier turns go into the context as worldmodel.chat_context fits them."""
+"""`worldmodel chat`: an interactive loop. Earlier turns go into the context as worldmodel.chat_context fits them
+(worldmodel.generate does the fitting, to --context-budget tokens)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import replace
 
-from worldmodel.chat_context import CONTEXT_BUDGET, fit_history
+from worldmodel.chat_context import CONTEXT_BUDGET
 from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, load_backend
 
 
@@ -18,7 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from worldmodel.generate import generate
-    from worldmodel.model.chat import render_chat
 
     from worldmodel.model.bundle_reader import BundleError
 
@@ -27,12 +28,7 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    config = generation_config(args)
-
-    def count_tokens(messages: list[dict]) -> int:
-        prompt = render_chat(messages, getattr(backend, "chat_template", None), add_generation_prompt=True)
-        return len(backend.tokenizer.encode(prompt, add_special_tokens=False).ids)
-
+    config = replace(generation_config(args), context_budget=args.context_budget)
     history: list[dict] = []
     print("Ask a question (empty line or Ctrl-D to quit).")
     while True:
@@ -45,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         history.append({"role": "user", "content": question})
         printer = None if args.json else StreamPrinter(args.show_steps)
-        result = generate(backend, fit_history(history, count_tokens, args.context_budget), config, on_event=printer)
+        result = generate(backend, history, config, on_event=printer)
         if args.json:
             print(json.dumps(result.to_dict()))
         history.append({"role": "assistant", "content": result.text})
