@@ -169,3 +169,37 @@ test('regenerate samples a new attempt even when the settings are greedy, and sa
   await page.locator('#toggle-settings').click();
   await expect(page.locator('#temperature-help')).toContainText('higher values sample more varied answers');
 });
+
+test('an answer bubble streams the module as it is written and shows "running…" while it runs', async ({ page, browserName }) => {
+  // The tiny model writes no module, so the test streams a real turn into the view the chat uses, in small pieces.
+  await openApp(page, browserName);
+  const frames = await page.evaluate((turn) => {
+    type View = { element: HTMLElement; update(text: string): void; setRunning(): void; finish(text: string, reason: string): string };
+    const { TurnView } = (window as unknown as { worldmodel: { TurnView: new () => View } }).worldmodel;
+    const view = new TurnView();
+    document.getElementById('chat-history')!.append(view.element);
+    const seen: { module: string; visible: boolean; final: string; computed: string }[] = [];
+    const shot = () => {
+      const module = view.element.querySelector<HTMLElement>('.turn-module')!;
+      seen.push({ module: module.querySelector('code')!.textContent!, visible: !module.hidden, final: view.element.querySelector('.turn-final')!.textContent!, computed: view.element.querySelector('.turn-computed')!.textContent! });
+    };
+    const programEnd = turn.indexOf('</wat_model>') + '</wat_model>'.length;
+    for (let end = 5; end < programEnd; end += 5) {
+      view.update(turn.slice(0, end));
+      shot();
+    }
+    view.update(turn.slice(0, programEnd));
+    view.setRunning();
+    shot();
+    view.finish(turn, 'eos');
+    shot();
+    return seen;
+  }, TURN_1);
+  const growing = frames.filter((f) => f.visible).map((f) => f.module.length);
+  expect(growing.length).toBeGreaterThan(10); // the module is shown while it is written, not only at the end
+  expect(new Set(growing).size).toBeGreaterThan(10);
+  expect(frames.slice(0, -1).every((f) => f.final === '')).toBe(true); // no half block shown as the answer
+  expect(frames.at(-2)!.computed).toBe('Computed: running…');
+  expect(frames.at(-1)!.module).toBe(TURN_1_MODULE);
+  expect(frames.at(-1)!.final).toBe('17 times 23 is 391.');
+});

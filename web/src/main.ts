@@ -422,4 +422,4 @@ setBusy(false);
 void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView };

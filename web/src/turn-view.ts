@@ -27,7 +27,17 @@ export function partialAnswer(text: string): PartialAnswer {
   const closedProgram = a.wat ?? a.bytelog;
   const program = closedProgram ?? (a.think !== null || !text.includes(THINK_OPEN) ? (after(WAT_OPEN) ?? after(BYTELOG_OPEN)) : null);
   const open = (a.think === null && think !== null) || (closedProgram === null && program !== null);
-  return { think, program, programClosed: closedProgram !== null, computed: a.computed, computedError: a.computedError, final: open ? '' : a.final };
+  return { think, program, programClosed: closedProgram !== null, computed: a.computed, computedError: a.computedError, final: open ? '' : withoutTagStart(a.final) };
+}
+
+const OPENING_TAGS = [THINK_OPEN, WAT_OPEN, BYTELOG_OPEN, '<computed'];
+
+/** Text without a tag that is still arriving at its end ("<wat_m"): it is not part of the answer. */
+function withoutTagStart(text: string): string {
+  const at = text.lastIndexOf('<');
+  if (at < 0) return text;
+  const tail = text.slice(at);
+  return OPENING_TAGS.some((tag) => tag.startsWith(tail) || tail.startsWith(tag)) ? text.slice(0, at).trimEnd() : text;
 }
 
 export type TurnState = 'streaming' | 'done' | 'stopped' | 'cut' | 'compile_error' | 'runtime_error' | 'unfinished';
