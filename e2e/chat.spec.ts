@@ -203,3 +203,32 @@ test('an answer bubble streams the module as it is written and shows "running…
   expect(frames.at(-1)!.module).toBe(TURN_1_MODULE);
   expect(frames.at(-1)!.final).toBe('17 times 23 is 391.');
 });
+
+test('each way an answer can end has its own words and look, never the plain "done" one', async ({ page, browserName }) => {
+  const mod = (body: string) => `<wat_model>\n${body}\n</wat_model>\n`;
+  const stored = [
+    { content: `${mod('(module (func')}<computed error="wat_syntax">unexpected end of input</computed>\nI could not compute the answer.`, reason: 'runtime_error', state: 'compile_error', words: 'The module did not compile (wat_syntax): nothing was run.' },
+    { content: `${mod(TURN_1_MODULE)}<computed error="ZeroDivisionError">division by zero</computed>\nI could not compute the answer.`, reason: 'runtime_error', state: 'runtime_error', words: 'The module failed while running (ZeroDivisionError).' },
+    { content: '<think>Multiply.</think>\n<wat_model>\n(module (func (export "main")', reason: 'max_tokens', generatedTokens: 12, state: 'cut', words: 'Cut at the token limit (12 tokens) while the module was still being written: nothing was run. Raise “Max new tokens” in Settings for a whole answer.' },
+    { content: 'Once upon a time', reason: 'aborted', state: 'stopped', words: 'Stopped: you stopped this answer before it was finished.' },
+    { content: TURN_1, reason: 'eos', state: 'done', words: '' },
+  ];
+  await page.addInitScript((turns) => {
+    if (location.protocol.startsWith('http') && !sessionStorage.getItem('chat-preset')) {
+      localStorage.setItem('worldmodel.chat', JSON.stringify({ turns: turns.flatMap((t) => [{ role: 'user', content: 'q' }, { role: 'assistant', ...t }]) }));
+      sessionStorage.setItem('chat-preset', '1');
+    }
+  }, stored);
+  await openApp(page, browserName);
+  const bubbles = page.locator('#chat-history .message.assistant');
+  await expect(bubbles).toHaveCount(stored.length);
+  const backgrounds = new Set<string>();
+  for (const [i, turn] of stored.entries()) {
+    await expect(bubbles.nth(i)).toHaveAttribute('data-state', turn.state);
+    await expect(bubbles.nth(i).locator('.turn-status')).toHaveText(turn.words);
+    backgrounds.add(await bubbles.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor));
+  }
+  expect(backgrounds.size).toBe(3); // warning (stopped, cut), error (compile, runtime), done
+  await expect(bubbles.nth(1).locator('.turn-computed .badge')).toHaveText('failed: ZeroDivisionError');
+  await expect(bubbles.nth(1).locator('.turn-final mark')).toHaveCount(0);
+});
