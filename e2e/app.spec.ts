@@ -198,6 +198,9 @@ test('stop ends a generation and code completion continues raw text', async ({ p
   const output = await page.locator('#code-output').textContent();
   expect(output!.startsWith(source)).toBe(true);
   expect(output!.length).toBeGreaterThan(source.length);
+  // The prompt is shown apart from what the model added.
+  await expect(page.locator('#code-output .prompt-text')).toHaveText(source);
+  await expect(page.locator('#code-output .completion-text')).not.toBeEmpty();
 });
 
 test.describe('resume', () => {
