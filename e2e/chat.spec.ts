@@ -174,7 +174,7 @@ test('an answer bubble streams the module as it is written and shows "running…
   // The tiny model writes no module, so the test streams a real turn into the view the chat uses, in small pieces.
   await openApp(page, browserName);
   const frames = await page.evaluate((turn) => {
-    type View = { element: HTMLElement; update(text: string): void; setRunning(): void; finish(text: string, reason: string): string };
+    type View = { element: HTMLElement; render(text: string): void; setRunning(): void; finish(text: string, reason: string): string };
     const { TurnView } = (window as unknown as { worldmodel: { TurnView: new () => View } }).worldmodel;
     const view = new TurnView();
     document.getElementById('chat-history')!.append(view.element);
@@ -185,10 +185,10 @@ test('an answer bubble streams the module as it is written and shows "running…
     };
     const programEnd = turn.indexOf('</wat_model>') + '</wat_model>'.length;
     for (let end = 5; end < programEnd; end += 5) {
-      view.update(turn.slice(0, end));
+      view.render(turn.slice(0, end)); // what each frame of a streaming answer shows
       shot();
     }
-    view.update(turn.slice(0, programEnd));
+    view.render(turn.slice(0, programEnd));
     view.setRunning();
     shot();
     view.finish(turn, 'eos');

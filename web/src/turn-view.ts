@@ -76,6 +76,8 @@ export class TurnView {
   private readonly final: HTMLDivElement;
   private readonly raw: HTMLPreElement;
   private running = false;
+  private pending = '';
+  private frame = 0;
   private shownProgram = '';
 
   constructor(attempt = 1) {
@@ -96,11 +98,29 @@ export class TurnView {
     const rawDetails = part('details', 'turn-raw', this.element);
     part('summary', '', rawDetails).textContent = 'Raw text';
     this.raw = part('pre', 'body', rawDetails);
-    this.update('');
+    this.render('');
   }
 
-  /** Re-renders the steps from the text so far. */
+  /**
+   * Shows the text so far at the next frame: rendering is O(length), so rendering every token of a long answer
+   * would fall behind the decoder (and a Stop click would wait behind the backlog).
+   */
   update(text: string): void {
+    this.pending = text;
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render(this.pending);
+      });
+    }
+  }
+
+  /** Renders the steps from the text now. */
+  render(text: string): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const list = this.element.parentElement;
+    const following = list !== null && list.scrollHeight - list.scrollTop - list.clientHeight < 80; // reader at the end
     this.raw.textContent = text;
     const a = partialAnswer(text);
     this.think.hidden = a.think === null;
@@ -112,6 +132,7 @@ export class TurnView {
     }
     this.showComputed(a);
     renderFinal(this.final, a.final, a.computedError === null ? a.computed : null);
+    if (following) list.scrollTop = list.scrollHeight;
   }
 
   /** The module closed and runs now. */
@@ -149,7 +170,7 @@ export class TurnView {
   /** The final state: `reason` is the generation's stop reason. */
   finish(text: string, reason: string, generatedTokens?: number): TurnState {
     this.running = false;
-    this.update(text);
+    this.render(text);
     const answer = parseAnswer(text);
     const partial = partialAnswer(text);
     if (partial.program !== null && !partial.programClosed) answer.computedError = 'unclosed_program';
