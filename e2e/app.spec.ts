@@ -2,51 +2,25 @@
 // progress, streaming chat, the solver's WAT sandbox and protocol loop, offline use, integrity checks and
 // endless modules. A random model writes no WAT, so WAT is written by the test through the solver's
 // "edit the module" panel, which drives the same sandbox and protocol loop the model's output does.
-import { expect, test, type Page } from '@playwright/test';
-
-const MODULE_391 = `(module
-  (import "rt" "memory" (memory 1))
-  (import "rt" "print_i64" (func $print_i64 (param i64)))
-  (func (export "main")
-    (call $print_i64 (i64.mul (i64.const 17) (i64.const 23)))))`;
-
-const ENDLESS = `(module
-  (func (export "main")
-    (loop $forever (br $forever))))`;
-
-/** Settings stored before the app starts (the app reads them from localStorage). */
-async function presetSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!location.protocol.startsWith('http')) return; // about:blank has no storage
-    if (!sessionStorage.getItem('settings-preset')) {
-      localStorage.setItem('worldmodel.settings', JSON.stringify(s));
-      sessionStorage.setItem('settings-preset', '1');
-    }
-  }, settings);
-}
-
-/** Firefox ESR hung once in four offline runs with two ORT threads (shared/notes/measured.md): use one there. */
-function threadsFor(browserName: string) {
-  return browserName === 'firefox' ? 1 : 2;
-}
-
-async function openApp(page: Page, browserName: string, query = '') {
-  await page.goto(`/?threads=${threadsFor(browserName)}${query}`);
-  await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-}
-
-async function openSolverEditor(page: Page) {
-  await page.getByRole('tab', { name: 'Math solver' }).click();
-  await page.locator('#solver-edit summary').click();
-}
+import { expect, test } from '@playwright/test';
+import { ENDLESS, MODULE_391, openApp, openSolverEditor, presetSettings, threadsFor } from './app-helpers';
 
 test('the app loads a tiny bundle with visible byte progress', async ({ page, browserName }) => {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    const stages: string[] = [];
+    const heights: number[] = [];
+    Object.assign(window, { stagesSeen: stages, loaderHeights: heights });
     document.addEventListener('DOMContentLoaded', () => {
       const bar = document.getElementById('load-progress') as HTMLProgressElement;
-      new MutationObserver(() => seen.push(`${bar.value}/${bar.max}`)).observe(bar, { attributes: true });
+      const loader = document.getElementById('loader')!;
+      new MutationObserver(() => {
+        seen.push(`${bar.value}/${bar.max}`);
+        heights.push(loader.getBoundingClientRect().height);
+      }).observe(bar, { attributes: true });
+      const stage = document.getElementById('load-stage')!;
+      new MutationObserver(() => stages.push(stage.textContent!)).observe(stage, { childList: true, characterData: true, subtree: true });
     });
   });
   await openApp(page, browserName);
@@ -58,6 +32,11 @@ test('the app loads a tiny bundle with visible byte progress', async ({ page, br
   expect(seen.at(-1)).toBe(`${total}/${total}`);
   await expect(page.locator('#load-detail')).toHaveText(new RegExp(`· ${manifest.files.length}/${manifest.files.length} files`));
   await expect(page.locator('#load-status')).toContainText(`Model ready: ${manifest.model.id}`);
+  // Each stage is named while it runs, and the loader keeps its height when it turns to "ready" (no jump).
+  const { stages, heights } = await page.evaluate(() => ({ stages: (window as unknown as { stagesSeen: string[] }).stagesSeen, heights: (window as unknown as { loaderHeights: number[] }).loaderHeights }));
+  for (const word of ['Downloading', 'Verifying (SHA-256)', 'Decompressing', 'Creating the inference session']) expect(stages.some((s) => s.startsWith(word)), word).toBe(true);
+  const readyHeight = await page.locator('#loader').evaluate((el) => el.getBoundingClientRect().height);
+  expect(Math.abs(readyHeight - heights[0])).toBeLessThan(2); // sub-pixel text metrics differ; a collapse is ~30 px
   await page.locator('#toggle-perf').click();
   await expect(page.locator('[data-metric="Load time"]')).toContainText(/\d+\.\d+ s \(cold/);
   await expect(page.locator('[data-metric="Cross-origin isolated"]')).toHaveText('yes');
@@ -97,13 +76,15 @@ test('the solver runs a WAT module natively and the protocol loop injects its va
   await page.locator('#solver-wat-input').fill(MODULE_391);
   await page.locator('#solver-run').click();
   await expect(page.locator('#solver-computed')).toHaveText('391');
-  await expect(page.locator('#solver-provenance')).toContainText('executed in this browser');
+  await expect(page.locator('#solver-provenance')).toContainText('executed your module, in this browser');
   await expect(page.locator('#solver-wat .hljs-keyword, #solver-wat .hljs-built_in, #solver-wat span').first()).toBeVisible();
 
   // The model continues after the runtime's block, exactly as after a module it wrote itself.
   await page.locator('#solver-question').fill('What is 17 * 23?');
   await page.locator('#solver-continue').click();
-  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'done');
+  // The random model runs into the 12-token limit after the computed block: said so, not shown as done.
+  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'error');
+  await expect(page.locator('#solver-final')).toContainText('Cut at the token limit (12 tokens)');
   await expect(page.locator('#solver-raw')).toContainText('</wat_model>\n<computed>391</computed>\n');
   await expect(page.locator('#solver-computed')).toHaveText('391');
 });
@@ -184,11 +165,12 @@ test('an endless WAT module is stopped with a clear message and the app keeps wo
   // worldmodel.generate (on_error "template"), the answer says it could not compute instead of guessing.
   await page.locator('#solver-wat-input').fill(ENDLESS);
   await page.locator('#solver-continue').click();
-  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'done');
+  await expect(page.locator('#step-final')).toHaveAttribute('data-state', 'error');
   await expect(page.locator('#solver-raw')).toContainText(
     '</wat_model>\n<computed error="timeout">time limit exceeded</computed>\nI could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.',
   );
-  await expect(page.locator('#solver-final')).toHaveText('I could not compute the answer: the program I wrote failed (timeout), so I will not guess a value.');
+  // The module was the user's: the app says so instead of repeating the model's "the program I wrote".
+  await expect(page.locator('#solver-final')).toHaveText('Your module failed while running (timeout).');
 });
 
 test('stop ends a generation and code completion continues raw text', async ({ page, browserName }) => {
@@ -216,6 +198,9 @@ test('stop ends a generation and code completion continues raw text', async ({ p
   const output = await page.locator('#code-output').textContent();
   expect(output!.startsWith(source)).toBe(true);
   expect(output!.length).toBeGreaterThan(source.length);
+  // The prompt is shown apart from what the model added.
+  await expect(page.locator('#code-output .prompt-text')).toHaveText(source);
+  await expect(page.locator('#code-output .completion-text')).not.toBeEmpty();
 });
 
 test.describe('resume', () => {

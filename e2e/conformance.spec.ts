@@ -82,3 +82,24 @@ test('the browser parses answers exactly like worldmodel.protocol', async ({ pag
     });
   });
 });
+
+interface ContextCase {
+  messages: { role: 'user' | 'assistant' | 'system'; content: string }[];
+  budget: number;
+  sent: { role: string; content: string }[];
+}
+
+test('the browser fits a follow-up conversation exactly like worldmodel.chat_context', async ({ page }) => {
+  const corpus: { contexts: ContextCase[]; context_budget: number } = JSON.parse(readFileSync('build/e2e/conformance.json', 'utf-8'));
+  expect(corpus.contexts.length).toBeGreaterThan(100);
+  await page.goto('/?threads=1');
+  await page.waitForFunction(() => 'worldmodel' in window);
+  const { sent, budget } = await page.evaluate((cases) => {
+    type Message = { role: 'user' | 'assistant' | 'system'; content: string };
+    const wm = (window as unknown as { worldmodel: { fitHistory: (m: Message[], count: (m: Message[]) => number, budget: number) => Message[]; CONTEXT_BUDGET: number } }).worldmodel;
+    const chars = (messages: Message[]) => messages.reduce((n, m) => n + m.content.length, 0);
+    return { sent: cases.map((c) => wm.fitHistory(c.messages, chars, c.budget)), budget: wm.CONTEXT_BUDGET };
+  }, corpus.contexts);
+  expect(budget).toBe(corpus.context_budget);
+  corpus.contexts.forEach((c, i) => expect(sent[i], `budget ${c.budget}`).toEqual(c.sent));
+});

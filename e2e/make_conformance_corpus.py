@@ -176,6 +176,28 @@ def bytelog_programs(count: int) -> list[tuple[str, str]]:
     return programs
 
 
+def contexts(turns: list[tuple[str, str]]) -> list[dict]:
+    """Conversations of 1-5 dataset turns with what worldmodel.chat_context.fit_history sends for a follow-up, at
+    budgets from everything to nothing. Tokens are counted as characters of the contents here, so that both
+    implementations count alike; the browser counts real tokens of its chat template."""
+    from worldmodel.chat_context import fit_history
+
+    def chars(messages: list[dict]) -> int:
+        return sum(len(m["content"]) for m in messages)
+
+    cases = []
+    for length in range(1, 6):
+        for start in range(0, len(turns) - length, 37):
+            messages = []
+            for row_id, reply in turns[start:start + length]:
+                messages += [{"role": "user", "content": f"question of {row_id}"}, {"role": "assistant", "content": reply}]
+            messages.append({"role": "user", "content": "And with 40 instead?"})
+            total = chars(messages)
+            for budget in sorted({total, total * 2 // 3, total // 3, total // 6, 30}, reverse=True):
+                cases.append({"messages": messages, "budget": budget, "sent": fit_history(messages, chars, budget)})
+    return cases
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -200,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     counts["bytelog"] = len(programs)
     answers = parsed_turns(EDGE_TURNS + [turn for _, turn in turns])
     counts["answers"] = len(answers)
+    from worldmodel.chat_context import CONTEXT_BUDGET
+
+    follow_ups = contexts(turns)
+    counts["contexts"] = len(follow_ups)
 
     cases = []
     for name, wat in modules:
@@ -215,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         cases.append({"name": name, "bytelog": source, "ok": result.ok, "error_kind": result.error_kind,
                       "computed_text": result.computed_text})
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"counts": counts, "cases": cases, "answers": answers}, indent=1), encoding="utf-8")
+    args.out.write_text(json.dumps({"counts": counts, "cases": cases, "answers": answers,
+                                         "contexts": follow_ups, "context_budget": CONTEXT_BUDGET}, indent=1), encoding="utf-8")
     print(f"conformance corpus: {len(cases)} modules {counts} -> {args.out}", file=sys.stderr)
     return 0
 

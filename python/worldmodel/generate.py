@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from worldmodel import protocol
+from worldmodel.chat_context import CONTEXT_BUDGET, fit_history
 from worldmodel.model.backend import Backend
 from worldmodel.model.chat import render_chat
 
@@ -35,6 +36,8 @@ class GenerationConfig:
     # After a runtime error: "template" writes a fixed could-not-compute sentence (no number can be invented);
     # "model" lets the model write the answer (the result then flags any number it names).
     on_error: str = "template"
+    # Prompt tokens for earlier turns and the question: a chat is fitted as worldmodel.chat_context says.
+    context_budget: int = CONTEXT_BUDGET
 
     def __post_init__(self):
         if self.on_error not in ("template", "model"):
@@ -161,7 +164,12 @@ def generate(
     question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     emit = on_event or (lambda event: None)
     template = chat_template or getattr(backend, "chat_template", None)
-    prompt = render_chat(messages, template, add_generation_prompt=True)
+
+    def count_tokens(candidate: list[dict]) -> int:
+        return len(backend.tokenizer.encode(render_chat(candidate, template, add_generation_prompt=True),
+                                            add_special_tokens=False).ids)
+
+    prompt = render_chat(fit_history(messages, count_tokens, config.context_budget), template, add_generation_prompt=True)
     sample = _Sampler(config)
     started = time.perf_counter()
 

@@ -2,12 +2,14 @@
 import './style.css';
 import { registerSW } from 'virtual:pwa-register';
 import { Sandbox } from '../worker/sandbox';
-import { WorldModel, clearBundleCache, type ChatMessage, type GenerateOptions, type GenerationEvent, type LoadProgress, type RunResult } from '../worker/worldmodel';
+import { CONTEXT_BUDGET, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type LoadProgress, type RunResult } from '../worker/worldmodel';
 import { computedBlock, parseAnswer } from '../worker/protocol';
 import { highlightInto } from './highlight';
 import { renderFinal } from './render';
 import { setPerf, showGenerationStats, showLoadInfo } from './perf';
 import { loadSettings, saveSettings, type Settings } from './settings';
+import { loadChat, loadUi, saveChat, saveUi, type StoredTurn } from './chat-store';
+import { TurnView, outcome, partialAnswer } from './turn-view';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let settings: Settings = loadSettings();
@@ -26,12 +28,38 @@ addEventListener('online', showNetwork);
 addEventListener('offline', showNetwork);
 showNetwork();
 
-// ---------- modes and panels ----------
-for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) {
-  tab.addEventListener('click', () => {
-    for (const t of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) t.setAttribute('aria-selected', String(t === tab));
-    for (const section of document.querySelectorAll<HTMLElement>('.mode')) section.hidden = section.id !== `mode-${tab.dataset.mode}`;
+// ---------- modes, drafts and panels (the mode and unsent text survive a reload) ----------
+const ui = loadUi();
+function showMode(mode: string) {
+  for (const t of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) {
+    t.setAttribute('aria-selected', String(t.dataset.mode === mode));
+    t.tabIndex = t.dataset.mode === mode ? 0 : -1;
+  }
+  for (const section of document.querySelectorAll<HTMLElement>('.mode')) section.hidden = section.id !== `mode-${mode}`;
+  ui.mode = mode;
+  saveUi(ui);
+}
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[data-mode]')];
+for (const tab of tabs) {
+  tab.addEventListener('click', () => showMode(tab.dataset.mode!));
+  // The tab list's keyboard pattern: arrows move between tabs and select them.
+  tab.addEventListener('keydown', (event) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    showMode(next.dataset.mode!);
+    next.focus();
   });
+}
+showMode(document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
+function saveDraft(id: string, value: string) {
+  ui.drafts[id] = value;
+  saveUi(ui);
+}
+for (const id of ['chat-input', 'solver-question']) {
+  const input = $<HTMLTextAreaElement>(id);
+  input.value = ui.drafts[id] ?? '';
+  input.addEventListener('input', () => saveDraft(id, input.value));
 }
 for (const [button, panel] of [['toggle-perf', 'perf'], ['toggle-settings', 'settings']] as const) {
   $(button).addEventListener('click', () => {
@@ -53,6 +81,7 @@ for (const [key, input] of Object.entries(settingInputs)) input.value = String(s
 if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
 $('settings-form').addEventListener('submit', (event) => {
   event.preventDefault();
+  const needsReload = Number(settingInputs.threads.value) !== settings.threads || (settingInputs.bundle.value.trim() || 'bundle/manifest.json') !== settings.bundle;
   settings = {
     temperature: Number(settingInputs.temperature.value),
     topP: Number(settingInputs.topP.value),
@@ -63,6 +92,14 @@ $('settings-form').addEventListener('submit', (event) => {
   };
   saveSettings(settings);
   if (model) Object.assign(model.sandbox.limits, { timeoutMs: settings.timeoutMs });
+  $('settings-saved').textContent = `Saved at ${new Date().toLocaleTimeString()}.${needsReload ? ' Threads and the bundle apply after a reload. ' : ''}`;
+  if (needsReload) {
+    const reload = document.createElement('button');
+    reload.type = 'button';
+    reload.textContent = 'Reload now';
+    reload.addEventListener('click', () => location.reload());
+    $('settings-saved').append(reload);
+  }
 });
 $('clear-model').addEventListener('click', async () => {
   await clearBundleCache();
@@ -94,6 +131,13 @@ function logLoadEvent(text: string, kind: string) {
   $('load-events').append(li);
 }
 
+const STAGE_WORDS: Record<Extract<LoadProgress, { kind: 'stage' }>['stage'], string> = {
+  download: 'Downloading',
+  verify: 'Verifying (SHA-256)',
+  decompress: 'Decompressing',
+  session: 'Creating the inference session (compiling the model for this device)',
+};
+
 function onProgress(p: LoadProgress) {
   const bar = $<HTMLProgressElement>('load-progress');
   if (p.kind === 'manifest') $('load-status').textContent = `Loading the model${p.fromCache ? ' (offline copy)' : ''}…`;
@@ -104,6 +148,7 @@ function onProgress(p: LoadProgress) {
   } else if (p.kind === 'integrity') logLoadEvent(`Integrity check failed: ${p.message} (attempt ${p.attempt})`, 'integrity');
   else if (p.kind === 'retry') logLoadEvent(`Retrying ${p.file}: ${p.message}`, 'retry');
   else if (p.kind === 'warning') logLoadEvent(p.message, 'warning');
+  else if (p.kind === 'stage') $('load-stage').textContent = `${STAGE_WORDS[p.stage]}${p.file ? ` ${p.file}` : ''}…`;
 }
 
 async function loadModel() {
@@ -120,62 +165,71 @@ async function loadModel() {
   } catch (e) {
     $('loader').dataset.state = 'error';
     $('load-status').textContent = `Could not load the model: ${(e as Error).message}`;
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.textContent = 'Try again';
+    retry.addEventListener('click', () => location.reload()); // files already saved are kept: only the rest is fetched
+    $('load-status').append(' ', retry);
   }
+  $('load-stage').textContent = '';
   setBusy(false);
 }
 
 // ---------- chat ----------
-const history: ChatMessage[] = [];
+/** Regenerate samples even when the settings are greedy (temperature 0 would repeat the same answer). */
+const REGENERATE_TEMPERATURE = 0.7;
+const history: StoredTurn[] = loadChat();
 
-function addBubble(role: 'user' | 'assistant', text: string): HTMLElement {
+function addUserBubble(text: string) {
   const li = document.createElement('li');
-  li.className = `message ${role}`;
+  li.className = 'message user';
   const body = document.createElement('div');
   body.className = 'body';
   body.textContent = text;
   li.append(body);
   $('chat-history').append(li);
   li.scrollIntoView({ block: 'end' });
-  return li;
 }
 
-/** Streams one answer into a chat bubble; module runs appear inline with their computed value. */
-async function streamInto(bubble: HTMLElement, events: AsyncGenerator<GenerationEvent>): Promise<string> {
-  const body = bubble.querySelector<HTMLElement>('.body')!;
-  let text = '';
-  for await (const event of events) {
-    if (event.type === 'token') {
-      text += event.text;
-      body.textContent = text;
-    } else if (event.type === 'computed') {
-      text += `\n${event.block}\n`;
-      body.textContent = text;
-      const badge = document.createElement('div');
-      badge.className = `computed ${event.result.ok ? 'ok' : 'error'}`;
-      badge.textContent = event.result.ok ? `computed: ${event.result.computedText}` : `module failed (${event.result.errorKind}): ${event.result.errorMessage}`;
-      bubble.append(badge);
-    } else if (event.type === 'done') {
-      text = event.text;
-      body.textContent = text;
-      bubble.dataset.reason = event.reason;
-      showGenerationStats(event.stats);
-    }
-  }
-  return text;
+function addAnswerBubble(attempt = 1): TurnView {
+  const view = new TurnView(attempt);
+  $('chat-history').append(view.element);
+  view.element.scrollIntoView({ block: 'end' });
+  return view;
 }
 
-async function answerChat() {
+for (const turn of history) {
+  if (turn.role === 'user') addUserBubble(turn.content);
+  else addAnswerBubble(turn.attempt).finish(turn.content, turn.reason ?? 'eos', turn.generatedTokens);
+}
+
+async function answerChat(attempt = 1) {
   if (!model) return;
   setBusy(true);
-  const bubble = addBubble('assistant', '');
-  bubble.classList.add('streaming');
+  const view = addAnswerBubble(attempt);
+  const extra: Partial<GenerateOptions> =
+    attempt > 1 ? { temperature: settings.temperature > 0 ? settings.temperature : REGENERATE_TEMPERATURE, seed: Math.floor(Math.random() * 2 ** 31) } : {};
+  let text = '';
   try {
-    const text = await streamInto(bubble, model.generate([...history], generateOptions()));
-    history.push({ role: 'assistant', content: text });
+    const messages = history.map(({ role, content }) => ({ role, content }));
+    for await (const event of model.generate(messages, generateOptions(extra))) {
+      if (event.type === 'context') setPerf('Chat context', `${event.messages.length} messages, ${event.promptTokens} prompt tokens`);
+      else if (event.type === 'token') view.update((text += event.text));
+      else if (event.type === 'wat') view.setRunning();
+      else if (event.type === 'computed') {
+        view.setResult(event.result);
+        view.update((text += `\n${event.block}\n`));
+      } else if (event.type === 'done') {
+        text = event.text;
+        view.finish(text, event.reason, event.stats.generatedTokens);
+        history.push({ role: 'assistant', content: text, reason: event.reason, generatedTokens: event.stats.generatedTokens, attempt });
+        saveChat(history);
+        showGenerationStats(event.stats);
+      }
+    }
   } catch (e) {
-    bubble.querySelector('.body')!.textContent = `Error: ${(e as Error).message}`;
+    view.finish(`Error: ${(e as Error).message}`, 'error');
   } finally {
-    bubble.classList.remove('streaming');
     setBusy(false);
   }
 }
@@ -186,8 +240,10 @@ $('chat-form').addEventListener('submit', (event) => {
   const text = input.value.trim();
   if (!text || busy || !model) return;
   input.value = '';
+  saveDraft('chat-input', '');
   history.push({ role: 'user', content: text });
-  addBubble('user', text);
+  saveChat(history);
+  addUserBubble(text);
   void answerChat();
 });
 $('chat-input').addEventListener('keydown', (event) => {
@@ -198,16 +254,19 @@ $('chat-input').addEventListener('keydown', (event) => {
 });
 $('chat-stop').addEventListener('click', () => model?.stop());
 $('chat-regenerate').addEventListener('click', () => {
-  if (busy || history.at(-1)?.role !== 'assistant') return;
+  const last = history.at(-1);
+  if (busy || last?.role !== 'assistant') return;
   history.pop();
   $('chat-history').lastElementChild?.remove();
-  void answerChat();
+  void answerChat((last.attempt ?? 1) + 1);
 });
 $('chat-clear').addEventListener('click', () => {
   if (busy) return;
   history.length = 0;
+  saveChat(history);
   $('chat-history').replaceChildren();
   setBusy(false);
+  $('chat-input').focus();
 });
 
 // ---------- solver ----------
@@ -221,7 +280,9 @@ function showComputed(result: RunResult, origin: string) {
   $('step-computed').dataset.state = result.ok ? 'done' : 'error';
   $('solver-computed').textContent = result.ok
     ? result.computedText
-    : result.errorKind === 'timeout'
+    : result.errorKind === 'stopped'
+      ? 'Stopped: you stopped the module before it finished.'
+      : result.errorKind === 'timeout'
       ? `Stopped: the module ran longer than ${model?.sandbox.limits.timeoutMs ?? '?'} ms (timeout: ${result.errorMessage}). The sandbox was restarted.`
       : `${result.errorKind}: ${result.errorMessage}`;
   const badge = $('solver-provenance');
@@ -236,42 +297,53 @@ function showWat(wat: string) {
   $('step-wat').dataset.state = 'done';
 }
 
-async function solve(question: string, options: GenerateOptions) {
+/** `userModule`: the module came from the editor, so its failure is the user's, not the model's. */
+async function solve(question: string, options: GenerateOptions, userModule = false) {
   if (!model) return;
   setBusy(true);
   let raw = '';
   let computedText: string | null = null;
+  let shownWat = '';
   try {
     for await (const event of model.generate(question, generateOptions(options))) {
       if (event.type === 'token') {
         raw += event.text;
         $('solver-raw').textContent = raw;
+        // The think line and the module appear as they are written.
+        const partial = partialAnswer(raw);
+        if (partial.think !== null && $('step-think').dataset.state !== 'done') $('solver-think').textContent = partial.think;
+        if (partial.program !== null && !partial.programClosed && partial.program !== shownWat) {
+          shownWat = partial.program;
+          highlightInto($('solver-wat'), shownWat, 'wasm');
+          $('step-wat').dataset.state = 'streaming';
+        }
       } else if (event.type === 'think') {
         $('solver-think').textContent = event.text;
         $('step-think').dataset.state = 'done';
-      } else if (event.type === 'wat') showWat(event.wat);
-      else if (event.type === 'computed') {
+      } else if (event.type === 'wat') {
+        showWat(event.wat);
+        $('step-computed').dataset.state = 'streaming';
+        $('solver-computed').textContent = 'running…';
+      } else if (event.type === 'computed') {
         raw += `\n${event.block}\n`;
         computedText = event.result.ok ? event.result.computedText : null;
-        showComputed(event.result, 'in this browser');
+        showComputed(event.result, userModule ? 'your module, in this browser' : 'in this browser');
       } else if (event.type === 'done') {
         $('solver-raw').textContent = event.text;
         const a = event.answer;
         if (a.think !== null && !$('solver-think').textContent) $('solver-think').textContent = a.think;
-        if (a.wat !== null && !$('solver-wat').textContent) showWat(a.wat);
-        const marked = renderFinal($('solver-final'), a.final || event.text, computedText);
-        $('step-final').dataset.state = 'done';
-        $('solver-final').dataset.marked = String(marked);
-        const openModule = a.wat === null ? event.text.lastIndexOf('<wat_model>') : -1;
-        if (openModule >= 0 && event.reason === 'max_tokens') {
-          // Cut off mid-module: show what was written, run nothing, and say how to get a whole answer.
-          showWat(event.text.slice(openModule + '<wat_model>'.length).trim());
-          $('step-wat').dataset.state = 'error';
-          const limit = `Stopped at the token limit (${event.stats.generatedTokens} tokens) while the model was still writing the module: nothing was run. Raise “Max new tokens” in Settings and ask again.`;
-          $('solver-computed').textContent = 'Nothing was run: the module is incomplete.';
-          $('solver-final').textContent = limit;
-          $('step-final').dataset.state = 'error';
-        } else if (a.wat === null) $('solver-computed').textContent = 'The model answered without writing a module.';
+        if (a.wat !== null && $('step-wat').dataset.state !== 'done') showWat(a.wat);
+        const { state, label } = outcome(event.reason, a, event.stats.generatedTokens);
+        $('step-final').dataset.state = state === 'done' ? 'done' : 'error';
+        if (state === 'done') {
+          $('solver-final').dataset.marked = String(renderFinal($('solver-final'), a.final || event.text, computedText));
+          if (a.wat === null && a.bytelog === null) $('solver-computed').textContent = 'The model answered without writing a module.';
+        } else {
+          const said = userModule && (state === 'runtime_error' || state === 'compile_error') ? label.replace('The module', 'Your module') : label;
+          $('solver-final').textContent = state === 'cut' && a.final ? `${said}\nWritten so far: ${a.final}` : said;
+          if ($('step-wat').dataset.state === 'streaming') $('step-wat').dataset.state = 'error';
+          if (!$('solver-computed').textContent) $('solver-computed').textContent = 'Nothing was run.';
+        }
         showGenerationStats(event.stats);
       }
     }
@@ -294,9 +366,14 @@ $('solver-run').addEventListener('click', async () => {
   if (!model || busy) return;
   setBusy(true);
   try {
-    const result = await model.runWat($<HTMLTextAreaElement>('solver-wat-input').value);
-    highlightInto($('solver-wat'), $<HTMLTextAreaElement>('solver-wat-input').value, 'wasm');
-    showComputed(result, 'in this browser');
+    const wat = $<HTMLTextAreaElement>('solver-wat-input').value;
+    resetSolver(); // the steps of an earlier answer do not belong to this run
+    highlightInto($('solver-wat'), wat, 'wasm');
+    $('step-wat').dataset.state = 'done';
+    $('step-computed').dataset.state = 'streaming';
+    $('solver-computed').textContent = 'running…';
+    $<HTMLTextAreaElement>('solver-wat-input').value = wat;
+    showComputed(await model.runWat(wat), 'your module, in this browser');
   } finally {
     setBusy(false);
   }
@@ -308,7 +385,7 @@ $('solver-continue').addEventListener('click', () => {
   const think = $('solver-think').textContent ?? '';
   resetSolver();
   const prefix = `${think ? `<think>${think}</think>\n` : ''}<wat_model>\n${wat}\n</wat_model>`;
-  void solve(question || 'Compute the result of this module.', { assistantPrefix: prefix });
+  void solve(question || 'Compute the result of this module.', { assistantPrefix: prefix }, true);
 });
 
 // ---------- code completion ----------
@@ -323,7 +400,13 @@ $('code-form').addEventListener('submit', async (event) => {
     for await (const e of model.generate(source, generateOptions({ raw: true, execute: false }))) {
       if (e.type === 'token') {
         completion += e.text;
-        highlightInto($('code-output'), source + completion, language);
+        const prompt = document.createElement('span');
+        prompt.className = 'prompt-text';
+        prompt.textContent = source;
+        const added = document.createElement('span');
+        added.className = 'completion-text';
+        highlightInto(added, completion, language);
+        $('code-output').replaceChildren(prompt, added);
       } else if (e.type === 'done') showGenerationStats(e.stats);
     }
   } catch (e) {
@@ -339,4 +422,4 @@ setBusy(false);
 void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView };

@@ -29,7 +29,7 @@ export function showLoadInfo(info: LoadInfo): void {
 }
 
 export function showGenerationStats(stats: GenerationStats): void {
-  setPerf('Prefill', `${stats.prefillTokensPerSecond.toFixed(1)} tokens/s (${stats.promptTokens} tokens)`);
+  setPerf('Prefill', `${stats.prefillTokensPerSecond.toFixed(1)} tokens/s (${stats.firstPrefillTokens} prompt tokens)`);
   setPerf('Decode', `${stats.decodeTokensPerSecond.toFixed(1)} tokens/s (${stats.generatedTokens} tokens)`);
   setPerf('Sandbox', `${stats.sandboxMs.toFixed(1)} ms`);
   void updateMemory();

@@ -17,7 +17,11 @@ export type LoadProgress =
   | { kind: 'cached'; file: string; filesDone: number; filesTotal: number }
   | { kind: 'integrity'; file: string; attempt: number; message: string }
   | { kind: 'retry'; file: string; attempt: number; message: string }
-  | { kind: 'warning'; message: string };
+  | { kind: 'warning'; message: string }
+  // The step now under way: download, verify (SHA-256), decompress (Brotli), create the inference session.
+  | { kind: 'stage'; stage: LoadStage; file?: string };
+
+export type LoadStage = 'download' | 'verify' | 'decompress' | 'session';
 
 export class BundleError extends Error {
   constructor(
@@ -261,16 +265,19 @@ async function downloadVerified(
     let received = 0;
     try {
       // After a failed attempt bypass every HTTP cache: a corrupted copy may sit in one.
+      onProgress({ kind: 'stage', stage: 'download', file: source.path });
       const response = await fetch(sourceUrl, { cache: attempt === 1 ? 'no-cache' : 'reload' });
       if (!response.ok) throw new BundleError('http', `HTTP ${response.status} for ${source.path}`);
       const raw = await readWithProgress(response, source.size, source.path, (n) => {
         received += n;
         onBytes(n);
       });
+      onProgress({ kind: 'stage', stage: 'verify', file: source.path });
       const rawDigest = await sha256Hex(raw);
       if (rawDigest !== source.sha256) {
         throw new BundleError('integrity', `${source.path}: SHA-256 ${rawDigest.slice(0, 12)}… does not match the manifest (${source.sha256.slice(0, 12)}…)`);
       }
+      if (file.compressed) onProgress({ kind: 'stage', stage: 'decompress', file: file.path });
       const bytes = file.compressed ? await brotliDecodeExact(raw, file.size, source.path) : raw;
       if (file.compressed && (bytes.byteLength !== file.size || (await sha256Hex(bytes)) !== file.sha256)) {
         throw new BundleError('integrity', `${file.path}: the decompressed file does not match the manifest`);

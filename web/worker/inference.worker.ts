@@ -11,6 +11,7 @@ import ortGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { loadBundle, BundleError } from './bundle-loader';
 import { ChatTemplate, ChatTemplateError } from './chat-template';
+import { CONTEXT_BUDGET, fitHistory } from './chat-context';
 import type { Manifest } from './manifest';
 import type { ChatMessage, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { makeRandom, sampleToken } from './sampling';
@@ -126,6 +127,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
   const sessionConfig: Record<string, string> = {};
   for (const [key, value] of Object.entries(manifest.onnx?.session_options ?? {}))
     sessionConfig[key] = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  post({ type: 'progress', progress: { kind: 'stage', stage: 'session' } });
   const session = await ort.InferenceSession.create(graph, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
@@ -255,8 +257,14 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   if (msg.type === 'start') {
     for (const t of context?.past ?? []) t.dispose();
     context = { past: null, length: 0, logits: null, carry: '', random: makeRandom(options.seed ?? Date.now()) };
-    const prompt = (msg.messages ? renderPrompt(m, msg.messages) : (msg.raw ?? '')) + (msg.prefix ?? '');
-    promptIds = m.tokenizer.encode(prompt, { add_special_tokens: false }).ids;
+    let prompt = msg.raw ?? '';
+    if (msg.messages) {
+      const count = (messages: ChatMessage[]) => m.tokenizer.encode(renderPrompt(m, messages), { add_special_tokens: false }).ids.length;
+      const messages = fitHistory(msg.messages, count, msg.contextBudget ?? CONTEXT_BUDGET);
+      prompt = renderPrompt(m, messages);
+      post({ type: 'context', id, messages, promptTokens: count(messages) });
+    }
+    promptIds = m.tokenizer.encode(prompt + (msg.prefix ?? ''), { add_special_tokens: false }).ids;
   } else {
     if (!context || !context.logits) throw new Error('Nothing to continue: start a generation first.');
     promptIds = m.tokenizer.encode(context.carry + msg.text, { add_special_tokens: false }).ids;

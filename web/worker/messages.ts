@@ -51,9 +51,10 @@ export interface LoadInfo {
 export type ToWorker =
   // `abortFlag` (cross-origin isolated pages): the page writes the id of a generation to stop into it.
   | { type: 'load'; manifestUrl: string; threads: number; abortFlag?: Int32Array }
-  // Starts a new context: the chat template renders `messages` (or `raw` is used verbatim) and decoding begins.
-  // `prefix` is appended after the rendered prompt (an assistant answer to continue from).
-  | { type: 'start'; id: number; messages?: ChatMessage[]; raw?: string; prefix?: string; options: DecodeOptions }
+  // Starts a new context: the chat template renders `messages` fitted to `contextBudget` tokens (chat-context.ts)
+  // or `raw` is used verbatim, and decoding begins. `prefix` is appended after the rendered prompt (an assistant
+  // answer to continue from).
+  | { type: 'start'; id: number; messages?: ChatMessage[]; contextBudget?: number; raw?: string; prefix?: string; options: DecodeOptions }
   // Continues the current context: `text` is appended after rolling back any overshoot past the stop string.
   | { type: 'continue'; id: number; text: string; options: DecodeOptions }
   | { type: 'abort'; id: number };
@@ -65,6 +66,8 @@ export type FromWorker =
   | { type: 'progress'; progress: LoadProgress }
   | { type: 'loaded'; info: LoadInfo }
   | { type: 'load-error'; code: string; message: string }
+  // What the model is given for a chat: the messages after fitting, and the prompt's token count.
+  | { type: 'context'; id: number; messages: ChatMessage[]; promptTokens: number }
   | { type: 'text'; id: number; text: string }
   | { type: 'stopped'; id: number; reason: StopReason; stats: DecodeStats }
   | { type: 'error'; id: number; message: string };

@@ -17,6 +17,8 @@ export class Sandbox {
   private queue: Promise<unknown> = Promise.resolve();
   /** Number of workers terminated after a timeout (shown in the performance panel). */
   restarts = 0;
+  /** Ends the run in progress, if any. */
+  private cancelRun: (() => void) | null = null;
 
   /** The limits for the next runs (a copy: settings may change it). */
   readonly limits: SandboxLimits;
@@ -51,6 +53,11 @@ export class Sandbox {
     return this.enqueue(source, 'bytelog', limits);
   }
 
+  /** Stops the module running now (the user's Stop): its result is a failure of kind `stopped` (browser only). */
+  cancel(): void {
+    this.cancelRun?.();
+  }
+
   private enqueue(source: string, language: ToSandbox['language'], limits: Partial<SandboxLimits>): Promise<RunResult> {
     const job = this.queue.then(() => this.runNow(source, language, { ...this.limits, ...limits }));
     this.queue = job.catch(() => {});
@@ -67,20 +74,23 @@ export class Sandbox {
       const phase = this.ready ? 'main' : 'startup';
       let timer = phase === 'main' ? setTimeout(() => kill('main'), limits.timeoutMs) : setTimeout(() => kill('startup'), STARTUP_LIMIT_MS);
       const done = (result: RunResult) => {
+        this.cancelRun = null;
         clearTimeout(timer);
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
         resolve(result);
       };
-      const kill = (phase: 'startup' | 'main') => {
+      const kill = (phase: 'startup' | 'main' | 'cancel') => {
         worker.terminate();
         this.worker = null;
         this.restarts += 1;
         this.spawn(); // the next run finds a ready worker
+        if (phase === 'cancel') return done(failure('stopped', 'stopped by the user', performance.now() - t0));
         // The Python runtime's wording (it goes into <computed error="timeout">); the UI adds the limit.
         const message = phase === 'main' ? 'time limit exceeded' : `the sandbox did not start within ${STARTUP_LIMIT_MS} ms`;
         done(failure('timeout', message, performance.now() - t0));
       };
+      this.cancelRun = () => kill('cancel');
       const onMessage = (event: MessageEvent<FromSandbox>) => {
         const m = event.data;
         if (m.type === 'ready' && phase === 'startup') {

@@ -34,6 +34,8 @@ export interface GenerateOptions {
    * could-not-compute sentence, so no number can be invented; "model" lets the model write the answer.
    */
   onError?: 'template' | 'model';
+  /** Prompt tokens for earlier turns and the question (chat-context.ts; default CONTEXT_BUDGET). */
+  contextBudget?: number;
   /** Treat a string prompt as raw text to continue (code completion) instead of a chat message. */
   raw?: boolean;
   /**
@@ -45,6 +47,8 @@ export interface GenerateOptions {
 }
 
 export type GenerationEvent =
+  /** The conversation as the model is given it (earlier turns fitted to the budget), before any token. */
+  | { type: 'context'; messages: ChatMessage[]; promptTokens: number }
   | { type: 'token'; text: string }
   | { type: 'think'; text: string }
   | { type: 'wat'; wat: string }
@@ -54,6 +58,8 @@ export type GenerationEvent =
 export interface GenerationStats extends DecodeStats {
   /** Prefill tokens/s of the first prompt, decode tokens/s over all generated tokens. */
   prefillTokensPerSecond: number;
+  /** Tokens of the first prompt (the rate above); `promptTokens` also counts the injected computed blocks. */
+  firstPrefillTokens: number;
   decodeTokensPerSecond: number;
   sandboxMs: number;
 }
@@ -103,9 +109,10 @@ export class WorldModel {
     return new WorldModel(worker, info, options.sandboxLimits ?? {}, abortFlag);
   }
 
-  /** Stops the generation in progress (its `done` event reports reason "aborted"). */
+  /** Stops the generation in progress (its `done` event reports reason "aborted") and any module running. */
   stop(): void {
     if (this.currentId) this.abort(this.currentId);
+    this.sandbox.cancel();
   }
 
   private abort(id: number): void {
@@ -156,6 +163,7 @@ export class WorldModel {
     return {
       ...total,
       prefillTokensPerSecond: firstPrefill.ms > 0 ? (firstPrefill.tokens * 1000) / firstPrefill.ms : 0,
+      firstPrefillTokens: firstPrefill.tokens,
       decodeTokensPerSecond: total.decodeMs > 0 ? (total.generatedTokens * 1000) / total.decodeMs : 0,
       sandboxMs,
     };
@@ -203,7 +211,7 @@ export class WorldModel {
     let request: ToWorker & { id: number } = {
       type: 'start',
       id,
-      ...(raw ? { raw: prompt as string } : { messages }),
+      ...(raw ? { raw: prompt as string } : { messages, contextBudget: options.contextBudget }),
       prefix,
       // A prefix that closes a program is only prefilled: the program runs before anything is decoded.
       options: decodeOptions(prefixClosesProgram ? 0 : maxTokens, false),
@@ -218,7 +226,8 @@ export class WorldModel {
       for (;;) {
         let stopped: Extract<FromWorker, { type: 'stopped' }> | null = null;
         for await (const m of this.decode(request)) {
-          if (m.type === 'text') {
+          if (m.type === 'context') yield { type: 'context', messages: m.messages, promptTokens: m.promptTokens };
+          else if (m.type === 'text') {
             text += m.text;
             yield { type: 'token', text: m.text };
             const think = thinkEvent();
@@ -243,6 +252,12 @@ export class WorldModel {
           yield { type: 'wat', wat: source };
           const result = isWat ? await this.sandbox.run(source) : await this.sandbox.runByteLog(source);
           sandboxMs += result.ms;
+          if (result.errorKind === 'stopped') {
+            // Stopped by the user while the module ran: nothing goes into the context, the answer ends here.
+            finished = true;
+            yield { type: 'done', text, answer: parseAnswer(text), reason: 'aborted', stats: this.stats(total, firstPrefill, sandboxMs) };
+            return;
+          }
           const injection = computedInjection(result);
           yield { type: 'computed', result, block: injection.trim() };
           text += injection;
@@ -276,5 +291,6 @@ export class WorldModel {
   }
 }
 
+export { CONTEXT_BUDGET, fitHistory } from './chat-context';
 export { parseAnswer, computedBlock, couldNotCompute, fromComputation, numbersIn } from './protocol';
 export { clearBundleCache } from './bundle-loader';

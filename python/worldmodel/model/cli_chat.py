@@ -1,16 +1,20 @@
-"""`worldmodel chat`: an interactive loop. Each turn keeps the conversation (with the computed blocks) as context."""
+"""`worldmodel chat`: an interactive loop. Earlier turns go into the context as worldmodel.chat_context fits them
+(worldmodel.generate does the fitting, to --context-budget tokens)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 
+from worldmodel.chat_context import CONTEXT_BUDGET
 from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, open_backend
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
-    parser.add_argument("--max-turns-kept", type=int, default=4, help="earlier turns kept as context")
+    parser.add_argument("--context-budget", type=int, default=CONTEXT_BUDGET,
+                        help="prompt tokens for the earlier turns and the question (oldest turns dropped first)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     backend = open_backend(args)
     if backend is None:
         return 2
-    config = generation_config(args)
+    config = replace(generation_config(args), context_budget=args.context_budget)
     history: list[dict] = []
     print("Ask a question (empty line or Ctrl-D to quit).")
     while True:
@@ -32,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         history.append({"role": "user", "content": question})
         printer = None if args.json else StreamPrinter(args.show_steps)
-        result = generate(backend, history[-(2 * args.max_turns_kept + 1):], config, on_event=printer)
+        result = generate(backend, history, config, on_event=printer)
         if args.json:
             print(json.dumps(result.to_dict()))
         history.append({"role": "assistant", "content": result.text})
