@@ -207,3 +207,12 @@ def test_narrow_families_get_their_share_of_rows():
     assert sum(result.drops.values()) == 0
     counts = Counter(row["family"] for row in result.rows if not row.get("history"))
     assert counts[general.name] == 10 and counts[narrow.name] == narrow.rows(10) < 10
+
+
+def test_a_follow_up_that_makes_the_question_impossible_is_skipped():
+    """Swapping one number can produce a 30 February: the family's truth raises, and no follow-up is made."""
+    date_days = next(f for f in FAMILIES if f.name == "date_days")
+    rng = random.Random(0)
+    parents = [pipeline.sample_candidate(date_days, rng) for _ in range(400)]
+    made = [pipeline.follow_up_candidate(parent, rng) for parent in parents]
+    assert any(candidate is None for candidate in made) and any(candidate is not None for candidate in made)

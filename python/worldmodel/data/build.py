@@ -134,7 +134,10 @@ def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | No
     changed = {**params, key: fresh[key]}
     slots = {**parent.slots, key: phrasing.plain(fresh[key])}
     question = rng.choice(FOLLOW_UPS).format(old=parent.slots[key], new=slots[key])
-    return _candidate(family, parent.template_index, question, changed, slots, rng)
+    try:
+        return _candidate(family, parent.template_index, question, changed, slots, rng)
+    except (ValueError, ArithmeticError):  # the new number makes the question impossible (a 30 February)
+        return None
 
 
 def _final_sentence(candidate: Candidate, computed_text: str) -> str:
