@@ -17,7 +17,7 @@ import json
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
@@ -37,8 +37,10 @@ def is_correct(final: str, expected: float | list | bool, rel_tol: float = DEFAU
     return any(math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9) for value in numbers_in(final))
 
 
-def read_questions(path: Path, limit: int | None = None, category: str | None = None) -> list[dict]:
-    """Rows with a numeric answer (of one category, e.g. `gsm8k`, when given), the first `limit` of them."""
+def read_questions(path: Path, limit: int | None = None, category: str | None = None,
+                   per_category: int | None = None) -> list[dict]:
+    """Rows with a numeric answer (of one category, e.g. `gsm8k`, when given), at most the first `per_category`
+    of each category (a sample that covers every family of a split), then the first `limit` of them."""
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found (build the data with `worldmodel data build`, or pass --questions)")
     rows = []
@@ -57,6 +59,14 @@ def read_questions(path: Path, limit: int | None = None, category: str | None = 
                 raise ValueError(f"{path}:{number}: 'answer' must be a number, a list of names or a bool, got {answer!r}")
             if category is None or _category(row) == category:
                 rows.append(row)
+    if per_category:
+        taken: Counter[str] = Counter()
+        sample = []
+        for row in rows:
+            taken[_category(row)] += 1
+            if taken[_category(row)] <= per_category:
+                sample.append(row)
+        rows = sample
     return rows[:limit] if limit else rows
 
 
@@ -167,8 +177,8 @@ def _aggregate(records: list[dict]) -> dict:
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
-             bundle: Path | None = None, category: str | None = None) -> dict:
-    rows = read_questions(questions, limit, category)
+             bundle: Path | None = None, category: str | None = None, per_category: int | None = None) -> dict:
+    rows = read_questions(questions, limit, category, per_category)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer"
                          + (f" in category {category!r}" if category else ""))
@@ -231,6 +241,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
     parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--per-category", type=int, default=None,
+                        help="only the first N questions of each category (a sample covering every family)")
     parser.add_argument("--category", default=None,
                         help="only questions of this category or family (e.g. gsm8k: the held-out GSM8K slice)")
     parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS)
@@ -277,7 +289,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
                           threads=args.threads, progress=progress, workers=args.workers, device=args.device,
-                          backend=args.backend, bundle=args.bundle, category=args.category)
+                          backend=args.backend, bundle=args.bundle, category=args.category,
+                          per_category=args.per_category)
     except FileNotFoundError as error:  # a missing bundle, question file or model folder
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -50,6 +50,8 @@ async function updateMemory(): Promise<void> {
       // not allowed here; fall through
     }
   }
-  if (perf.memory) setPerf('Memory', `${mb(perf.memory.usedJSHeapSize)} (page JS heap)`);
+  // Without measureUserAgentSpecificMemory (it needs cross-origin isolation) only the page's own heap is visible,
+  // a few MB, while the model lives in the inference worker: say so rather than print a misleading total.
+  if (perf.memory) setPerf('Memory', `${mb(perf.memory.usedJSHeapSize)} page heap only (the model's worker is not measured here)`);
   else setPerf('Memory', 'not reported by this browser');
 }

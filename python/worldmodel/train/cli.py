@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for field in dataclasses.fields(TrainConfig):
         flag = "--" + field.name.replace("_", "-")
         kind = hints[field.name]
-        if kind is bool:
+        if kind is bool or kind == (bool | None):  # --flag / --no-flag; unset keeps the field's default
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default)
             continue
         base = next((t for t in typing.get_args(kind) if t is not type(None)), kind)  # X | None → X

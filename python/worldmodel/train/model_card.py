@@ -121,7 +121,8 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
         "Loss is taken on the assistant's own tokens only; the `<computed>` block is masked (the runtime writes it).",
         "",
         "## Hyperparameters", "", "LoRA on q/k/v/o/gate/up/down projections, AdamW, linear warm-up + cosine decay, "
-        "gradient clipping, bf16 autocast, packed rows (no attention across examples).", "",
+        "gradient clipping, packed rows (no attention across examples); bf16 autocast only where the hardware computes "
+        "bf16 natively (the `bf16` row: null means chosen per machine).", "",
         "| parameter | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in hyper.items()], "",
         "## Run", "",
         *([f"- continued from the adapter `{config['init_adapter']}` (its LoRA weights were the starting point)"]
