@@ -2,7 +2,7 @@
 
 Code generation builds `["i64.add", ["local.get", "$a"], ["i64.const", "1"]]`; the printer turns
 it into folded WAT, breaking only forms longer than the line width so the output stays readable.
-Hand-written WAT (core.wat) is read once into the same trees (`parse_forms`), so that linking asks
+Hand-written WAT (runtime/*.wat) is read once into the same trees (`parse_forms`), so that linking asks
 trees, not text, which functions a function calls (`calls`) and which data addresses it uses.
 """
 
