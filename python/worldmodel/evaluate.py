@@ -18,9 +18,11 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from worldmodel.generate import GenerationConfig
+
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
 DEFAULT_REL_TOL = 1e-3
-DEFAULT_MAX_NEW_TOKENS = 1024  # as `generate` and the bundle: the longest answers run to ~670 tokens
+DEFAULT_MAX_NEW_TOKENS = GenerationConfig.max_new_tokens  # one default for generate, eval and the bundle
 
 
 def is_correct(final: str, expected: float | list | bool, rel_tol: float = DEFAULT_REL_TOL) -> bool:
