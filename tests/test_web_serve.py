@@ -15,6 +15,7 @@ import pytest
 import uvicorn  # noqa: E402  (the serve extra; installed by `make setup`)
 
 from worldmodel import serve  # noqa: E402
+from worldmodel.commands import serve as serve_command  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -117,19 +118,19 @@ def test_range_requests(server):
 
 def test_missing_build_or_bundle_is_a_clear_error(tmp_path, capsys):
     args = argparse.Namespace(app=tmp_path / "dist", bundle=tmp_path / "bundle", host="127.0.0.1", port=0)
-    assert serve.run(args) == 2
+    assert serve_command.run(args) == 2
     assert "make web" in capsys.readouterr().err
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "index.html").write_text("x")
-    assert serve.run(args) == 2
+    assert serve_command.run(args) == 2
     assert "manifest.json missing" in capsys.readouterr().err
 
 
 def test_cli_registers_serve():
-    from worldmodel.cli import COMMANDS
+    from worldmodel.cli import COMMANDS, command_module
 
-    assert COMMANDS["serve"][0] == "worldmodel.serve"
+    assert "serve" in COMMANDS and command_module("serve") is serve_command
     parser = argparse.ArgumentParser()
-    serve.add_arguments(parser)
+    serve_command.add_arguments(parser)
     args = parser.parse_args(["--bundle", "b", "--port", "9000"])
     assert args.bundle == Path("b") and args.port == 9000

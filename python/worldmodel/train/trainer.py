@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from worldmodel.generate import GenerationConfig
 from worldmodel.train.collator import IGNORE_INDEX, EncodedExample, collate, encode_example, pack
 
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -55,7 +56,7 @@ class TrainConfig:
     log_every: int = 5
     eval_every: int = 100  # optimizer steps; 0 disables
     eval_examples: int = 32  # validation questions run through the full tool loop
-    eval_max_new_tokens: int = 1024  # as `generate`: long programs cut short would count as wrong
+    eval_max_new_tokens: int = GenerationConfig.max_new_tokens  # as `generate`: programs cut short would count as wrong
     early_stopping_patience: int = 3  # evaluations without improvement; 0 disables
     checkpoint_every: int = 50
     stop_after_steps: int | None = None  # simulate an interruption (tests): stop after this step, keep the checkpoint

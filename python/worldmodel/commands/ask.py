@@ -23,9 +23,9 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--adapter", default=None,
                         help="LoRA adapter folder (default: the committed one in models/); 'none' for the base model")
     parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
-    parser.add_argument("--max-new-tokens", type=int, default=GenerationConfig().max_new_tokens)
-    parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
-    parser.add_argument("--top-p", type=float, default=1.0)
+    parser.add_argument("--max-new-tokens", type=int, default=GenerationConfig.max_new_tokens)
+    parser.add_argument("--temperature", type=float, default=GenerationConfig.temperature, help="0 = greedy")
+    parser.add_argument("--top-p", type=float, default=GenerationConfig.top_p)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--no-tools", action="store_true", help="plain chat: no WAT execution")
     parser.add_argument("--on-error", choices=("template", "model"), default="template",

@@ -109,7 +109,7 @@ def main(src: str) -> None:
     text = (d / "__rem_pio2_large.c").read_text()
     block = text[text.index("ipio2[] = {"):text.index("#if LDBL_MAX_EXP > 1024")]
     parts.append(emit("IPIO2", [int(h, 16) for h in re.findall(r"0x[0-9A-Fa-f]+", block)], True))
-    (Path(__file__).resolve().parent.parent / "mathtables.py").write_text("\n".join(parts))
+    (Path(__file__).resolve().parents[1] / "math" / "mathtables.py").write_text("\n".join(parts))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ grouping = 0 or ord of , or _, precision = -1 when absent, kind = 0 or ord of th
 """
 
 from worldmodel.wat.compiler.intrinsics import f64_bits, f64_from_bits, shr_u, str_from_bytes, str_to_bytes, wrapping_add
-from worldmodel.wat.rtlib.dtoa import decimal_to_double, float_digits
-from worldmodel.wat.rtlib.libm import c_copysign, c_fmod, floor_float
+from worldmodel.wat.runtime.dtoa import decimal_to_double, float_digits
+from worldmodel.wat.runtime.math.libm import c_copysign, c_fmod, floor_float
 
 C_PLUS = 43
 C_MINUS = 45

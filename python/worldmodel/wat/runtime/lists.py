@@ -8,7 +8,7 @@ are written once as a template in typed_lists.py and instantiated for int, float
 from __future__ import annotations
 
 from worldmodel.wat.compiler.intrinsics import AnyList, Num, list_take, list_truncate, num_of_float, num_of_int
-from worldmodel.wat.corelib.numbers import num_add, num_to_str
+from worldmodel.wat.runtime.numbers import num_add, num_to_str
 
 
 def float_item_eq(a: float, b: float) -> bool:

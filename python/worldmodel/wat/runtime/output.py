@@ -1,7 +1,7 @@
 """print()/write plumbing: the protocol's print_* / write_* exports (docs/protocol.md section 4)."""
 
 from worldmodel.wat.compiler.intrinsics import fd_write, heap_mark, heap_release, str_byte, str_nbytes
-from worldmodel.wat.rtlib.fmt import float_repr, format_float, int_to_str
+from worldmodel.wat.runtime.formatting import float_repr, format_float, int_to_str
 
 
 def _is_surrogate_at(s: str, k: int, n: int) -> bool:

@@ -9,10 +9,10 @@ math.log(x, base) compiles to log_base; float ** compiles to float_pow (operator
 math.pow has math.pow's rules.
 """
 
-from worldmodel.wat.rtlib.crtrig import cr_acos, cr_asin, cr_atan, cr_atan2, cr_cos, cr_sin, cr_tan
-from worldmodel.wat.rtlib.ddarith import SPLITTER, dd_fast_two_sum
+from worldmodel.wat.runtime.math.crtrig import cr_acos, cr_asin, cr_atan, cr_atan2, cr_cos, cr_sin, cr_tan
+from worldmodel.wat.runtime.math.ddarith import SPLITTER, dd_fast_two_sum
 from worldmodel.wat.compiler.intrinsics import f64_bits
-from worldmodel.wat.rtlib.libm import (
+from worldmodel.wat.runtime.math.libm import (
     c_acosh, c_asinh, c_atan2, c_atanh, c_cbrt, c_copysign, c_cosh,
     c_exp, c_exp2, c_expm1, c_fabs, c_fmod, c_isfinite, c_isinf, c_isnan, c_log, c_log1p, c_log2,
     c_log10, c_nan, c_pow, c_scalbn, c_sinh, c_sqrt, c_tanh, ceil_float, floor_float,

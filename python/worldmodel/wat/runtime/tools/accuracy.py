@@ -1,4 +1,4 @@
-"""Accuracy of rtlib's math against CPython's math (glibc): shared by tests and benchmarks.
+"""Accuracy of the runtime library's math against CPython's math (glibc): shared by tests and benchmarks.
 
 CPython-only helper (never compiled).  For each function: random inputs from a domain where the
 result is finite, the share of bit-identical results and the largest distance in ulps.
@@ -12,7 +12,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from worldmodel.wat.rtlib import mathlib
+from worldmodel.wat.runtime.math import mathlib
 
 Gen = Callable[[random.Random], tuple]
 

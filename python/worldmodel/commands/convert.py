@@ -16,7 +16,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from . import ConversionError, convert, write_runtime_library
+    from worldmodel.wat import ConversionError, convert, write_runtime_library
 
     name = args.program
     source = sys.stdin.read() if name == "-" else Path(name).read_text()

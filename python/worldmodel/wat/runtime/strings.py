@@ -8,8 +8,8 @@ other non-ASCII characters make those methods raise ValueError instead of guessi
 from __future__ import annotations
 
 from worldmodel.wat.compiler.intrinsics import AnyList, list_take, str_byte, str_nbytes, str_new, str_set_byte
-from worldmodel.wat.corelib.unicode_table import CORE_NEUTRAL_RANGES
-from worldmodel.wat.rtlib.fmt import int_to_str
+from worldmodel.wat.runtime.unicode_table import CORE_NEUTRAL_RANGES
+from worldmodel.wat.runtime.formatting import int_to_str
 
 
 def core_utf8_width(b: int) -> int:

@@ -5,8 +5,9 @@ Every operation dispatches on the run-time kind and does exactly what Python doe
 
 from worldmodel.wat.compiler.intrinsics import (Num, cmp_int_float, num_float, num_int, num_is_float,
                                                 num_of_float, num_of_int)
-from worldmodel.wat.rtlib.fmt import float_floordiv, float_mod, float_repr, format_float, format_int, int_to_str, round_float
-from worldmodel.wat.rtlib.mathlib import fsum
+from worldmodel.wat.runtime.formatting import (float_floordiv, float_mod, float_repr, format_float, format_int,
+                                              int_to_str, round_float)
+from worldmodel.wat.runtime.math.mathlib import fsum
 
 
 def num_to_float(a: Num) -> float:

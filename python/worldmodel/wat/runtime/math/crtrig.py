@@ -10,12 +10,12 @@ __rem_pio2_large beyond 2**20 * pi/2).  Double-double values are (hi, lo) pairs 
 """
 
 from worldmodel.wat.compiler.intrinsics import f64_bits
-from worldmodel.wat.rtlib.ddarith import dd_add, dd_div, dd_fast_two_sum, dd_mul, dd_mul_d, dd_two_prod, dd_two_sum
-from worldmodel.wat.rtlib.crtables import (
+from worldmodel.wat.runtime.math.ddarith import dd_add, dd_div, dd_fast_two_sum, dd_mul, dd_mul_d, dd_two_prod, dd_two_sum
+from worldmodel.wat.runtime.math.crtables import (
     ATAN_K_HI, ATAN_K_LO, INV_FACT3_HI, INV_FACT3_LO, INV_FACT4_HI, INV_FACT4_LO, INV_FACT5_HI, INV_FACT5_LO,
     INV_FACT6_HI, INV_FACT6_LO, INV_FACT7_HI, INV_FACT7_LO, INV_FACT8_HI, INV_FACT8_LO, PI_2_HI, PI_2_LO,
     PI_HI, PI_LO, THIRD_HI, THIRD_LO)
-from worldmodel.wat.rtlib.libm import (
+from worldmodel.wat.runtime.math.libm import (
     INVPIO2, PIO2_1, PIO2_2, PIO2_3, PIO2_3T, TOINT, c_fabs, c_isnan, c_nan, c_scalbn, c_sqrt, high_word,
     rem_pio2)
 

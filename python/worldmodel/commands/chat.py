@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 
 from worldmodel.chat_context import CONTEXT_BUDGET
-from worldmodel.model.cli_ask import StreamPrinter, add_model_arguments, generation_config, open_backend
+from worldmodel.commands.ask import StreamPrinter, add_model_arguments, generation_config, open_backend
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

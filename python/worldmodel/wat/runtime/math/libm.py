@@ -9,7 +9,7 @@ wrap, so the CPython run of this file computes exactly what the compiled WASM co
 
 from worldmodel.wat.compiler.intrinsics import (f64_bits, f64_ceil, f64_floor, f64_from_bits, f64_sqrt, f64_trunc,
                                                 shr_u, wrapping_add, wrapping_mul)
-from worldmodel.wat.rtlib.mathtables import (
+from worldmodel.wat.runtime.math.mathtables import (
     EXP2_POLY, EXP2_SHIFT, EXP_INVLN2N, EXP_NEGLN2HIN, EXP_NEGLN2LON, EXP_POLY, EXP_SHIFT, EXP_TAB,
     LOG2_INVLN2HI, LOG2_INVLN2LO, LOG2_POLY, LOG2_POLY1, LOG2_TAB, LOG2_TAB2, LOG_LN2HI, LOG_LN2LO,
     IPIO2, LOG_POLY, LOG_POLY1, LOG_TAB, LOG_TAB2, POW_LN2HI, POW_LN2LO, POW_POLY, POW_TAB)

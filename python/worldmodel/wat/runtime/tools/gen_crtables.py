@@ -39,7 +39,7 @@ def main() -> None:
         los.append(repr(lo))
     lines.append("ATAN_K_HI: list[float] = [" + ", ".join(his) + "]")
     lines.append("ATAN_K_LO: list[float] = [" + ", ".join(los) + "]")
-    (Path(__file__).resolve().parent.parent / "crtables.py").write_text("\n".join(lines) + "\n")
+    (Path(__file__).resolve().parents[1] / "math" / "crtables.py").write_text("\n".join(lines) + "\n")
 
 
 def mpmath_factorial(n: int) -> int:
