@@ -3,7 +3,8 @@ Selenium, under Xvfb. Run by `make test-webkit`:
 
     xvfb-run -a .venv/bin/python e2e/webkit_smoke.py [--port 4273]
 
-1. the app loads the tiny bundle (build/e2e/bundle, written by e2e/serve.sh, which this script starts as the server);
+1. the app loads the tiny bundle (build/e2e/bundle, written by e2e/serve.sh, which this script starts as the server
+   unless one already answers on --port, e.g. the one Playwright's run left);
 2. the solver runs the 17 × 23 module in WebKit's engine and shows 391;
 3. the sandbox conformance corpus (build/e2e/conformance.json) gives the Python runtime's results.
 
@@ -62,26 +63,35 @@ def prerequisites() -> str:
     return browser  # type: ignore[return-value]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """e2e/serve.sh: exports the tiny bundle, writes the conformance corpus, builds the app, serves it."""
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def start_server(port: int) -> subprocess.Popen | None:
+    """e2e/serve.sh: exports the tiny bundle, writes the conformance corpus, builds the app, serves it.
+    None when a server already answers on `port` (it is reused, and left running)."""
+    url = f"http://127.0.0.1:{port}/bundle/manifest.json"
+    if answers(url) and (ROOT / "build" / "e2e" / "conformance.json").is_file():
+        return None
     env = dict(os.environ, PYTHON=os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python")))
     server = subprocess.Popen(["bash", "e2e/serve.sh", str(port)], cwd=ROOT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/bundle/manifest.json"
     deadline = time.time() + 600
     while time.time() < deadline:
         if server.poll() is not None:
             raise CannotRun(f"e2e/serve.sh exited with status {server.returncode} before serving")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return server
-        except OSError:
-            time.sleep(1)
+        if answers(url):
+            return server
+        time.sleep(1)
     stop(server)
     raise CannotRun(f"the app server did not answer {url} within 600 s")
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
+def stop(server: subprocess.Popen | None) -> None:
+    if server is not None and server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=10)

@@ -118,8 +118,8 @@ def publish(bundle_dir: Path, releases: Path, channel: str = "stable", variant: 
         finally:
             if work.exists():
                 shutil.rmtree(work, ignore_errors=True)
-        if move:
-            shutil.rmtree(bundle_dir, ignore_errors=True)
+    if move:  # a staging folder: published now (or the same release was there already)
+        shutil.rmtree(bundle_dir, ignore_errors=True)
 
     manifest_path = f"{folder_name}/{MANIFEST}"
     listed = {"name": variant, "weight": weight, "manifest": manifest_path}

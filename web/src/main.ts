@@ -82,7 +82,16 @@ function showReleaseNotice(notice: UpdateNotice) {
     status.append(' ', button);
   }
 }
-const updates = settings.channel ? new ReleaseUpdates(settings.channel, settings.channelName, settings.variant, showReleaseNotice) : null;
+function followChannel(): ReleaseUpdates | null {
+  if (!settings.channel) return null;
+  try {
+    return new ReleaseUpdates(settings.channel, settings.channelName, settings.variant, showReleaseNotice);
+  } catch (e) {
+    showReleaseNotice({ text: `The release channel setting is not a URL (${(e as Error).message}); loading the bundle setting instead.`, kind: 'error' });
+    return null;
+  }
+}
+const updates = followChannel();
 
 function showVariants() {
   if (!updates) return;
