@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 PORT="${1:?port}"
 PY="${PYTHON:-.venv/bin/python}"
 RELEASES=build/e2e/releases
-for _ in $(seq 600); do [ -f "$RELEASES/e2e-channel-4.0.0.json" ] && break; sleep 0.5; done
+for _ in $(seq 1200); do [ -f "$RELEASES/e2e-channel-4.0.0.json" ] && break; sleep 1; done
 exec "$PY" -m worldmodel serve --bundle-origin --bundle "$RELEASES" --port "$PORT"
