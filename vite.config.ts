@@ -2,6 +2,7 @@
 // (SharedArrayBuffer → onnxruntime-web threads); `worldmodel serve` sends the same headers in production.
 import { defineConfig, defaultClientConditions } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -12,6 +13,8 @@ const isolationHeaders = {
 export default defineConfig({
   root: 'web',
   base: './',
+  // The app's version, which bundles name in release.compatibility.app (docs/bundle.md); one source: package.json.
+  define: { __APP_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf-8')).version) },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
   // onnxruntime-web's "extern wasm" build loads its glue module from env.wasm.wasmPaths instead of inlining
   // it, so its pthread workers start from that small file rather than from our worker bundle.

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hostile.bundles import base_files, manifest_for
 
-from worldmodel.model.bundle_reader import BundleError, check_bundle_path, parse_manifest
+from worldmodel.model.bundle import BundleError, check_bundle_path, parse_manifest
 from worldmodel.runtime import Limits, RunResult, run_wat
 from worldmodel.commands.run import read_program
 

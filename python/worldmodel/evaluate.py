@@ -183,7 +183,7 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
         raise ValueError(f"{questions} holds no question with a numeric answer"
                          + (f" in category {category!r}" if category else ""))
     if backend == "onnx":
-        from worldmodel.model.backend import resolve_bundle
+        from worldmodel.model.bundle import resolve_bundle
 
         bundle = resolve_bundle(bundle)  # fail here, not inside every worker process
     report = {"questions": str(questions), "n": len(rows), "backend": backend,

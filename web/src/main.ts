@@ -10,6 +10,7 @@ import { setPerf, showGenerationStats, showLoadInfo } from './perf';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { loadChat, loadUi, saveChat, saveUi, type StoredTurn } from './chat-store';
 import { TurnView, outcome, partialAnswer } from './turn-view';
+import { ReleaseUpdates, clientId, type UpdateNotice } from './updates';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let settings: Settings = loadSettings();
@@ -68,6 +69,40 @@ for (const [button, panel] of [['toggle-perf', 'perf'], ['toggle-settings', 'set
   });
 }
 
+// ---------- release channel: updates, rollback, A/B variant (updates.ts) ----------
+function showReleaseNotice(notice: UpdateNotice) {
+  const status = $('release-status');
+  status.dataset.kind = notice.kind;
+  status.textContent = notice.text;
+  if (notice.switchNow) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Switch now';
+    button.addEventListener('click', () => location.reload()); // the start switches to the downloaded version
+    status.append(' ', button);
+  }
+}
+function followChannel(): ReleaseUpdates | null {
+  if (!settings.channel) return null;
+  try {
+    return new ReleaseUpdates(settings.channel, settings.channelName, settings.variant, showReleaseNotice);
+  } catch (e) {
+    showReleaseNotice({ text: `The release channel setting is not a URL (${(e as Error).message}); loading the bundle setting instead.`, kind: 'error' });
+    return null;
+  }
+}
+const updates = followChannel();
+
+function showVariants() {
+  if (!updates) return;
+  const select = $<HTMLSelectElement>('set-variant');
+  select.replaceChildren(new Option(`assigned (${updates.assignedVariant || '?'})`, ''), ...updates.variants.map((v) => new Option(v.name, v.name)));
+  select.value = updates.variants.some((v) => v.name === settings.variant) ? settings.variant : '';
+  $('variant-assigned').textContent = `${updates.assignedVariant || '?'} (browser id ${clientId().slice(0, 8)}…)`;
+  const current = updates.current;
+  if (current) setPerf('Model release', `${current.version} · channel ${updates.channelName} · variant ${current.variant}`);
+}
+
 // ---------- settings ----------
 const settingInputs = {
   temperature: $<HTMLInputElement>('set-temperature'),
@@ -79,10 +114,24 @@ const settingInputs = {
 };
 for (const [key, input] of Object.entries(settingInputs)) input.value = String(settings[key as keyof Settings]);
 if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
+const releaseInputs = { channel: $<HTMLInputElement>('set-channel'), channelName: $<HTMLSelectElement>('set-channel-name'), variant: $<HTMLSelectElement>('set-variant') };
+releaseInputs.channel.value = settings.channel;
+releaseInputs.channelName.value = settings.channelName;
 $('settings-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const needsReload = Number(settingInputs.threads.value) !== settings.threads || (settingInputs.bundle.value.trim() || 'bundle/manifest.json') !== settings.bundle;
+  const channel = releaseInputs.channel.value.trim();
+  const channelName = releaseInputs.channelName.value === 'beta' ? 'beta' : 'stable';
+  const variant = releaseInputs.variant.value;
+  const needsReload =
+    Number(settingInputs.threads.value) !== settings.threads ||
+    (settingInputs.bundle.value.trim() || 'bundle/manifest.json') !== settings.bundle ||
+    channel !== settings.channel ||
+    channelName !== settings.channelName;
+  const variantChanged = variant !== settings.variant;
   settings = {
+    channel,
+    channelName,
+    variant,
     temperature: Number(settingInputs.temperature.value),
     topP: Number(settingInputs.topP.value),
     maxTokens: Number(settingInputs.maxTokens.value),
@@ -92,6 +141,11 @@ $('settings-form').addEventListener('submit', (event) => {
   };
   saveSettings(settings);
   if (model) Object.assign(model.sandbox.limits, { timeoutMs: settings.timeoutMs });
+  if (updates && variantChanged && !needsReload) {
+    // The other variant downloads in the background and is offered like an update.
+    updates.variantOverride = variant;
+    void updates.checkForUpdate().then(showVariants);
+  }
   $('settings-saved').textContent = `Saved at ${new Date().toLocaleTimeString()}.${needsReload ? ' Threads and the bundle apply after a reload. ' : ''}`;
   if (needsReload) {
     const reload = document.createElement('button');
@@ -151,10 +205,26 @@ function onProgress(p: LoadProgress) {
   else if (p.kind === 'stage') $('load-stage').textContent = `${STAGE_WORDS[p.stage]}${p.file ? ` ${p.file}` : ''}…`;
 }
 
+/** The manifest to load: the release channel's current version when one is set, else the bundle setting. */
+async function startupManifest(): Promise<string> {
+  return updates ? await updates.startupManifest() : settings.bundle;
+}
+
 async function loadModel() {
   $('load-status').textContent = 'Fetching the model manifest…';
   try {
-    model = await WorldModel.load(settings.bundle, { onProgress, threads: settings.threads, sandboxLimits: { timeoutMs: settings.timeoutMs } });
+    let manifestUrl = await startupManifest();
+    for (;;) {
+      try {
+        model = await WorldModel.load(manifestUrl, { onProgress, threads: settings.threads, sandboxLimits: { timeoutMs: settings.timeoutMs } });
+        break;
+      } catch (e) {
+        // A new version that fails to load is rolled back to the one it replaced (updates.ts says so).
+        const previous = updates?.rollback(manifestUrl, e as Error & { code?: string });
+        if (!previous) throw e;
+        manifestUrl = previous.manifestUrl;
+      }
+    }
     const info = model.info;
     readyAt = performance.now();
     setPerf('Time to ready', `${(readyAt / 1000).toFixed(2)} s since navigation`);
@@ -162,6 +232,10 @@ async function loadModel() {
     $('loader').dataset.state = 'ready';
     showLoadInfo(info);
     settingInputs.maxTokens.placeholder = String(info.maxNewTokens);
+    if (updates) {
+      showVariants();
+      void updates.checkForUpdate().then(showVariants);
+    }
   } catch (e) {
     $('loader').dataset.state = 'error';
     $('load-status').textContent = `Could not load the model: ${(e as Error).message}`;
@@ -225,6 +299,7 @@ async function answerChat(attempt = 1) {
         history.push({ role: 'assistant', content: text, reason: event.reason, generatedTokens: event.stats.generatedTokens, attempt });
         saveChat(history);
         showGenerationStats(event.stats);
+        void updates?.answered();
       }
     }
   } catch (e) {
@@ -345,6 +420,7 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
           if (!$('solver-computed').textContent) $('solver-computed').textContent = 'Nothing was run.';
         }
         showGenerationStats(event.stats);
+        void updates?.answered();
       }
     }
   } catch (e) {
@@ -407,7 +483,10 @@ $('code-form').addEventListener('submit', async (event) => {
         added.className = 'completion-text';
         highlightInto(added, completion, language);
         $('code-output').replaceChildren(prompt, added);
-      } else if (e.type === 'done') showGenerationStats(e.stats);
+      } else if (e.type === 'done') {
+        showGenerationStats(e.stats);
+        void updates?.answered();
+      }
     }
   } catch (e) {
     $('code-output').textContent = `Error: ${(e as Error).message}`;
@@ -422,4 +501,4 @@ setBusy(false);
 void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView };

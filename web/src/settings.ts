@@ -1,4 +1,4 @@
-// User settings, kept in localStorage; URL parameters (?bundle=, ?threads=) override them for one visit.
+// User settings, kept in localStorage; URL parameters (?bundle=, ?channel=, ?threads=) override them for one visit.
 
 export interface Settings {
   temperature: number;
@@ -7,7 +7,16 @@ export interface Settings {
   threads: number;
   timeoutMs: number;
   bundle: string;
+  /** URL of a release channel file (docs/deploy.md); empty: load `bundle` as it is, no updates. */
+  channel: string;
+  /** Which channel of that file to follow. */
+  channelName: 'stable' | 'beta';
+  /** A/B variant chosen by the user; empty: the one assigned from this browser's random id. */
+  variant: string;
 }
+
+/** The channel a build follows by default (VITE_WORLDMODEL_CHANNEL at build time, docs/deploy.md). */
+export const DEFAULT_CHANNEL: string = import.meta.env.VITE_WORLDMODEL_CHANNEL ?? '';
 
 const KEY = 'worldmodel.settings';
 
@@ -19,6 +28,9 @@ export function defaultSettings(): Settings {
     threads: Math.min(4, navigator.hardwareConcurrency || 1),
     timeoutMs: 5000,
     bundle: 'bundle/manifest.json',
+    channel: DEFAULT_CHANNEL,
+    channelName: 'stable',
+    variant: '',
   };
 }
 
@@ -31,7 +43,11 @@ export function loadSettings(): Settings {
   }
   const settings = { ...defaultSettings(), ...stored };
   const params = new URLSearchParams(location.search);
-  if (params.get('bundle')) settings.bundle = params.get('bundle')!;
+  if (params.get('channel')) settings.channel = params.get('channel')!;
+  if (params.get('bundle')) {
+    settings.bundle = params.get('bundle')!;
+    settings.channel = ''; // an explicit bundle is loaded as it is
+  }
   if (params.get('threads')) settings.threads = Number(params.get('threads'));
   if (params.get('timeout')) settings.timeoutMs = Number(params.get('timeout'));
   return settings;

@@ -44,7 +44,7 @@ def load_backend(args: argparse.Namespace):
     """The ONNX bundle (fast, what the web app runs) when asked for or when it exists; else PyTorch."""
     from worldmodel.evaluate import resolve_adapter
     from worldmodel.model.backend import load_backend as load
-    from worldmodel.model.loading import default_bundle_path
+    from worldmodel.model.bundle import default_bundle_path
 
     bundle = args.bundle or default_bundle_path()
     explicit_model = args.adapter is not None or args.base is not None
@@ -97,7 +97,7 @@ class StreamPrinter:
 
 def open_backend(args: argparse.Namespace):
     """The backend `args` name, or None once stderr says why it cannot be loaded."""
-    from worldmodel.model.bundle_reader import BundleError
+    from worldmodel.model.bundle import BundleError
 
     try:
         return load_backend(args)

@@ -1,5 +1,7 @@
-"""Reading a model bundle (docs/bundle.md) that may be hostile: one strict manifest reader and confined,
-size-bounded file access. Every fault is a `BundleError` naming the file and the problem.
+"""The model bundle format (docs/bundle.md) in one place: its constants, hashing and Brotli settings, the
+strict manifest schema, confined reading of a bundle that may be hostile, and where bundles live.
+The writer (export/bundle.py), the verifier (export/verify.py) and the ONNX backend all use this module.
+Every fault is a `BundleError` naming the file and the problem.
 
 - The manifest is read up to MAX_MANIFEST_BYTES, parsed as strict UTF-8 JSON (no NaN, bounded nesting)
   and checked against a schema (pydantic, strict types: `1.0` or `true` is not the integer 1).
@@ -23,8 +25,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from worldmodel import PROTOCOL_VERSION
+from worldmodel.model.versions import check_range, check_semver, satisfies
+
 MANIFEST = "manifest.json"
-SUPPORTED_FORMAT_VERSIONS = (1,)
+FORMAT_VERSION = 1
+SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION,)
+# Quality 9: measured 136 MiB for the int8 model; 11 is no smaller and 40x slower. lgwin fixed too,
+# because the output must not depend on library defaults.
+BROTLI_QUALITY = 9
+BROTLI_LGWIN = 22
+# The versions of the web app (package.json) whose loader reads this format, and of the answer protocol
+# (docs/protocol.md) the model speaks: what an export writes into `release.compatibility` by default.
+DEFAULT_APP_RANGE = ">=0.1.0,<1.0.0"
+DEFAULT_PROTOCOL_RANGE = f">={PROTOCOL_VERSION},<{PROTOCOL_VERSION + 1}"
+UNRELEASED_VERSION = "0.0.0"  # a bundle built with `--out` and no `--version`
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the graph and each shard are far smaller (shards: 16 MiB)
 MAX_FILES = 4096
@@ -114,6 +129,24 @@ class Totals(_Strict):
     compressed_size: int = Field(ge=0)
 
 
+class Compatibility(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    app: str = Field(max_length=128)
+    protocol: str = Field(max_length=128)
+
+    _ranges = field_validator("app", "protocol")(check_range)
+
+
+class Release(_Strict):
+    """The semantic model version and what it needs from its reader (the web app, the protocol)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    version: str = Field(max_length=32)
+    compatibility: Compatibility
+
+    _version = field_validator("version")(check_semver)
+
+
 class Manifest(_Strict):
     # Strict ints, not Literal: pydantic's Literal[1] accepts `true` and `1.0`.
     format_version: int = Field(ge=1, le=1)
@@ -126,6 +159,7 @@ class Manifest(_Strict):
     onnx: dict | None = None
     files: list[FileEntry] = Field(min_length=1, max_length=MAX_FILES)
     totals: Totals | None = None
+    release: Release | None = None  # absent in bundles written before releases existed
 
     _graph = field_validator("graph")(check_bundle_path)
 
@@ -193,8 +227,50 @@ def _check_consistency(manifest: Manifest, where: str) -> None:
         raise BundleError(f"{where}: tokenizer files {missing} are not listed in files")
 
 
+def check_protocol(manifest: dict, where: str, protocol: int = PROTOCOL_VERSION) -> None:
+    """Refuse a bundle whose release says it speaks another answer protocol than this reader."""
+    release = manifest.get("release")
+    if release is not None and not satisfies(str(protocol), release["compatibility"]["protocol"]):
+        raise BundleError(f"{where}: model {release['version']} needs protocol {release['compatibility']['protocol']}, "
+                          f"this reader speaks protocol {protocol}")
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def compress(data: bytes) -> bytes:
+    """The Brotli copy of a bundle file, with fixed settings so equal inputs give equal bytes."""
+    import brotli
+
+    return brotli.compress(data, mode=brotli.MODE_GENERIC, quality=BROTLI_QUALITY, lgwin=BROTLI_LGWIN)
+
+
+def content_version(files: list[dict]) -> str:
+    """`model.version`: 12 hex of SHA-256 over the listed raw files' paths and hashes (changes iff content does)."""
+    return hashlib.sha256("".join(f"{f['path']}:{f['sha256']}\n" for f in files).encode()).hexdigest()[:12]
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """manifest.json as the writer stores it (the release path is addressed by these bytes' hash)."""
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def default_bundle_path() -> Path:
+    """The bundle `make run` exports (`python -m export --out bundles/default`); $WORLDMODEL_BUNDLE overrides it."""
+    override = os.environ.get("WORLDMODEL_BUNDLE")
+    if override:
+        return Path(override).expanduser()
+    # python/worldmodel/model/bundle.py → the repository root is three levels above the package folder.
+    return Path(__file__).resolve().parents[3] / "bundles" / "default"
+
+
+def resolve_bundle(bundle: "str | os.PathLike | None" = None) -> Path:
+    """The bundle folder (default: default_bundle_path()); it must hold a manifest."""
+    folder = Path(bundle or default_bundle_path())
+    if not (folder / MANIFEST).is_file():
+        raise FileNotFoundError(f"no bundle at {folder}: build one with `python -m export --out {folder}`")
+    return folder
 
 
 def decompress_exact(packed: bytes, size: int, name: str) -> bytes:
@@ -234,6 +310,7 @@ class Bundle:
             raise BundleError(f"{self.folder} is not a model bundle (no {MANIFEST}); build one with `python -m export --out DIR`")
         self.schema = parse_manifest(self._read_capped(MANIFEST, MAX_MANIFEST_BYTES), str(manifest_path))
         self.manifest = self.schema.model_dump()
+        check_protocol(self.manifest, str(manifest_path))
         self.entries = {entry["path"]: entry for entry in self.manifest["files"]}
 
     def confined(self, path: str) -> Path:
