@@ -148,9 +148,16 @@ export class PythonPane {
       verdict.dataset.verdict = 'not-converted';
       return;
     }
-    const same = python.stdout === wasm!.stdout && (python.errorKind ?? null) === (wasm!.errorKind ?? null);
     renderLines($('py-out-python'), pythonText, wasmText);
     renderLines($('py-out-wasm'), wasmText, pythonText);
+    const cut = [python.errorKind, wasm!.errorKind].find((kind) => kind === 'stopped' || kind === 'timeout');
+    if (cut) {
+      verdict.textContent = `not compared: ${cut === 'stopped' ? 'stopped' : 'a time limit ended a run'} before the end`;
+      verdict.className = 'badge warn';
+      verdict.dataset.verdict = 'stopped';
+      return;
+    }
+    const same = python.stdout === wasm!.stdout && (python.errorKind ?? null) === (wasm!.errorKind ?? null);
     verdict.textContent = same ? 'identical output' : 'the outputs differ (marked)';
     verdict.className = `badge ${same ? 'ok' : 'warn'}`;
     verdict.dataset.verdict = same ? 'identical' : 'different';
