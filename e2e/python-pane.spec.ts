@@ -44,7 +44,7 @@ async function runAndExpectIdentical(page: Page, expected: string) {
 
 test('after a first visit the pane works offline: three programs agree, a class is refused at its line, an endless loop is stopped', async ({ page, context, browserName }) => {
   test.setTimeout(900_000);
-  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 8 });
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 8, timeoutMs: 60_000 });
   await openApp(page, browserName);
   await page.waitForFunction(async () => {
     await navigator.serviceWorker.ready;
@@ -92,7 +92,7 @@ test('after a first visit the pane works offline: three programs agree, a class 
 
 test('a share link opens the pane with its program, and the module goes to the solver as the model\'s program', async ({ page, browserName }) => {
   test.setTimeout(600_000);
-  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 8 });
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 8, timeoutMs: 60_000 });
   await openApp(page, browserName, fragment(INTEGERS));
   await expect(page.getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => page.evaluate(() => document.querySelector('#py-editor .cm-content')?.textContent)).toBe(INTEGERS.replace(/\n/g, ''));

@@ -123,6 +123,7 @@ export class PythonPane {
     const source = this.editor.getSource();
     for (const id of ['py-out-python', 'py-out-wasm', 'py-verdict']) $(id).textContent = '';
     $('py-verdict').className = 'badge';
+    delete $('py-verdict').dataset.verdict; // an earlier run's verdict must not stand for this one
     $('py-out-wasm').textContent = 'converting…';
     const conversion = await this.convert();
     $('py-out-python').textContent = 'running…';
