@@ -26,7 +26,8 @@ run: demo serve
 
 test: test-python test-e2e test-webkit
 
-test-python: setup sandbox
+# node_modules (NODE_STAMP below): tests/test_pyodide_conformance.py runs the converter in Pyodide under Node.
+test-python: setup sandbox node_modules/.installed
 	$(VENV)/bin/pytest -n 2 -q
 
 # bubblewrap: the process sandbox TissLang's RUN uses (docs/tisslang.md); from the distribution, like the browsers.

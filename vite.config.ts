@@ -50,6 +50,16 @@ export default defineConfig({
         // The app shell (ORT's 12 MB wasm included) is precached; the model bundle is cached by the
         // inference worker itself (Cache Storage, verified by SHA-256), so the service worker leaves /bundle alone.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,wat,webmanifest}'],
+        // The Python pane's Pyodide (~13 MB) is no part of the install-time precache: the page fills a cache of
+        // its own after the model has loaded (web/src/pyodide-cache.ts) and requests are answered from it first.
+        globIgnores: ['pyodide/**'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/pyodide/') && !url.searchParams.has('fresh'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'worldmodel-pyodide' }, // PYODIDE_CACHE in web/src/pyodide-cache.ts
+          },
+        ],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         navigateFallbackDenylist: [/^\/bundle/],
         cleanupOutdatedCaches: true,

@@ -11,6 +11,9 @@ import { loadSettings, saveSettings, type Settings } from './settings';
 import { loadChat, loadUi, saveChat, saveUi, type StoredTurn } from './chat-store';
 import { TurnView, outcome, partialAnswer } from './turn-view';
 import { ReleaseUpdates, clientId, type UpdateNotice } from './updates';
+import { cachePyodideFiles } from './pyodide-cache';
+import { programFromHash } from './share-link';
+import type { PythonPane } from './python-pane';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let settings: Settings = loadSettings();
@@ -18,6 +21,10 @@ let model: WorldModel | null = null;
 let busy = false;
 /** performance.now() when the model became ready: page navigation to first possible answer. */
 let readyAt: number | null = null;
+/** The Python pane, created when its mode is first opened (it may be the mode restored at startup). */
+let pythonPane: Promise<PythonPane> | null = null;
+/** The pane's own WAT sandbox worker: it runs converted programs whether or not the model has loaded. */
+let paneSandbox: Sandbox | null = null;
 
 // ---------- service worker (offline) ----------
 if ('serviceWorker' in navigator) registerSW({ immediate: true });
@@ -39,6 +46,7 @@ function showMode(mode: string) {
   for (const section of document.querySelectorAll<HTMLElement>('.mode')) section.hidden = section.id !== `mode-${mode}`;
   ui.mode = mode;
   saveUi(ui);
+  if (mode === 'python') void openPythonPane();
 }
 const tabs = [...document.querySelectorAll<HTMLButtonElement>('[data-mode]')];
 for (const tab of tabs) {
@@ -52,7 +60,8 @@ for (const tab of tabs) {
     next.focus();
   });
 }
-showMode(document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
+// A share link (#python=…) opens the Python pane with its program.
+showMode(programFromHash() !== null ? 'python' : document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
 function saveDraft(id: string, value: string) {
   ui.drafts[id] = value;
   saveUi(ui);
@@ -146,6 +155,7 @@ $('settings-form').addEventListener('submit', (event) => {
     updates.variantOverride = variant;
     void updates.checkForUpdate().then(showVariants);
   }
+  if (paneSandbox) Object.assign(paneSandbox.limits, { timeoutMs: settings.timeoutMs });
   $('settings-saved').textContent = `Saved at ${new Date().toLocaleTimeString()}.${needsReload ? ' Threads and the bundle apply after a reload. ' : ''}`;
   if (needsReload) {
     const reload = document.createElement('button');
@@ -247,6 +257,12 @@ async function loadModel() {
   }
   $('load-stage').textContent = '';
   setBusy(false);
+  // Only now, with the model loaded, the Python pane's files are copied for offline use (never competing with it).
+  setTimeout(() => {
+    cachePyodideFiles()
+      .then((state) => (document.documentElement.dataset.pythonOffline = state))
+      .catch(() => (document.documentElement.dataset.pythonOffline = 'failed'));
+  }, 0);
 }
 
 // ---------- chat ----------
@@ -464,6 +480,26 @@ $('solver-continue').addEventListener('click', () => {
   void solve(question || 'Compute the result of this module.', { assistantPrefix: prefix }, true);
 });
 
+// ---------- Python pane (its code, CodeMirror and Pyodide load when the mode is first opened) ----------
+function openPythonPane(): Promise<PythonPane> {
+  pythonPane ??= import('./python-pane').then(({ PythonPane }) => {
+    paneSandbox = new Sandbox({ timeoutMs: settings.timeoutMs });
+    return new PythonPane({ sandbox: paneSandbox, useAsModelProgram });
+  });
+  return pythonPane;
+}
+
+/** The pane's module goes to the solver, which runs it and lets the model answer from the computed value. */
+function useAsModelProgram(wat: string) {
+  showMode('solver');
+  resetSolver(); // an earlier answer's think line would otherwise become this one's prefix
+  $<HTMLTextAreaElement>('solver-wat-input').value = wat;
+  $<HTMLDetailsElement>('solver-edit').open = true;
+  highlightInto($('solver-wat'), wat, 'wasm');
+  if (model && !busy) $('solver-continue').click();
+  else $('solver-final').textContent = 'The module is ready below: "Run and let the model answer" once the model has loaded.';
+}
+
 // ---------- code completion ----------
 $('code-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -501,4 +537,4 @@ setBusy(false);
 void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane };

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import codecs
+import hashlib
+import pickle
 import re
 from functools import lru_cache
 
@@ -19,6 +21,9 @@ from .errors import ConversionError
 from .runtime import typed_lists
 
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
+# The library built ahead of time, present only in the browser's converter wheel (web/scripts/
+# build_converter_wheel.py): building it takes seconds on CPython and far longer inside Pyodide.
+PREBUILT = HERE / "library.pickle"
 
 
 class Library:
@@ -153,6 +158,29 @@ def build() -> Library:
     return lib
 
 
+def source_digest() -> str:
+    """SHA-256 over the converter's own files: a prebuilt library is used only beside the code that built it."""
+    digest = hashlib.sha256()
+    for path in sorted(HERE.rglob("*")):
+        if path.suffix in (".py", ".wat") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(HERE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def write_prebuilt(path: str | Path) -> Path:
+    """Pickles the library with the digest of the sources it came from (loaded by `load` when it matches)."""
+    path = Path(path)
+    path.write_bytes(pickle.dumps((source_digest(), load()), protocol=4))
+    return path
+
+
+def load_prebuilt() -> Library | None:
+    if not PREBUILT.exists():
+        return None
+    digest, lib = pickle.loads(PREBUILT.read_bytes())
+    return lib if digest == source_digest() else None
+
+
 @lru_cache(maxsize=1)
 def load() -> Library:
-    return build()
+    return load_prebuilt() or build()

@@ -188,6 +188,22 @@ def convert_program(source: str, standalone: bool = True) -> str:
         except BaseException as error:  # handed to the caller's thread below
             outcome["error"] = error
 
+    if sys.platform == "emscripten":
+        # Pyodide (the app's Python pane) cannot start threads; the browser's own stack and Pyodide's
+        # recursion limit bound the depth there, and a deeper program is refused the same way.
+        target()
+    else:
+        _run_on_deep_thread(target)
+    error = outcome.get("error")
+    if isinstance(error, RecursionError):
+        raise ConversionError(0, 0, "nesting", "the program nests expressions or blocks too deeply to convert") from None
+    if error is not None:
+        raise error
+    return outcome["wat"]
+
+
+def _run_on_deep_thread(target) -> None:
+    """Runs `target` to its end on a thread with a large stack and a large recursion limit."""
     with _DEEP_CONVERSION:
         limit, stack = sys.getrecursionlimit(), threading.stack_size(CONVERT_STACK_BYTES)
         try:
@@ -198,12 +214,6 @@ def convert_program(source: str, standalone: bool = True) -> str:
             threading.stack_size(stack)
         thread.join()
         sys.setrecursionlimit(limit)
-    error = outcome.get("error")
-    if isinstance(error, RecursionError):
-        raise ConversionError(0, 0, "nesting", "the program nests expressions or blocks too deeply to convert") from None
-    if error is not None:
-        raise error
-    return outcome["wat"]
 
 
 def _convert_program(source: str, standalone: bool) -> str:
