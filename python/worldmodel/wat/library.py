@@ -14,6 +14,7 @@ import hashlib
 import pickle
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from . import runtime, sexpr
 from .compiler import Unit
@@ -23,7 +24,8 @@ from .runtime import typed_lists
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
 # The library built ahead of time, present only in the browser's converter wheel (web/scripts/
 # build_converter_wheel.py): building it takes seconds on CPython and far longer inside Pyodide.
-PREBUILT = HERE / "library.pickle"
+WAT_DIR = Path(__file__).parent
+PREBUILT = WAT_DIR / "library.pickle"
 
 
 class Library:
@@ -161,9 +163,9 @@ def build() -> Library:
 def source_digest() -> str:
     """SHA-256 over the converter's own files: a prebuilt library is used only beside the code that built it."""
     digest = hashlib.sha256()
-    for path in sorted(HERE.rglob("*")):
+    for path in sorted(WAT_DIR.rglob("*")):
         if path.suffix in (".py", ".wat") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(HERE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(path.relative_to(WAT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
