@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from worldmodel.rt_imports import complete_imports, scan
+from worldmodel.data.module_abi import with_module_abi
+from worldmodel.rt_imports import complete_imports, explicit_imports, scan
 from worldmodel.runtime import run_wat
 
 SIGNATURES = {"print_i64": "(param i64)", "int_mul": "(param i64 i64) (result i64)", "heap_mark": "(result i32)"}
@@ -56,3 +57,29 @@ def test_folded_and_flat_memory_instructions_import_rt_memory():
 def test_malformed_text_is_left_to_the_assembler(wat):
     complete_imports(wat, SIGNATURES)  # never raises
     assert run_wat(wat).error_kind == "wat_syntax"
+
+
+def test_explicit_imports_write_one_line_each_and_run_unchanged():
+    wat = "(module\n  (func (export \"main\")\n    (call $print_i64 (call $int_mul (i64.const 6) (i64.const 7)))))"
+    written = explicit_imports(wat, SIGNATURES)
+    assert written.split("\n")[:3] == ["(module", '  (import "rt" "print_i64" (func $print_i64 (param i64)))',
+                                        '  (import "rt" "int_mul" (func $int_mul (param i64 i64) (result i64)))']
+    assert explicit_imports(written, SIGNATURES) == written  # nothing left to import
+    assert complete_imports(written, SIGNATURES) == written
+    assert run_wat(written).computed_text == run_wat(wat).computed_text == "42"
+
+
+def test_training_rows_relinked_to_abi_1_state_every_signature_and_compute_the_same():
+    module = "(module\n  (func $main (export \"main\")\n    (call $print_f64 (call $int_truediv (i64.const 7) (i64.const 2)))))"
+    row = {"id": "r", "messages": [{"role": "user", "content": "7 / 2?"},
+                                   {"role": "assistant", "content": f"<think>7 / 2</think>\n<wat_model>\n{module}\n</wat_model>\n<computed>3.5</computed>\nIt is 3.5."}]}
+    (relinked,) = with_module_abi([row], 1)
+    text = relinked["messages"][1]["content"]
+    assert '(import "rt" "int_truediv" (func $int_truediv (param i64 i64) (result f64)))' in text
+    assert '(import "rt" "print_f64" (func $print_f64 (param f64)))' in text
+    assert relinked["messages"][0] == row["messages"][0] and row["messages"][1]["content"].count("import") == 0
+    written = text.split("<wat_model>\n")[1].split("</wat_model>")[0]
+    assert run_wat(written).computed_text == "3.5"
+    assert with_module_abi([row], 2) == [row]
+    with pytest.raises(ValueError):
+        with_module_abi([row], 3)

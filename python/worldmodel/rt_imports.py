@@ -106,3 +106,20 @@ def complete_imports(text: str, signatures: dict[str, str]) -> str:
     if not lines:
         return text
     return text[:insert_at] + " " + " ".join(lines) + text[insert_at:]
+
+
+def explicit_imports(text: str, signatures: dict[str, str], indent: str = "  ") -> str:
+    """`text` in ABI 1 form: the imports `complete_imports` would add, written as lines of their own after the
+    `(module` line (the layout the converter wrote before ABI 2), so that the module states every rt signature it
+    uses. Training data in this form keeps each callee's types in the model's own context (docs/training.md)."""
+    called, defined, uses_memory, has_memory, insert_at = scan(text)
+    lines = []
+    if uses_memory and not has_memory:
+        lines.append('(import "rt" "memory" (memory 1))')
+    for name in called:
+        if name not in defined and name in signatures:
+            signature = signatures[name]
+            lines.append(f'(import "rt" "{name}" (func ${name}{" " + signature if signature else ""}))')
+    if not lines:
+        return text
+    return text[:insert_at] + "".join("\n" + indent + line for line in lines) + text[insert_at:]

@@ -10,13 +10,20 @@ from pathlib import Path
 
 from worldmodel.data import gsm8k
 from worldmodel.data.build import PER_FAMILY
+from worldmodel.data.module_abi import DEFAULT_MODULE_ABI, MODULE_ABIS
 
 DEFAULT_SEED = 0
 DEFAULT_OUT = Path("data/curriculum")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("build",), help="what to do (build: generate the dataset)")
+    parser.add_argument("action", choices=("build", "relink"),
+                        help="what to do (build: generate the dataset; relink: rewrite the modules of --source's "
+                        "rows in --module-abi form)")
+    parser.add_argument("--source", type=Path, help="relink: the dataset folder to rewrite")
+    parser.add_argument("--module-abi", type=int, choices=MODULE_ABIS, default=DEFAULT_MODULE_ABI,
+                        help=f"module form in the assistant turns: 2 leaves rt's imports to the runtime, 1 writes "
+                        f"them out (default {DEFAULT_MODULE_ABI}; docs/protocol.md section 2)")
     parser.add_argument(
         "--out",
         type=Path,
@@ -64,7 +71,36 @@ def token_counter(path: str | None):
     return count
 
 
+def relink(args: argparse.Namespace) -> int:
+    """Rewrite every split of --source into --out with --module-abi modules; other files are copied."""
+    import gzip
+    import json
+    import shutil
+
+    from worldmodel.data.module_abi import with_module_abi
+    from worldmodel.train.trainer import load_split
+
+    if args.source is None or not args.source.is_dir():
+        raise SystemExit("relink needs --source DIR: a dataset folder (train/validation/test JSONL)")
+    if args.source.resolve() == args.out.resolve():
+        raise SystemExit("relink writes a new folder: --out must differ from --source")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(args.source.iterdir()):
+        split = path.name.removesuffix(".gz").removesuffix(".jsonl")
+        if path.name.endswith((".jsonl", ".jsonl.gz")):
+            rows = with_module_abi(load_split(args.source, split), args.module_abi)
+            opener = gzip.open if path.name.endswith(".gz") else open
+            with opener(args.out / path.name, "wt", encoding="utf-8") as handle:
+                handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            print(f"{split:<10} {len(rows):>6} rows  {args.out / path.name}  (module ABI {args.module_abi})")
+        elif path.is_file():
+            shutil.copyfile(path, args.out / path.name)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "relink":
+        return relink(args)
     from worldmodel.data.build import build, write_splits
     from worldmodel.data.card import render_card
     from worldmodel.data.families import FAMILIES, LOGIC_FAMILIES
@@ -80,6 +116,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = build(args.seed, args.per_family, workers=args.workers, count_tokens=token_counter(args.tokenizer),
                    gsm8k_corpus=corpus, gsm8k_train=args.gsm8k_train)
+    if args.module_abi != DEFAULT_MODULE_ABI:
+        from worldmodel.data.module_abi import with_module_abi
+
+        result.rows = with_module_abi(result.rows, args.module_abi)
     paths = write_splits(result, args.out, args.seed)
     card = render_card(result, seed=args.seed, per_family=args.per_family, families=[*FAMILIES, *LOGIC_FAMILIES])
     (args.out / "README.md").write_text(card, encoding="utf-8")

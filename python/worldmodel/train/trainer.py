@@ -220,11 +220,15 @@ def bf16_is_native(device: torch.device) -> bool:
 def causal_lm_loss_sum(model, batch: dict, bf16: bool) -> tuple[torch.Tensor, int]:
     """Summed next-token cross-entropy over labelled tokens, and their count."""
     device_type = "cuda" if batch["input_ids"].is_cuda else "cpu"
+    labels = batch["labels"][:, 1:]
+    # Logits only where some row has a label: the 49k-word output layer is ~20 % of a forward pass, and prompts
+    # (system, question, computed text) are not trained on. Same loss, fewer FLOPs.
+    positions = (labels != IGNORE_INDEX).any(dim=0).nonzero().squeeze(1)
     with torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=bf16):
         # attention_mask=None + restarting position_ids → block-diagonal mask over packed examples.
-        logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False).logits
-    labels = batch["labels"][:, 1:]
-    logits = logits[:, :-1]
+        logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False,
+                       logits_to_keep=positions).logits
+    labels = labels[:, positions]
     keep = labels != IGNORE_INDEX
     loss = torch.nn.functional.cross_entropy(logits[keep].float(), labels[keep], reduction="sum")
     return loss, int(keep.sum())
