@@ -20,6 +20,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from worldmodel.decoding_options import Decoding, add_decoding_arguments, decoding_from_args, plain_decoding
+
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
 DEFAULT_REL_TOL = 1e-3
 DEFAULT_MAX_NEW_TOKENS = 1024  # as `generate` and the bundle: the longest answers run to ~670 tokens
@@ -64,13 +66,19 @@ def _category(row: dict) -> str:
     return str(row.get("category") or row.get("family") or row.get("stage") or "all")
 
 
-def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True) -> dict:
-    """One question through `generate`: the record the aggregates are computed from."""
-    from worldmodel.generate import GenerationConfig, generate
+def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True,
+              decoding: Decoding | None = None) -> dict:
+    """One question through `generate` (or a vote, worldmodel.voting): the record the aggregates are computed from."""
+    from worldmodel.generate import GenerationConfig
+    from worldmodel.voting import answer
 
+    decoding = decoding or plain_decoding()
     # A follow-up question (the curriculum's multi-turn rows) is asked after the conversation it follows.
     messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
-    result = generate(backend, messages, GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
+    config = GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools, grammar=decoding.grammar and use_tools,
+                              jump_forward=decoding.jump_forward and use_tools)
+    result, vote, attempts = answer(backend, messages, config, votes=decoding.votes if use_tools else 1,
+                                    temperature=decoding.vote_temperature, retries=decoding.retries if use_tools else 0)
     expected = row["answer"] if isinstance(row["answer"], (bool, list)) else float(row["answer"])
     final = result.final if use_tools else result.text
     return {
@@ -79,7 +87,12 @@ def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, 
         "final": final, "program": result.program, "wrote_program": result.program is not None, "compiled": result.compiled,
         "executed": result.executed, "computed": result.computed, "computed_error": result.computed_error,
         "numbers": len(_numbers(final)), "unsupported_numbers": len(result.unsupported_numbers),
-        "tokens": result.new_tokens, "seconds": result.seconds,
+        # Costs cover every program written for the question (votes, retries).
+        "tokens": sum(a.new_tokens for a in attempts), "seconds": sum(a.seconds for a in attempts),
+        "decode_steps": sum(a.decode_steps for a in attempts), "jump_tokens": sum(a.jump_tokens for a in attempts),
+        "mask_seconds": [s for a in attempts for s in a.mask_seconds],
+        "programs": len(attempts), "agreed": vote.agreed, "tie": vote.tie,
+        "attempts_compiled": [a.compiled for a in attempts],
     }
 
 
@@ -95,11 +108,11 @@ def summarize(records: list[dict]) -> dict:
 
 
 def score_rows(backend, rows: list[dict], max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True,
-               on_row=None) -> dict:
+               on_row=None, decoding: Decoding | None = None) -> dict:
     """Every question through one backend, in order, then the aggregates."""
     records = []
     for row in rows:
-        records.append(score_row(backend, row, max_new_tokens, use_tools))
+        records.append(score_row(backend, row, max_new_tokens, use_tools, decoding))
         if on_row:
             on_row(records[-1])
     return summarize(records)
@@ -118,12 +131,12 @@ def _load_worker_backend(spec: dict) -> None:
 
 
 def _score_in_worker(task: tuple) -> tuple[int, dict]:
-    index, row, max_new_tokens, use_tools = task
-    return index, score_row(_worker_backend, row, max_new_tokens, use_tools)
+    index, row, max_new_tokens, use_tools, decoding = task
+    return index, score_row(_worker_backend, row, max_new_tokens, use_tools, decoding)
 
 
 def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
-                        use_tools: bool = True, on_row=None) -> dict:
+                        use_tools: bool = True, on_row=None, decoding: Decoding | None = None) -> dict:
     """`score_rows` over `workers` processes, each with its own `load_backend(**spec)`."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -132,7 +145,8 @@ def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_toke
     context = multiprocessing.get_context("spawn")  # CUDA cannot be forked
     spec = {**spec, "threads": spec.get("threads") or 1}
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_load_worker_backend, initargs=(spec,)) as pool:
-        futures = [pool.submit(_score_in_worker, (i, row, max_new_tokens, use_tools)) for i, row in enumerate(rows)]
+        futures = [pool.submit(_score_in_worker, (i, row, max_new_tokens, use_tools, decoding))
+                   for i, row in enumerate(rows)]
         for future in as_completed(futures):
             index, record = future.result()
             records[index] = record
@@ -161,13 +175,14 @@ def _aggregate(records: list[dict]) -> dict:
         "provenance": (numbers - sum(r["unsupported_numbers"] for r in records)) / numbers if numbers else 1.0,
         "mean_tokens": sum(r["tokens"] for r in records) / n if n else 0.0,
         "mean_seconds": sum(r["seconds"] for r in records) / n if n else 0.0,
+        "mean_decode_steps": sum(r.get("decode_steps", 0) for r in records) / n if n else 0.0,
     }
 
 
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
-             bundle: Path | None = None, category: str | None = None) -> dict:
+             bundle: Path | None = None, category: str | None = None, decoding: Decoding | None = None) -> dict:
     rows = read_questions(questions, limit, category)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer"
@@ -178,7 +193,8 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
         bundle = resolve_bundle(bundle)  # fail here, not inside every worker process
     report = {"questions": str(questions), "n": len(rows), "backend": backend,
               "adapter": str(adapter) if adapter and backend == "torch" else None,
-              "bundle": str(bundle) if backend == "onnx" else None}
+              "bundle": str(bundle) if backend == "onnx" else None,
+              "decoding": (decoding or plain_decoding()).__dict__}
     specs = [("model", {"kind": backend, "base": base, "adapter": adapter, "bundle": bundle}, max_new_tokens, True)]
     if baseline:  # the base model answering directly, always through PyTorch
         specs.append(("baseline", {"kind": "torch", "base": base, "adapter": None}, baseline_max_new_tokens, False))
@@ -189,12 +205,12 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
                 from worldmodel.model.loading import resolve_model_path
 
                 resolve_model_path(base)  # convert the GGUF once here, not in every worker at the same time
-            report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress)
+            report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress, decoding)
         else:
             from worldmodel.model.backend import load_backend
 
             model = load_backend(**spec)
-            report[label] = score_rows(model, rows, tokens, use_tools, progress)
+            report[label] = score_rows(model, rows, tokens, use_tools, progress, decoding)
             del model
     return report
 
@@ -244,6 +260,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
     parser.add_argument("--quiet", action="store_true", help="no per-question progress on stderr")
+    add_decoding_arguments(parser)
 
 
 def resolve_adapter(value: str | None):
@@ -264,7 +281,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         adapter = resolve_adapter(args.adapter)
-    except FileNotFoundError as error:
+        decoding = decoding_from_args(args, default_retries=0)  # eval measures the model's own programs unless asked
+    except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -277,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
                           threads=args.threads, progress=progress, workers=args.workers, device=args.device,
-                          backend=args.backend, bundle=args.bundle, category=args.category)
+                          backend=args.backend, bundle=args.bundle, category=args.category, decoding=decoding)
     except FileNotFoundError as error:  # a missing bundle, question file or model folder
         print(f"error: {error}", file=sys.stderr)
         return 2
