@@ -11,6 +11,7 @@ OUT=build/e2e
 mkdir -p "$OUT"
 "$PY" -m export --tiny --out "$OUT/bundle"
 "$PY" e2e/make_conformance_corpus.py "$OUT/conformance.json"
+"$PY" e2e/make_grammar_corpus.py "$OUT/grammar.json"
 "$PY" e2e/make_hostile_bundles.py "$OUT/bundle/hostile"
 PYTHON="$PY" npm run build --silent
 exec "$PY" -m worldmodel serve --bundle "$OUT/bundle" --port "$PORT"
