@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundle", type=Path, default=None, help="bundle folder for --backend onnx")
     parser.add_argument("--adapter", default=None, help="LoRA adapter for --backend torch (default: the committed one)")
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS, help="the test split")
-    parser.add_argument("--sample", type=int, default=40, help="questions drawn (seeded) from --questions")
+    parser.add_argument("--sample", type=int, default=40, help="questions drawn (seeded) from --questions (0: none)")
     parser.add_argument("--human", type=int, default=28, help="questions of benchmarks/human_questions.jsonl (0: none)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-new-tokens", type=int, default=1024)
@@ -130,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
 
     backend = load_backend(args.backend, adapter=resolve_adapter(args.adapter) if args.backend == "torch" else None,
                            bundle=args.bundle, threads=args.threads)
-    test_rows = read_questions(args.questions)
-    sets = {f"test split ({args.questions}, {args.sample} of {len(test_rows)}, seed {args.seed})":
-            random.Random(args.seed).sample(test_rows, min(args.sample, len(test_rows)))}
+    sets = {}
+    if args.sample:
+        test_rows = read_questions(args.questions)
+        sets[f"test split ({args.questions}, {args.sample} of {len(test_rows)}, seed {args.seed})"] = \
+            random.Random(args.seed).sample(test_rows, min(args.sample, len(test_rows)))
     if args.human:
         sets[f"human questions ({HUMAN_QUESTIONS})"] = read_questions(HUMAN_QUESTIONS, args.human)
     report = {}

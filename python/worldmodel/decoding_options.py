@@ -38,14 +38,12 @@ def add_decoding_arguments(parser: argparse.ArgumentParser) -> None:
                         help="programs written per question; the value most of them computed is the answer")
     parser.add_argument("--vote-temperature", type=float, default=DEFAULT_VOTE_TEMPERATURE,
                         help="sampling temperature of every program after the first")
-    parser.add_argument("--retries", type=int, default=None,
-                        help=f"with --votes 1: sample again after a failed module, up to N times "
-                        f"(default {DEFAULT_RETRIES} for ask/chat, 0 for eval)")
+    parser.add_argument("--retries", type=int, default=DEFAULT_RETRIES,
+                        help="with --votes 1: sample again after a module that failed to compile or run, up to N times")
 
 
-def decoding_from_args(args: argparse.Namespace, default_retries: int) -> Decoding:
-    if args.votes < 1 or (args.retries is not None and args.retries < 0):
+def decoding_from_args(args: argparse.Namespace) -> Decoding:
+    if args.votes < 1 or args.retries < 0:
         raise ValueError("need --votes >= 1 and --retries >= 0")
     return Decoding(grammar=args.grammar or args.jump_forward, jump_forward=args.jump_forward, votes=args.votes,
-                    vote_temperature=args.vote_temperature,
-                    retries=default_retries if args.retries is None else args.retries)
+                    vote_temperature=args.vote_temperature, retries=args.retries)

@@ -281,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         adapter = resolve_adapter(args.adapter)
-        decoding = decoding_from_args(args, default_retries=0)  # eval measures the model's own programs unless asked
+        decoding = decoding_from_args(args)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

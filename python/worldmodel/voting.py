@@ -22,7 +22,7 @@ from worldmodel.generate import Event, GenerationConfig, GenerationResult, gener
 # The one place these defaults live (CLI, eval and the benchmark read them; the app's twin is web/worker/voting.ts).
 DEFAULT_VOTES = 1
 DEFAULT_VOTE_TEMPERATURE = 0.7
-DEFAULT_RETRIES = 2
+DEFAULT_RETRIES = 0
 
 
 @dataclass

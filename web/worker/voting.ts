@@ -4,7 +4,7 @@
 /** The app's defaults, as worldmodel.voting's (DEFAULT_VOTES, DEFAULT_VOTE_TEMPERATURE, DEFAULT_RETRIES). */
 export const DEFAULT_VOTES = 1;
 export const DEFAULT_VOTE_TEMPERATURE = 0.7;
-export const DEFAULT_RETRIES = 2;
+export const DEFAULT_RETRIES = 0;
 
 export interface Vote {
   /** Programs written. */

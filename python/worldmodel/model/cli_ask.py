@@ -59,7 +59,7 @@ def load_backend(args: argparse.Namespace):
 def generation_config(args: argparse.Namespace):
     from worldmodel.generate import GenerationConfig
 
-    decoding = decoding_from_args(args, default_retries=0)
+    decoding = decoding_from_args(args)
     return GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
                             seed=args.seed, use_tools=not args.no_tools, on_error=args.on_error,
                             grammar=decoding.grammar, jump_forward=decoding.jump_forward)
@@ -113,9 +113,9 @@ def open_backend(args: argparse.Namespace):
 
 def answer_question(backend, messages, args: argparse.Namespace, config):
     """One answer with the decoding flags: streamed when one program is written, else printed once voted."""
-    from worldmodel.voting import DEFAULT_RETRIES, answer
+    from worldmodel.voting import answer
 
-    decoding = decoding_from_args(args, default_retries=DEFAULT_RETRIES)
+    decoding = decoding_from_args(args)
     streamed = decoding.votes == 1 and not args.json
     printer = StreamPrinter(args.show_steps) if streamed else None
     result, vote, attempts = answer(backend, messages, config, votes=decoding.votes,
