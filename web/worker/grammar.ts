@@ -7,7 +7,7 @@
 
 import * as xgr from '@mlc-ai/web-xgrammar';
 import WAT_GRAMMAR from '../../python/worldmodel/grammar/wat.ebnf?raw';
-import { WAT_OPEN } from './protocol';
+import { WAT_CLOSE, WAT_OPEN } from './protocol';
 
 export { WAT_GRAMMAR };
 
@@ -66,9 +66,15 @@ export class ProgramConstraint {
     return this.matcher !== null;
   }
 
-  /** After each token: `text` is the text generated so far, `token` the token just added. */
+  /** An assistant prefix that opened a module and left it unfinished: the grammar continues from there. */
+  async observePrefix(prefix: string): Promise<void> {
+    if (prefix.includes(WAT_OPEN) && !prefix.includes(WAT_CLOSE)) await this.observe(prefix, -1);
+  }
+
+  /** After each token: `text` is the text generated so far, `token` the token just added (-1: text only). */
   async observe(text: string, token: number): Promise<void> {
     if (this.matcher) {
+      if (token < 0) return;
       if (!this.matcher.acceptToken(token)) throw new Error(`token ${token} was outside the grammar's mask`);
       this.closeIfDone();
       return;
@@ -117,6 +123,17 @@ export class ProgramConstraint {
       this.finished = true;
     }
   }
+}
+
+/** Whether `text` (what follows <wat_model>) can still become a module of the grammar (a test's check). */
+export async function admitsPrefix(text: string, grammar = WAT_GRAMMAR): Promise<boolean> {
+  // A one-token vocabulary compiles at once; accepting a string does not depend on the vocabulary.
+  const info = await xgr.TokenizerInfo.createTokenizerInfo(['a'], 'byte_level', false, 1, []);
+  const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
+  const matcher = await xgr.GrammarMatcher.createGrammarMatcher(await compiler.compileGrammar(grammar, 'root'), undefined, true);
+  const admitted = matcher._acceptString(text);
+  matcher.dispose();
+  return admitted;
 }
 
 /**

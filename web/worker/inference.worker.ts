@@ -281,6 +281,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   const constraint = options.grammar
     ? await ProgramConstraint.create(await compileGrammar(m.vocabTokens, vocab, [...m.eos]), options.grammar.jumpForward, encode)
     : null;
+  if (constraint && msg.type === 'start' && msg.prefix) await constraint.observePrefix(msg.prefix);
   let t = performance.now();
   const stop = (reason: StopReason) => {
     constraint?.dispose();

@@ -251,8 +251,8 @@ export class WorldModel {
       topP: options.topP ?? this.info.defaultTopP,
       stops: !useTools ? [] : programDone ? afterProgram : beforeProgram,
       seed: options.seed,
-      // The grammar covers the module only; an assistant prefix may already hold part of one, so none then.
-      grammar: useTools && options.grammar && !programDone && !prefix ? { jumpForward: options.jumpForward === true } : undefined,
+      // The grammar covers the module only (the worker continues it from a prefix that left a module open).
+      grammar: useTools && options.grammar && !programDone ? { jumpForward: options.jumpForward === true } : undefined,
     });
     const id = this.nextId++;
     this.currentId = id;
