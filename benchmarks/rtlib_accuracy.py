@@ -1,4 +1,4 @@
-"""rtlib figures: math accuracy against CPython's math (glibc), repr/float() agreement on many random
+"""Runtime-library figures: math accuracy against CPython's math (glibc), repr/float() agreement on many random
 doubles, and the WASM cost (fuel) of printing floats and calling math.
 
     python -m benchmarks.rtlib_accuracy [SAMPLES_PER_FUNCTION]
@@ -16,8 +16,9 @@ import time
 
 from worldmodel.runtime import Limits, run_wat
 from worldmodel.wat import convert
-from worldmodel.wat.rtlib import fmt, mathlib
-from worldmodel.wat.rtlib.tools.accuracy import DOMAINS, measure
+from worldmodel.wat.runtime import formatting
+from worldmodel.wat.runtime.math import mathlib
+from worldmodel.wat.runtime.tools.accuracy import DOMAINS, measure
 
 
 def accuracy(samples: int) -> None:
@@ -34,10 +35,10 @@ def repr_agreement(n: int) -> None:
     started = time.perf_counter()
     for _ in range(n):
         x = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
-        s = fmt.float_repr(x)
+        s = formatting.float_repr(x)
         bad += s != repr(x)
         if math.isfinite(x):
-            parse_bad += struct.pack("<d", fmt.parse_float(s)) != struct.pack("<d", x)
+            parse_bad += struct.pack("<d", formatting.parse_float(s)) != struct.pack("<d", x)
     took = time.perf_counter() - started
     print(f"\nrepr: {n} random bit patterns, {bad} differ from CPython; float(repr(x)) round trip: {parse_bad} differ"
           f" ({took / n * 1e6:.0f} us per value in CPython)")
@@ -67,7 +68,7 @@ def compiled_agreement(n: int) -> None:
         for i, col in enumerate(cols):
             src += f"a{i} = [" + ", ".join(map(repr, col)) + "]\n"
         src += f"for i in range(len(a0)):\n    print(math.{name}(" + ", ".join(f"a{i}[i]" for i in range(len(cols))) + "))\n"
-        expected += [fmt.float_repr(getattr(mathlib, name)(*a)) for a in args]
+        expected += [formatting.float_repr(getattr(mathlib, name)(*a)) for a in args]
     out = run(src)
     print(f"compiled port vs reference: {len(expected)} math results: {sum(a != b for a, b in zip(out, expected))} differ")
 

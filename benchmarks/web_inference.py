@@ -23,6 +23,7 @@ from pathlib import Path
 import uvicorn
 
 from worldmodel import serve
+from worldmodel.commands.serve import check_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB_BENCH = ROOT / "benchmarks" / "web"
@@ -53,7 +54,7 @@ def main() -> int:
     parser.add_argument("--max-tokens", type=int, default=64)
     args = parser.parse_args()
 
-    problem = serve.check_dirs(serve.DEFAULT_APP, args.bundle)
+    problem = check_dirs(serve.DEFAULT_APP, args.bundle)
     if problem:
         print(f"web_inference: {problem}", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything the e2e tests need from the repository alone, then serves it:
 #   a tiny bundle (random 2-layer model, real tokenizer) from the exporter, the conformance corpus from the
-#   Python runtime, the hostile bundles beside it (/bundle/hostile/), the web app, and `worldmodel serve`
+#   Python runtime, the hostile bundles beside it (/bundle/hostile/), releases 1.0.0–4.0.0 for the second
+#   origin (e2e/serve-bundle-origin.sh serves build/e2e/releases), the web app, and `worldmodel serve`
 #   on the given port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,12 @@ PY="${PYTHON:-.venv/bin/python}"
 OUT=build/e2e
 mkdir -p "$OUT"
 "$PY" -m export --tiny --out "$OUT/bundle"
+# Releases (docs/deploy.md): 1.0.0 is the bundle above, 2.0.0 re-draws the tiny model's last layer only.
+rm -rf "$OUT/releases"
+"$PY" -m export --release "$OUT/releases" --version 1.0.0 --publish "$OUT/bundle" --notes "e2e: the tiny bundle"
+cp "$OUT/releases/channel.json" "$OUT/releases/e2e-channel-1.0.0.json"
+"$PY" -m export --tiny --tiny-revision 1 --no-verify --release "$OUT/releases" --version 2.0.0 --notes "e2e: last layer re-drawn"
+"$PY" e2e/make_release_fixtures.py "$OUT/releases"
 "$PY" e2e/make_conformance_corpus.py "$OUT/conformance.json"
 "$PY" e2e/make_grammar_corpus.py "$OUT/grammar.json"
 "$PY" e2e/make_hostile_bundles.py "$OUT/bundle/hostile"

@@ -3,8 +3,10 @@
     python -m export --out bundles/default [--adapter models/ADAPTER] [--quantization int8|fp32]
     python -m export --tiny --out bundles/tiny      # random small Llama, real tokenizer, seconds
     python -m export --verify bundles/default       # re-check a bundle
+    python -m export --release releases --version 1.2.0 [--channel beta] [--variant b --weight 1]
+    python -m export --release releases --version 1.2.0 --publish bundles/default  # an existing bundle
 
-See docs/bundle.md for the bundle layout and manifest.
+See docs/bundle.md for the bundle layout and manifest, docs/deploy.md for releases and channels.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from quantization.weight_only_int8 import LEVELS
+from worldmodel.model.bundle import DEFAULT_APP_RANGE, DEFAULT_PROTOCOL_RANGE, UNRELEASED_VERSION
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -29,9 +32,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-verify", action="store_true", help="skip the final verify stage")
     parser.add_argument("--threads", type=int, help="CPU threads for torch and onnxruntime")
     parser.add_argument("--report", type=Path, help="also write the build figures (parity, quality, timings) as JSON")
+    parser.add_argument("--tiny-revision", type=int, default=0, metavar="N",
+                        help="with --tiny: re-draw only the last layer (seed N), so most shards stay identical")
+    release = parser.add_argument_group("releases (docs/deploy.md)")
+    release.add_argument("--release", type=Path, metavar="DIR", help="publish into this releases folder: "
+                         "<id>/<version>-<hash>/, channel.json, CHANGELOG.md")
+    release.add_argument("--publish", type=Path, metavar="BUNDLE", help="with --release: publish this existing "
+                         "bundle instead of building one")
+    release.add_argument("--version", default=None, help=f"semantic model version MAJOR.MINOR.PATCH "
+                         f"(needed with --release; default for --out: {UNRELEASED_VERSION})")
+    release.add_argument("--channel", default="stable", help="channel to point at the release (stable, beta)")
+    release.add_argument("--variant", default="default", help="A/B variant name within the channel's version")
+    release.add_argument("--weight", type=int, default=1, help="the variant's share (relative to the others)")
+    release.add_argument("--requires-app", default=DEFAULT_APP_RANGE, help=f"app versions it works with "
+                         f"(default {DEFAULT_APP_RANGE})")
+    release.add_argument("--requires-protocol", default=DEFAULT_PROTOCOL_RANGE,
+                         help=f"protocol versions (default {DEFAULT_PROTOCOL_RANGE})")
+    release.add_argument("--notes", default="", help="a line for the changelog entry")
     args = parser.parse_args(argv)
-    if (args.out is None) == (args.verify is None):
-        parser.error("give exactly one of --out DIR (build) or --verify DIR (check)")
+    if sum(value is not None for value in (args.out, args.verify, args.release)) != 1:
+        parser.error("give exactly one of --out DIR (build), --verify DIR (check) or --release DIR (publish)")
+    if args.release is not None and args.version is None:
+        parser.error("--release needs --version MAJOR.MINOR.PATCH")
+    if args.publish is not None and args.release is None:
+        parser.error("--publish BUNDLE needs --release DIR")
+    if args.tiny_revision and not args.tiny:
+        parser.error("--tiny-revision needs --tiny")
     args.adapter = _resolve_adapter(args.adapter, args.tiny)
     if args.adapter is not None and not args.adapter.is_dir():
         parser.error(f"--adapter {args.adapter}: not a folder")
@@ -70,21 +96,49 @@ def main(argv: list[str] | None = None) -> int:
         print(result.answer)
         return 0
 
+    from export.bundle import release_block
     from export.pipeline import build_bundle
+
+    try:
+        release = release_block(args.version or UNRELEASED_VERSION, args.requires_app, args.requires_protocol)
+    except ValueError as error:
+        print(f"export FAILED: {error}", file=sys.stderr)
+        return 2
+    if args.publish is not None:
+        return _publish(args, args.publish, release, move=False)
 
     if args.adapter is None and not args.tiny:
         print("no adapter: exporting the base model (train one into models/, or pass --adapter DIR)", flush=True)
 
+    out = args.out if args.release is None else args.release / f".build-{args.version}"
     try:
-        report = build_bundle(args.out, tiny=args.tiny, adapter=args.adapter, base=args.base,
+        report = build_bundle(out, tiny=args.tiny, adapter=args.adapter, base=args.base,
                               quantization=args.quantization, verify=not args.no_verify, threads=args.threads,
-                              progress=lambda line: print(line, flush=True))
+                              progress=lambda line: print(line, flush=True), tiny_revision=args.tiny_revision,
+                              release=release)
     except (ParityError, QualityError, VerifyError) as error:
         print(f"export FAILED: {error}", file=sys.stderr)
         return 1
     if args.report:
         args.report.write_text(json.dumps(report.__dict__, indent=2, default=str) + "\n")
-    print(f"bundle written to {args.out}")
+    if args.release is None:
+        print(f"bundle written to {args.out}")
+        return 0
+    return _publish(args, out, None, move=True)
+
+
+def _publish(args: argparse.Namespace, bundle: Path, release: dict | None, move: bool) -> int:
+    from export.release import publish
+    from worldmodel.model.bundle import BundleError
+
+    try:
+        published = publish(bundle, args.release, channel=args.channel, variant=args.variant, weight=args.weight,
+                            notes=args.notes, release=release, move=move)
+    except (BundleError, ValueError) as error:
+        print(f"publish FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"release {published.version} published at {published.folder} ({args.channel}, variant {args.variant}); "
+          f"{len(published.changed_files)} of {published.total_files} files changed")
     return 0
 
 

@@ -3,14 +3,12 @@ shards, a Brotli copy of every file, and `manifest.json`. Same inputs → byte-i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-import brotli
 import onnx
 
 from export.llama_graph import LlamaShape, input_names, output_names
@@ -18,21 +16,21 @@ from export.onnx_export import OPSET
 from export.shards import SHARD_LIMIT, write_sharded
 from export.source import Source
 from worldmodel.generate import GenerationConfig
-from worldmodel.model.bundle_reader import MANIFEST
+from worldmodel import PROTOCOL_VERSION
+from worldmodel.model.bundle import (DEFAULT_APP_RANGE, DEFAULT_PROTOCOL_RANGE, FORMAT_VERSION, MANIFEST,
+                                     UNRELEASED_VERSION, compress, content_version, manifest_bytes, sha256_bytes)
+from worldmodel.model.versions import check_range, check_semver
 from worldmodel.protocol import WAT_CLOSE
 
-FORMAT_VERSION = 1
-PROTOCOL_VERSION = 1
-# Quality 9: measured 136 MiB for the int8 model; 11 is no smaller and 40x slower. lgwin fixed too,
-# because the output must not depend on library defaults.
-BROTLI_QUALITY = 9
-BROTLI_LGWIN = 22
 GRAPH_FILES = {"fp32": "onnx/model.onnx", "int8": "onnx/model_quantized.onnx"}  # transformers.js names
 TRANSFORMERS_JS_DTYPE = {"fp32": "fp32", "int8": "q8"}
 
 
-def compress(data: bytes) -> bytes:
-    return brotli.compress(data, mode=brotli.MODE_GENERIC, quality=BROTLI_QUALITY, lgwin=BROTLI_LGWIN)
+def release_block(version: str = UNRELEASED_VERSION, app_range: str = DEFAULT_APP_RANGE,
+                  protocol_range: str = DEFAULT_PROTOCOL_RANGE) -> dict:
+    """The manifest's `release`: the semantic model version and the app and protocol versions it works with."""
+    return {"version": check_semver(version),
+            "compatibility": {"app": check_range(app_range), "protocol": check_range(protocol_range)}}
 
 
 def _json_bytes(value) -> bytes:
@@ -106,9 +104,10 @@ def _role(path: str, level: str) -> str:
 
 
 def write_bundle(out: Path, graph: onnx.ModelProto, level: str, source: Source, shard_limit: int = SHARD_LIMIT,
-                 progress=print) -> dict:
+                 progress=print, release: dict | None = None) -> dict:
     """Write the bundle for `graph` (quantization `level`) to `out`, replacing an earlier bundle there.
-    Returns the manifest. `graph` is modified (its weights move to shard files)."""
+    Returns the manifest. `graph` is modified (its weights move to shard files). `release`: the manifest's
+    release block (default: release_block(), an unreleased 0.0.0)."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise FileExistsError(f"{out} exists and is not a bundle: refusing to replace it")
@@ -136,17 +135,17 @@ def write_bundle(out: Path, graph: onnx.ModelProto, level: str, source: Source, 
                 "path": path,
                 "role": _role(path, level),
                 "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "sha256": sha256_bytes(data),
                 "compressed": {"path": path + ".br", "encoding": "br", "size": len(packed),
-                               "sha256": hashlib.sha256(packed).hexdigest()},
+                               "sha256": sha256_bytes(packed)},
             })
             progress(f"  [{index}/{len(raw_paths)}] {path}: {len(data):,} B → {len(packed):,} B br")
 
-        content = hashlib.sha256("".join(f"{f['path']}:{f['sha256']}\n" for f in files).encode()).hexdigest()
         manifest = {
             "format_version": FORMAT_VERSION,
-            "model": {"id": source.model_id, "version": content[:12], "source": source.description,
+            "model": {"id": source.model_id, "version": content_version(files), "source": source.description,
                       "quantization": level},
+            "release": release or release_block(),
             "protocol_version": PROTOCOL_VERSION,
             "architecture": shape.as_manifest(),
             "generation": _generation(source),
@@ -169,7 +168,7 @@ def write_bundle(out: Path, graph: onnx.ModelProto, level: str, source: Source, 
             "totals": {"size": sum(f["size"] for f in files),
                        "compressed_size": sum(f["compressed"]["size"] for f in files)},
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (work / MANIFEST).write_bytes(manifest_bytes(manifest))
         os.chmod(work, 0o755)  # mkdtemp makes it 0700; a bundle is served to others
         if out.exists():
             shutil.rmtree(out)

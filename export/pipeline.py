@@ -58,8 +58,10 @@ class _Stages:
 
 def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | None" = None,
                  base: "str | Path | None" = None, quantization: str = "int8", verify: bool = True,
-                 threads: int | None = None, shard_limit: int | None = None, progress=print) -> BuildReport:
-    """Build a bundle at `out`. Raises ParityError / QualityError when the graph is not faithful."""
+                 threads: int | None = None, shard_limit: int | None = None, progress=print,
+                 tiny_revision: int = 0, release: dict | None = None) -> BuildReport:
+    """Build a bundle at `out`. Raises ParityError / QualityError when the graph is not faithful.
+    `release`: the manifest's release block (export.bundle.release_block)."""
     stage = _Stages(6 if verify else 5, progress)
     report = BuildReport(out=str(out), quantization=quantization)
     if threads:
@@ -68,7 +70,7 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
         torch.set_num_threads(threads)
 
     with stage("load model" + (" (tiny, random)" if tiny else "") + (f" + adapter {adapter}" if adapter else "")):
-        source = load_source(tiny=tiny, adapter=adapter, base=base)
+        source = load_source(tiny=tiny, adapter=adapter, base=base, tiny_revision=tiny_revision)
         token_ids = reference_token_ids(source.tokenizer)
         progress(f"      {source.description}; {sum(p.numel() for p in source.model.parameters()):,} parameters")
 
@@ -95,7 +97,8 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
 
     with stage(f"write bundle to {out}"):
         limit = shard_limit or (TINY_SHARD_LIMIT if tiny else SHARD_LIMIT)
-        report.manifest = write_bundle(Path(out), graph, quantization, source, shard_limit=limit, progress=progress)
+        report.manifest = write_bundle(Path(out), graph, quantization, source, shard_limit=limit, progress=progress,
+                                       release=release)
         totals = report.manifest["totals"]
         progress(f"      {totals['size'] / 2**20:.1f} MiB raw, {totals['compressed_size'] / 2**20:.1f} MiB Brotli; "
                  f"version {report.manifest['model']['version']}")

@@ -33,7 +33,9 @@ def _adapter_digest(adapter: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def tiny_model(vocab_size: int, bos_token_id: int | None, eos_token_id: int | None):
+def tiny_model(vocab_size: int, bos_token_id: int | None, eos_token_id: int | None, revision: int = 0):
+    """The tiny random Llama. `revision` > 0 re-draws only the last decoder layer's matrices (seed = revision):
+    a next model version whose other weight shards stay byte-identical, as release tests need."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(
@@ -47,17 +49,26 @@ def tiny_model(vocab_size: int, bos_token_id: int | None, eos_token_id: int | No
         **TINY_LAYERS,
     )
     torch.manual_seed(TINY_SEED)  # the same tiny model on every machine: bundles stay byte-identical
-    return LlamaForCausalLM(config).eval()
+    model = LlamaForCausalLM(config).eval()
+    if revision:
+        generator = torch.Generator().manual_seed(revision)
+        with torch.no_grad():
+            for parameter in model.model.layers[-1].parameters():
+                if parameter.ndim == 2:
+                    parameter.copy_(torch.randn(parameter.shape, generator=generator) * config.initializer_range)
+    return model
 
 
-def load_source(tiny: bool = False, adapter: "str | Path | None" = None, base: "str | Path | None" = None) -> Source:
+def load_source(tiny: bool = False, adapter: "str | Path | None" = None, base: "str | Path | None" = None,
+                tiny_revision: int = 0) -> Source:
     if tiny:
         if adapter is not None:
             tokenizer = load_tokenizer(adapter if (Path(adapter) / "tokenizer.json").is_file() else base)
         else:
             tokenizer = load_tokenizer(base)
-        model = tiny_model(len(tokenizer), tokenizer.bos_token_id, tokenizer.eos_token_id)
-        model_id, description = "worldmodel-tiny", f"random tiny Llama (seed {TINY_SEED}) with the {BASE_MODEL_ID} tokenizer"
+        model = tiny_model(len(tokenizer), tokenizer.bos_token_id, tokenizer.eos_token_id, tiny_revision)
+        revised = f", last layer revision {tiny_revision}" if tiny_revision else ""
+        model_id, description = "worldmodel-tiny", f"random tiny Llama (seed {TINY_SEED}{revised}) with the {BASE_MODEL_ID} tokenizer"
         if adapter is not None:
             model = _merge_adapter(model, Path(adapter))
             description += f" + adapter {_adapter_digest(Path(adapter))}"

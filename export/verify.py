@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 from export.shards import SHARD_LIMIT
-from worldmodel.model.bundle_reader import MANIFEST, Bundle, BundleError
+from worldmodel.model.bundle import MANIFEST, Bundle, BundleError
 from worldmodel.model.onnx_backend import OnnxBackend, external_locations, load_graph, probe_template
 
 VERIFY_QUESTION = "What is 17 times 23?"
@@ -36,7 +36,7 @@ class VerifyReport:
 
 
 def check_files(folder: Path) -> tuple[dict, list[str]]:
-    """Static checks through the strict reader (worldmodel.model.bundle_reader); returns (manifest, problems)."""
+    """Static checks through the strict reader (worldmodel.model.bundle); returns (manifest, problems)."""
     try:
         bundle = Bundle(folder)
     except BundleError as error:

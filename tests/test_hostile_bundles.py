@@ -11,7 +11,7 @@ from hostile.bundles import BOMB_DECLARED, CASES, SHARD, base_files, write_case
 from watchdog import within
 
 from export.verify import VerifyError, check_files
-from worldmodel.model.bundle_reader import Bundle, BundleError, decompress_exact, parse_manifest
+from worldmodel.model.bundle import Bundle, BundleError, decompress_exact, parse_manifest
 from worldmodel.model.onnx_backend import OnnxBackend
 
 BOUND_S = 30.0

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hostile.bundles import base_files, manifest_for
 
-from worldmodel.model.bundle_reader import BundleError, check_bundle_path, parse_manifest
+from worldmodel.model.bundle import BundleError, check_bundle_path, parse_manifest
 from worldmodel.runtime import Limits, RunResult, run_wat
-from worldmodel.runtime_cli import read_program
+from worldmodel.commands.run import read_program
 
 LONG_RUN = os.environ.get("WORLDMODEL_FUZZ_EXAMPLES")
 FIXTURES = Path(__file__).resolve().parents[1] / "e2e" / "fixtures"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LINTED_FOLDERS = ["python", "export", "quantization", "benchmarks", "tests"]
+LINTED_FOLDERS = ["python", "export", "quantization", "benchmarks", "tests", "e2e"]
 
 
 def test_ruff_check_is_clean():

@@ -35,12 +35,12 @@ def test_ask_runs_on_an_onnx_bundle(tiny_bundle):
 def test_ask_auto_picks_the_bundle_when_it_exists(tiny_bundle, monkeypatch):
     import argparse
 
-    from worldmodel.model import cli_ask
+    from worldmodel.commands import ask
 
     monkeypatch.setenv("WORLDMODEL_BUNDLE", str(tiny_bundle))
     parser = argparse.ArgumentParser()
-    cli_ask.add_arguments(parser)
-    backend = cli_ask.load_backend(parser.parse_args(["q", "--threads", "1"]))
+    ask.add_arguments(parser)
+    backend = ask.load_backend(parser.parse_args(["q", "--threads", "1"]))
     assert backend.name == "onnx"
 
 

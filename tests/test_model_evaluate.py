@@ -60,6 +60,7 @@ def test_read_questions_of_one_category(tmp_path):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     assert [r["question"] for r in read_questions(path, category="gsm8k")] == ["q1?", "q3?", "q5?"]
     assert [r["question"] for r in read_questions(path, limit=2, category="gsm8k")] == ["q1?", "q3?"]
+    assert [r["question"] for r in read_questions(path, per_category=2)] == ["q0?", "q1?", "q2?", "q3?"]
 
 
 def test_score_rows_reports_accuracy_compile_execution_and_provenance():

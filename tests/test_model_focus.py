@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import math
 
-import pytest
 import torch
 
 from model_helpers import make_tiny_model_folder, protocol_row, write_dataset
+from worldmodel.cli import command_main, main
 from worldmodel.train import focus
 from worldmodel.train.trainer import TrainConfig, train
 
@@ -48,8 +48,8 @@ def test_cli_scores_an_adapter_and_writes_a_dataset_folder(tmp_path):
                          threads=1, logger="none")
     train(config)
     out = tmp_path / "focus"
-    assert focus.main(["--adapter", str(tmp_path / "run" / "adapter"), "--data", str(data), "--out", str(out),
-                       "--base", str(tiny), "--per-family", "2", "--scale", "10", "--floor", "2"]) == 0
+    assert main(["focus", "--adapter", str(tmp_path / "run" / "adapter"), "--data", str(data), "--out", str(out),
+                 "--base", str(tiny), "--per-family", "2", "--scale", "10", "--floor", "2"]) == 0
     saved = json.loads((out / "family_losses.json").read_text())
     assert set(saved["losses"]) == {"arith_mul", "arith_add"}
     for score in saved["losses"].values():  # a random tiny model is far from fitting: a real, finite loss
@@ -60,8 +60,9 @@ def test_cli_scores_an_adapter_and_writes_a_dataset_folder(tmp_path):
     assert (out / "validation.jsonl").read_text() == (data / "validation.jsonl").read_text()
     # The saved scores reproduce the same subset without loading a model.
     again = tmp_path / "again"
-    focus.main(["--data", str(data), "--out", str(again), "--losses",
-                str(out / "family_losses.json"), "--scale", "10", "--floor", "2"])
+    assert command_main("focus", "python -m worldmodel.train.focus", [
+        "--data", str(data), "--out", str(again), "--losses", str(out / "family_losses.json"), "--scale", "10",
+        "--floor", "2"]) == 0
     assert (again / "train.jsonl").read_text() == (out / "train.jsonl").read_text()
-    with pytest.raises(SystemExit):  # neither an adapter to score nor saved scores
-        focus.main(["--data", str(data), "--out", str(tmp_path / "none")])
+    # neither an adapter to score nor saved scores
+    assert main(["focus", "--data", str(data), "--out", str(tmp_path / "none")]) == 2

@@ -113,7 +113,7 @@ def test_linked_form_module_uses_the_runtime_library(tokenizer):
 def test_ask_printer_streams_the_final_answer_or_every_step(tokenizer):
     import io
 
-    from worldmodel.model.cli_ask import StreamPrinter
+    from worldmodel.commands.ask import StreamPrinter
 
     wat = MUL_WAT.format(a=17, b=23)
     script = f"<think>multiply</think>\n<wat_model>\n{wat}\n</wat_model>It is 391."

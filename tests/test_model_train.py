@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import load_file
 
 from model_helpers import make_tiny_model_folder, protocol_row, write_dataset
-from worldmodel.train.trainer import TrainConfig, lr_factor, train
+from worldmodel.train.trainer import TrainConfig, TrainState, lr_factor, regroup_micro_batches, train
 
 torch.set_num_threads(1)
 REPO = Path(__file__).resolve().parents[1]
@@ -127,6 +127,27 @@ def test_a_committed_checkpoint_resumes_exactly_in_a_fresh_folder(setup, tmp_pat
         torch.testing.assert_close(actual[name], expected[name], rtol=0, atol=0)
     with pytest.raises(FileNotFoundError, match="no checkpoint.pt"):
         train(_config(setup, "nothing-to-resume", resume_from=str(tmp_path / "missing")))
+
+
+def test_resume_with_smaller_micro_batches_takes_the_same_steps(setup):
+    """A machine with less memory resumes with rows_per_batch 1 × grad_accum 4 instead of 2 × 2: the same rows
+    make each step, so the weights end where the uninterrupted run's do (up to float summation order)."""
+    straight = _config(setup, "straight-regroup", lora_dropout=0.0)
+    train(straight)
+    interrupted = _config(setup, "regrouped", lora_dropout=0.0, stop_after_steps=3)
+    train(interrupted)
+    resumed = _config(setup, "regrouped", lora_dropout=0.0, rows_per_batch=1, grad_accum=4)
+    assert train(resumed)["steps"] == 8
+    expected = load_file(Path(straight.out) / "adapter" / "adapter_model.safetensors")
+    actual = load_file(Path(resumed.out) / "adapter" / "adapter_model.safetensors")
+    for name in expected:
+        torch.testing.assert_close(actual[name], expected[name], rtol=1e-3, atol=1e-5)
+    assert _losses(Path(resumed.out)) == pytest.approx(_losses(Path(straight.out)), rel=1e-4)
+    state = TrainState(batch_in_epoch=6)
+    regroup_micro_batches(state, 2, _config(setup, "unused", rows_per_batch=4, grad_accum=1))
+    assert state.batch_in_epoch == 3
+    with pytest.raises(ValueError, match="6 consumed rows in micro-batches of 4"):
+        regroup_micro_batches(TrainState(batch_in_epoch=3), 2, _config(setup, "unused", rows_per_batch=4))
 
 
 def test_sigterm_stops_after_the_step_with_a_checkpoint(setup):

@@ -1,4 +1,4 @@
-"""rtlib as plain CPython against CPython's builtins and math (llm.c style: the reference beside
+"""The runtime library as plain CPython against CPython's builtins and math (llm.c style: the reference beside
 the port).  tests/test_rtlib_compiled.py then checks the compiled port against this reference.
 Larger runs and the accuracy figures: python -m benchmarks.rtlib_accuracy
 """
@@ -12,8 +12,9 @@ from fractions import Fraction
 
 import pytest
 
-from worldmodel.wat.rtlib import fmt, mathlib
-from worldmodel.wat.rtlib.tools.accuracy import DOMAINS, measure, ulp_distance
+from worldmodel.wat.runtime import formatting
+from worldmodel.wat.runtime.math import mathlib
+from worldmodel.wat.runtime.tools.accuracy import DOMAINS, measure, ulp_distance
 
 SPECIAL_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, 0.125, 0.375, 9.995,
                   1e16, 1e15, 9999999999999998.0, 1e17, 1e22, 1e23, 1e-4, 1e-5, 123456789.0, 5e-324, 1e-310,
@@ -54,15 +55,15 @@ def outcome(f, *args):
 
 def test_float_repr_special_values():
     for x in SPECIAL_FLOATS:
-        assert fmt.float_repr(x) == repr(x)
-        assert fmt.float_repr(-x) == repr(-x)
+        assert formatting.float_repr(x) == repr(x)
+        assert formatting.float_repr(-x) == repr(-x)
 
 
 def test_float_repr_random_doubles():
     rng = random.Random(1)
     for _ in range(4000):
         x = random_double(rng)
-        assert fmt.float_repr(x) == repr(x), x
+        assert formatting.float_repr(x) == repr(x), x
 
 
 def test_float_repr_neighbours_of_powers_of_two_and_ten():
@@ -70,17 +71,17 @@ def test_float_repr_neighbours_of_powers_of_two_and_ten():
     for e in list(range(-1074, 1024, 7)) + [-1022, -1021, 52, 53, 54]:
         p = 2.0**e
         for x in (p, math.nextafter(p, 0), math.nextafter(p, math.inf)):
-            assert fmt.float_repr(x) == repr(x)
+            assert formatting.float_repr(x) == repr(x)
     for k in range(-20, 25):
         p = 10.0**k
         for x in (p, math.nextafter(p, 0), math.nextafter(p, math.inf)):
-            assert fmt.float_repr(x) == repr(x)
+            assert formatting.float_repr(x) == repr(x)
 
 
 def test_int_to_str():
     rng = random.Random(2)
     for x in [0, 1, -1, 9, 10, -10, 2**63 - 1, -(2**63)] + [rng.randint(-(2**63), 2**63 - 1) for _ in range(2000)]:
-        assert fmt.int_to_str(x) == str(x)
+        assert formatting.int_to_str(x) == str(x)
 
 
 # ---------------------------------------------------------------- format(x, spec)
@@ -109,7 +110,7 @@ def test_format_float_spec_grid():
     for _ in range(6000):
         x = rng.choice(SPECIAL_FLOATS) if rng.random() < 0.2 else random_double(rng)
         spec, fields = spec_and_fields(rng, [None, "e", "E", "f", "F", "g", "G", "n", "%"])
-        assert outcome(fmt.format_float, x, *fields) == outcome(format, x, spec), (x, spec)
+        assert outcome(formatting.format_float, x, *fields) == outcome(format, x, spec), (x, spec)
 
 
 def test_format_float_rounds_exact_ties_half_even():
@@ -117,7 +118,7 @@ def test_format_float_rounds_exact_ties_half_even():
                     (1e22, ",.2f"), (5e-324, ".3e"), (1.0005, ".3f"), (123.456, ".0e"), (0.0001, ".2%")]:
         fields = (0, 0, 0, False, False, 0, ord(",") if "," in spec else 0, int(spec.split(".")[1][:-1]),
                   ord(spec[-1]))
-        assert fmt.format_float(x, *fields) == format(x, spec)
+        assert formatting.format_float(x, *fields) == format(x, spec)
 
 
 def test_format_int_spec_grid():
@@ -126,7 +127,7 @@ def test_format_int_spec_grid():
         x = rng.choice([0, 1, -1, rng.randint(-(10**6), 10**6), rng.randint(-(2**63), 2**63 - 1), -(2**63),
                         2**63 - 1, rng.randint(0, 0x10FFFF)])
         spec, fields = spec_and_fields(rng, [None, "d", "b", "o", "x", "X", "c", "n", "e", "f", "g", "%"])
-        assert outcome(fmt.format_int, x, *fields) == outcome(format, x, spec), (x, spec)
+        assert outcome(formatting.format_int, x, *fields) == outcome(format, x, spec), (x, spec)
 
 
 def test_format_str():
@@ -136,7 +137,7 @@ def test_format_str():
                                               (32, 0, 0, 2), (32, 0, 10, 3), (ord("é"), ord("<"), 7, 4)]:
             spec = (chr(fill) + chr(align) if align else "") + (str(width) if width else "")
             spec += f".{precision}" if precision >= 0 else ""
-            assert fmt.format_str(s, fill, align, width, precision) == format(s, spec)
+            assert formatting.format_str(s, fill, align, width, precision) == format(s, spec)
 
 
 # ---------------------------------------------------------------- float(str), round
@@ -170,15 +171,15 @@ def test_parse_float_correctly_rounded():
               "1.7976931348623158e308", "1.7976931348623159e308", "9007199254740993", "0.1", "1e400", "1e-400",
               "123456789012345678901234567890e-10", "0" * 400 + "1", "0." + "0" * 330 + "5"]
     for s in cases:
-        assert outcome(fmt.parse_float, s) == outcome(float, s), s
+        assert outcome(formatting.parse_float, s) == outcome(float, s), s
 
 
 def test_parse_float_syntax_and_errors():
     for s in ["1.5", "  -2.5e-3 ", "1_000.5", "1__0", "_1", "1_", "1e1_0", "1_e5", "inf", "-Infinity", "nAn",
               "+nan", "-nan", "1e", "1.", ".5", ".", "e5", "0x10", "", " ", "1.5x", "a'b", 'a"b\n', "\t5\x0c",
               "infinityx", "-0", "-0.0e5", "1e99999999999999999999", "0e99999999999", "+-1", "1e+"]:
-        # (non-ASCII digits and whitespace, which CPython also accepts, are not supported: see rtlib/README.md)
-        assert outcome(fmt.parse_float, s) == outcome(float, s), repr(s)
+        # (non-ASCII digits and whitespace, which CPython also accepts, are not supported: see wat/runtime/README.md)
+        assert outcome(formatting.parse_float, s) == outcome(float, s), repr(s)
 
 
 def test_round_float():
@@ -189,7 +190,7 @@ def test_round_float():
         cases.append((random_double(rng), rng.choice([-400, -309, -308, -20, -2, -1, 0, 1, 2, 3, 5, 10, 15, 17, 300,
                                                        323, 324])))
     for x, nd in cases:
-        assert outcome(fmt.round_float, x, nd) == outcome(round, x, nd), (x, nd)
+        assert outcome(formatting.round_float, x, nd) == outcome(round, x, nd), (x, nd)
 
 
 def test_float_mod_and_floordiv():
@@ -198,8 +199,8 @@ def test_float_mod_and_floordiv():
     for _ in range(3000):
         a = random_double(rng)
         b = rng.choice(values) if rng.random() < 0.3 else random_double(rng)
-        assert outcome(fmt.float_mod, a, b) == outcome(lambda p, q: p % q, a, b), (a, b)
-        assert outcome(fmt.float_floordiv, a, b) == outcome(lambda p, q: p // q, a, b), (a, b)
+        assert outcome(formatting.float_mod, a, b) == outcome(lambda p, q: p % q, a, b), (a, b)
+        assert outcome(formatting.float_floordiv, a, b) == outcome(lambda p, q: p // q, a, b), (a, b)
 
 
 # ---------------------------------------------------------------- math
@@ -315,7 +316,7 @@ def test_fsum():
 
 
 def test_sqrt_is_correctly_rounded():
-    from worldmodel.wat.rtlib import libm
+    from worldmodel.wat.runtime.math import libm
     rng = random.Random(12)
     xs = [0.0, -0.0, 5e-324, 1e-310, 2.2250738585072014e-308, 1.7976931348623157e308, math.inf, -1.0, math.nan]
     xs += [struct.unpack("<d", struct.pack("<Q", rng.getrandbits(63)))[0] for _ in range(20000)]

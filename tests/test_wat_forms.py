@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
 import wasmtime
 
 from worldmodel.rt_imports import complete_imports
 from worldmodel.wat import ConversionError, convert, runtime_exports, runtime_library_wat
-from worldmodel.wat.library import CORELIB_MODULES, SKIP_FILES, load
 
 PROGRAM = "import math\nprices = [0.1, 2.5]\ntotal = 0\nfor p in prices:\n    total += p\nprint(f'{total:.2f}', math.sqrt(2), 7 // 2)\n"
 
@@ -62,32 +59,39 @@ def test_runtime_library_module_exports_protocol_names():
     assert [i.module for i in module.imports] == ["env"]
 
 
-def test_every_runtime_function_compiles():
-    """corelib and rtlib are in the rt subset: the converter must compile all of them."""
-    lib = load()
-    here = Path(__file__).resolve().parents[1] / "python" / "worldmodel" / "wat"
-    paths = [here / "corelib" / f"{m}.py" for m in CORELIB_MODULES]
-    paths += [p for p in (here / "rtlib").glob("*.py") if p.name not in SKIP_FILES and not p.name.startswith("test")]
-    for path in paths:
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef):
-                assert lib.has(node.name), f"{path.name}: {node.name}"
-
-
 @pytest.mark.parametrize("source, says", [
-    ("def broken(x: int) -> int:\n    return x.nope\n", "runtime library rtlib.broken.broken"),
-    ("def broken(x: int) -> int:\n    return nobody_defines_this(x)\n", "runtime library rtlib.broken.broken"),
-    ("def broken(x: int) -> int\n", "runtime library rtlib.broken: "),
-    ("def int_to_str(x: int) -> str:\n    return ''\n", "rtlib.broken: int_to_str is already defined in rtlib.fmt"),
+    ("def broken(x: int) -> int:\n    return x.nope\n", "runtime library runtime.broken.broken"),
+    ("def broken(x: int) -> int:\n    return nobody_defines_this(x)\n", "runtime library runtime.broken.broken"),
+    ("def broken(x: int) -> int\n", "runtime library runtime.broken: "),
+    ("def int_to_str(x: int) -> str:\n    return ''\n",
+     "runtime.broken: int_to_str is already defined in runtime.formatting"),
 ])
 def test_a_library_function_that_does_not_compile_or_clashes_fails_the_build(monkeypatch, source, says):
     from worldmodel.wat import library
 
     sources = library.module_sources()
-    monkeypatch.setattr(library, "module_sources", lambda: [*sources, ("rtlib.broken", source)])
+    monkeypatch.setattr(library, "module_sources", lambda: [*sources, ("runtime.broken", source)])
     with pytest.raises(ConversionError) as error:
         library.build()
     assert says in error.value.message
+
+
+def test_a_runtime_module_left_out_of_the_build_order_fails_the_build(monkeypatch):
+    from worldmodel.wat import library, runtime
+
+    monkeypatch.setattr(runtime, "SUBSET_MODULES", [m for m in runtime.SUBSET_MODULES if m != "math/ddarith"])
+    with pytest.raises(ConversionError) as error:
+        library.module_sources()
+    assert "math/ddarith not in SUBSET_MODULES" in error.value.message
+
+
+def test_a_hand_written_routine_left_out_of_the_order_fails_the_build(monkeypatch):
+    from worldmodel.wat import library, runtime
+
+    monkeypatch.setattr(runtime, "HAND_WRITTEN_ORDER", [n for n in runtime.HAND_WRITTEN_ORDER if n != "str_eq"])
+    with pytest.raises(ConversionError) as error:
+        library.hand_written_forms()
+    assert "disagree about str_eq" in error.value.message
 
 
 def test_the_rt_exports_document_matches_the_library():

@@ -1,4 +1,4 @@
-"""Integration of the converter with rtlib: each program runs under CPython 3.11 and converted to WASM,
+"""Integration of the converter with the runtime library: each program runs under CPython 3.11 and converted to WASM,
 and the two must print the same bytes and stop with the same error (class and message)."""
 
 from __future__ import annotations

@@ -52,3 +52,25 @@ def test_comments_strings_and_the_walks():
 def test_malformed_text_is_refused(text):
     with pytest.raises(ValueError):
         sexpr.parse_forms(text)
+
+
+def test_a_module_is_printed_once_from_its_fields():
+    long_call = ["call", "$f", *(["i64.const", str(10**12 + k)] for k in range(6))]
+    fields = [["memory", ["export", '"memory"'], "2"], "(func $g\n  (nop))", ["func", "$h", long_call]]
+    text = sexpr.render_module(fields)
+    assert text.startswith('(module\n  (memory (export "memory") 2)\n  (func $g\n    (nop))\n  (func $h\n')
+    assert text.endswith(")\n)\n")
+    # each field is laid out as at column 0, then indented: the same lines as render() gives it alone
+    assert "\n".join("  " + line for line in sexpr.render(fields[2]).split("\n")) in text
+    [(module, _)] = sexpr.parse_forms(text)
+    assert [form[0] for form in module[1:]] == ["memory", "func", "func"]
+
+
+def test_rt_exports_every_library_function_by_an_export_field():
+    from worldmodel.wat import runtime_library_wat
+
+    lib = load()
+    [(module, _)] = sexpr.parse_forms(runtime_library_wat())
+    exports = [form for form in module[1:] if form[0] == "export"]
+    assert [form[1].strip('"') for form in exports] == list(lib.funcs)
+    assert all(form[2] == ["func", "$" + form[1].strip('"')] for form in exports)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import threading
 import time
@@ -15,6 +16,7 @@ import pytest
 import uvicorn  # noqa: E402  (the serve extra; installed by `make setup`)
 
 from worldmodel import serve  # noqa: E402
+from worldmodel.commands import serve as serve_command  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,24 +35,32 @@ def server(tmp_path_factory):
     (bundle / "onnx" / "model_quantized.onnx_data_1").write_bytes(shard)
     (bundle / "onnx" / "model_quantized.onnx_data_1.br").write_bytes(shard[:1000])
 
+    with running(serve.build_app(app, bundle)) as base:
+        yield base, shard
+
+
+@contextlib.contextmanager
+def running(asgi_app):
+    """Serves `asgi_app` on a free port in a thread; yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(serve.build_app(app, bundle), host="127.0.0.1", port=port, log_level="error")
-    instance = uvicorn.Server(config)
+    instance = uvicorn.Server(uvicorn.Config(asgi_app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
     deadline = time.time() + 10
     while not instance.started and time.time() < deadline:
         time.sleep(0.02)
     assert instance.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", shard
-    instance.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=5)
 
 
-def fetch(url: str, headers: dict | None = None):
-    request = urllib.request.Request(url, headers=headers or {})
+def fetch(url: str, headers: dict | None = None, method: str = "GET"):
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request) as response:
             return response.status, response.headers, response.read()
@@ -117,19 +127,76 @@ def test_range_requests(server):
 
 def test_missing_build_or_bundle_is_a_clear_error(tmp_path, capsys):
     args = argparse.Namespace(app=tmp_path / "dist", bundle=tmp_path / "bundle", host="127.0.0.1", port=0)
-    assert serve.run(args) == 2
+    assert serve_command.run(args) == 2
     assert "make web" in capsys.readouterr().err
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "index.html").write_text("x")
-    assert serve.run(args) == 2
+    assert serve_command.run(args) == 2
     assert "manifest.json missing" in capsys.readouterr().err
 
 
 def test_cli_registers_serve():
-    from worldmodel.cli import COMMANDS
+    from worldmodel.cli import COMMANDS, command_module
 
-    assert COMMANDS["serve"][0] == "worldmodel.serve"
+    assert "serve" in COMMANDS and command_module("serve") is serve_command
     parser = argparse.ArgumentParser()
-    serve.add_arguments(parser)
+    serve_command.add_arguments(parser)
     args = parser.parse_args(["--bundle", "b", "--port", "9000"])
     assert args.bundle == Path("b") and args.port == 9000
+
+
+@pytest.fixture(scope="module")
+def bundle_origin(tmp_path_factory):
+    """`worldmodel serve --bundle-origin` over a releases folder: a channel file and one content-addressed release."""
+    releases = tmp_path_factory.mktemp("releases")
+    release = releases / "worldmodel-tiny" / "1.0.0-0123456789ab"
+    (release / "onnx").mkdir(parents=True)
+    (releases / "channel.json").write_text('{"format_version": 1, "channels": {}}')
+    (release / "manifest.json").write_text('{"format_version": 1}')
+    shard = bytes(range(256)) * 64
+    (release / "onnx" / "model_quantized.onnx_data.br").write_bytes(shard)
+    with running(serve.build_bundle_origin(releases)) as base:
+        yield base, shard
+
+
+APP_ORIGIN = "http://127.0.0.1:4173"
+
+
+def test_bundle_origin_is_readable_from_another_origin(bundle_origin):
+    base, _ = bundle_origin
+    for path in ("/channel.json", "/worldmodel-tiny/1.0.0-0123456789ab/manifest.json"):
+        status, headers, _ = fetch(base + path, {"Origin": APP_ORIGIN})
+        assert status == 200, path
+        assert headers["Access-Control-Allow-Origin"] == "*", path
+        # An isolated app (COEP require-corp) may use the bytes; the bundle host itself is not isolated.
+        assert headers["Cross-Origin-Resource-Policy"] == "cross-origin", path
+        assert headers.get("Cross-Origin-Embedder-Policy") is None, path
+
+
+def test_bundle_origin_caches_content_addressed_releases_forever(bundle_origin):
+    base, _ = bundle_origin
+    assert fetch(base + "/channel.json")[1]["Cache-Control"] == "no-cache"  # changes with every release
+    for path in ("/worldmodel-tiny/1.0.0-0123456789ab/manifest.json", "/worldmodel-tiny/1.0.0-0123456789ab/onnx/model_quantized.onnx_data.br"):
+        assert fetch(base + path)[1]["Cache-Control"] == serve.IMMUTABLE, path
+
+
+def test_bundle_origin_answers_ranged_resumes_across_origins(bundle_origin):
+    base, shard = bundle_origin
+    url = base + "/worldmodel-tiny/1.0.0-0123456789ab/onnx/model_quantized.onnx_data.br"
+    status, headers, body = fetch(url, {"Origin": APP_ORIGIN, "Range": "bytes=1000-"})
+    assert status == 206
+    assert body == shard[1000:]
+    assert headers["Content-Range"] == f"bytes 1000-{len(shard) - 1}/{len(shard)}"
+    exposed = {name.strip().lower() for name in headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"content-range", "content-length"} <= exposed  # the loader reads Content-Range to resume
+    # A browser that preflights the Range header is allowed to send it.
+    status, headers, _ = fetch(url, {"Origin": APP_ORIGIN, "Access-Control-Request-Method": "GET",
+                                     "Access-Control-Request-Headers": "range"}, method="OPTIONS")
+    assert status == 200
+    assert "range" in headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_bundle_origin_needs_a_release_or_bundle(tmp_path, capsys):
+    args = argparse.Namespace(app=tmp_path / "dist", bundle=tmp_path, host="127.0.0.1", port=0, bundle_origin=True)
+    assert serve_command.run(args) == 2
+    assert "neither channel.json nor manifest.json" in capsys.readouterr().err

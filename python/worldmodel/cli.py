@@ -1,7 +1,11 @@
-"""The `worldmodel` command: one subcommand per feature, each defined beside the code it drives.
+"""The `worldmodel` command: one subcommand per file in worldmodel/commands/ (`worldmodel run` is commands/run.py).
 
-Subcommand modules are imported lazily so that `worldmodel convert` does not pay for torch.
-Each entry names a module exposing `add_arguments(parser)` and `run(args) -> int`.
+Each command module exposes `add_arguments(parser)` and `run(args) -> int` and is imported only when chosen, so
+that `worldmodel convert` does not pay for torch. The `python -m …` forms the documentation names
+(`python -m worldmodel.train`, which torchrun runs, `python -m worldmodel.train.focus`,
+`python -m worldmodel.train.model_card`) are the same commands under another program name (`command_main`).
+Tools that regenerate committed files stay `python -m` only (`worldmodel.wat.exports_doc`, the generators in
+`worldmodel.wat.runtime.tools`), and so does the release command `python -m export`.
 """
 
 from __future__ import annotations
@@ -10,41 +14,54 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: dict[str, tuple[str, str]] = {
-    # name: (module, one-line help)
-    "convert": ("worldmodel.wat.cli_convert", "compile a Python program to a WAT module"),
-    "run": ("worldmodel.runtime_cli", "run a .wat or .py program in the sandbox"),
-    "data": ("worldmodel.data.cli", "build the curriculum dataset"),
-    "serve": ("worldmodel.serve", "serve the web app and a model bundle (COOP/COEP, range requests)"),
-    "ask": ("worldmodel.model.cli_ask", "answer one question (the model writes WAT, the runtime computes)"),
-    "chat": ("worldmodel.model.cli_chat", "interactive question answering"),
-    "eval": ("worldmodel.evaluate", "accuracy, compile rate and provenance on a question file"),
-    "train": ("worldmodel.train.cli", "LoRA fine-tuning (resumable; DDP under torchrun)"),
-    "tiss": ("worldmodel.tiss.cli", "run or lint a TissLang task script (sandboxed commands, the model as agent)"),
+COMMANDS: dict[str, str] = {
+    # name (module worldmodel.commands.<name with _ for ->): one-line help
+    "convert": "compile a Python program to a WAT module",
+    "run": "run a .wat or .py program in the sandbox",
+    "data": "build the curriculum dataset",
+    "serve": "serve the web app and a model bundle (COOP/COEP, range requests)",
+    "ask": "answer one question (the model writes WAT, the runtime computes)",
+    "chat": "interactive question answering",
+    "eval": "accuracy, compile rate and provenance on a question file",
+    "train": "LoRA fine-tuning (resumable; DDP under torchrun)",
+    "focus": "a training subset weighted by the adapter's loss per family",
+    "model-card": "write an adapter's model card from its training run and evaluation",
+    "tiss": "run or lint a TissLang task script (sandboxed commands, the model as agent)",
 }
+
+
+def command_module(name: str):
+    return importlib.import_module("worldmodel.commands." + name.replace("-", "_"))
+
+
+def parse_command(name: str, argv: list[str], prog: str) -> argparse.Namespace:
+    module = command_module(name)
+    parser = argparse.ArgumentParser(prog=prog, description=COMMANDS[name])
+    module.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def command_main(name: str, prog: str, argv: list[str] | None = None) -> int:
+    """Run one command as its own program (the documented `python -m …` forms)."""
+    args = parse_command(name, sys.argv[1:] if argv is None else argv, prog)
+    return int(command_module(name).run(args) or 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="worldmodel", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, add_help=False)
-        command.set_defaults(_module=module)
-        # Arguments are declared by the module itself; import only the chosen one (see main).
-        command.set_defaults(_name=name)
+    for name, help_text in COMMANDS.items():
+        # Arguments are declared by the command's module itself; only the chosen one is imported (see main).
+        sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
     # Two-phase parse: find the command, then let its module declare its arguments.
-    known, _ = parser.parse_known_args(argv)
-    module = importlib.import_module(known._module)
-    full = argparse.ArgumentParser(prog=f"worldmodel {known._name}", description=COMMANDS[known._name][1])
-    module.add_arguments(full)
-    args = full.parse_args(argv[argv.index(known._name) + 1 :])
-    return int(module.run(args) or 0)
+    known, _ = build_parser().parse_known_args(argv)
+    args = parse_command(known.command, argv[argv.index(known.command) + 1 :], f"worldmodel {known.command}")
+    return int(command_module(known.command).run(args) or 0)
 
 
 if __name__ == "__main__":

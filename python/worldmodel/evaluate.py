@@ -12,19 +12,18 @@ tools, on the same questions in the same run.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import re
-import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from worldmodel.decoding_options import Decoding, add_decoding_arguments, decoding_from_args, plain_decoding
+from worldmodel.decoding_options import Decoding, plain_decoding
+from worldmodel.generate import GenerationConfig
 
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
 DEFAULT_REL_TOL = 1e-3
-DEFAULT_MAX_NEW_TOKENS = 1024  # as `generate` and the bundle: the longest answers run to ~670 tokens
+DEFAULT_MAX_NEW_TOKENS = GenerationConfig.max_new_tokens  # one default for generate, eval and the bundle
 
 
 def is_correct(final: str, expected: float | list | bool, rel_tol: float = DEFAULT_REL_TOL) -> bool:
@@ -39,8 +38,10 @@ def is_correct(final: str, expected: float | list | bool, rel_tol: float = DEFAU
     return any(math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9) for value in numbers_in(final))
 
 
-def read_questions(path: Path, limit: int | None = None, category: str | None = None) -> list[dict]:
-    """Rows with a numeric answer (of one category, e.g. `gsm8k`, when given), the first `limit` of them."""
+def read_questions(path: Path, limit: int | None = None, category: str | None = None,
+                   per_category: int | None = None) -> list[dict]:
+    """Rows with a numeric answer (of one category, e.g. `gsm8k`, when given), at most the first `per_category`
+    of each category (a sample that covers every family of a split), then the first `limit` of them."""
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found (build the data with `worldmodel data build`, or pass --questions)")
     rows = []
@@ -59,6 +60,14 @@ def read_questions(path: Path, limit: int | None = None, category: str | None = 
                 raise ValueError(f"{path}:{number}: 'answer' must be a number, a list of names or a bool, got {answer!r}")
             if category is None or _category(row) == category:
                 rows.append(row)
+    if per_category:
+        taken: Counter[str] = Counter()
+        sample = []
+        for row in rows:
+            taken[_category(row)] += 1
+            if taken[_category(row)] <= per_category:
+                sample.append(row)
+        rows = sample
     return rows[:limit] if limit else rows
 
 
@@ -182,13 +191,14 @@ def _aggregate(records: list[dict]) -> dict:
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
-             bundle: Path | None = None, category: str | None = None, decoding: Decoding | None = None) -> dict:
-    rows = read_questions(questions, limit, category)
+             bundle: Path | None = None, category: str | None = None, per_category: int | None = None,
+             decoding: Decoding | None = None) -> dict:
+    rows = read_questions(questions, limit, category, per_category)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer"
                          + (f" in category {category!r}" if category else ""))
     if backend == "onnx":
-        from worldmodel.model.backend import resolve_bundle
+        from worldmodel.model.bundle import resolve_bundle
 
         bundle = resolve_bundle(bundle)  # fail here, not inside every worker process
     report = {"questions": str(questions), "n": len(rows), "backend": backend,
@@ -234,35 +244,6 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- CLI (`worldmodel eval`)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from worldmodel.model.loading import default_adapter_path
-
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS,
-                        help="JSONL with question, answer, optional rel_tol/category (default: the test split)")
-    parser.add_argument("--adapter", default=None,
-                        help=f"LoRA adapter folder (default: {default_adapter_path()}); 'none' for the bare base model")
-    parser.add_argument("--base", default=None, help="base model: HF folder or .gguf (default: packaged SmolLM2)")
-    parser.add_argument("--baseline", action="store_true", help="also evaluate the base model without tools")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
-    parser.add_argument("--category", default=None,
-                        help="only questions of this category or family (e.g. gsm8k: the held-out GSM8K slice)")
-    parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS)
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (per worker)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="processes generating side by side, each with its own model (e.g. 8 on a GPU)")
-    parser.add_argument("--device", default=None, help="torch device (default: cuda when present, else cpu)")
-    parser.add_argument("--backend", choices=("torch", "onnx"), default="torch",
-                        help="torch: base model + --adapter; onnx: the exported bundle (--bundle), as `ask` runs it")
-    parser.add_argument("--bundle", type=Path, default=None, help="bundle folder for --backend onnx (default: bundles/default)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
-    parser.add_argument("--quiet", action="store_true", help="no per-question progress on stderr")
-    add_decoding_arguments(parser)
-
-
 def resolve_adapter(value: str | None):
     """None → the committed default adapter (must exist); 'none' → no adapter; else a folder."""
     from worldmodel.model.loading import default_adapter_path
@@ -273,34 +254,3 @@ def resolve_adapter(value: str | None):
             raise FileNotFoundError(f"no trained adapter at {path}: pass --adapter PATH (or --adapter none)")
         return path
     return None if value.lower() == "none" else Path(value)
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        adapter = resolve_adapter(args.adapter)
-        decoding = decoding_from_args(args)
-    except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-
-    def progress(record: dict) -> None:
-        if not args.quiet:
-            mark = "✓" if record["correct"] else "✗"
-            print(f"{mark} [{record['category']}] {record['question'][:70]!r} → {record['final'][:60]!r}",
-                  file=sys.stderr, flush=True)
-
-    try:
-        report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
-                          threads=args.threads, progress=progress, workers=args.workers, device=args.device,
-                          backend=args.backend, bundle=args.bundle, category=args.category, decoding=decoding)
-    except FileNotFoundError as error:  # a missing bundle, question file or model folder
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
-    return 0

@@ -5,12 +5,16 @@ SharedArrayBuffer, which onnxruntime-web needs for threads. Starlette's FileResp
 requests and sends ETag/Last-Modified; this module adds MIME types the browser insists on
 (`application/wasm` for streaming compilation) and a caching policy: content-hashed build assets are
 immutable, everything else is revalidated so a new app or bundle is picked up at once.
+
+`worldmodel serve --bundle-origin --bundle RELEASES` is instead a bundle host on its own origin, as a CDN
+would be (docs/deploy.md): CORS for any origin (Range allowed, Content-Range exposed), CORP `cross-origin`
+so an isolated app may embed the bytes, and files inside content-addressed release folders immutable.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,35 +50,37 @@ MEDIA_TYPES = {
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
+# A bundle origin's headers: readable from any origin, ranged reads allowed and their answers readable.
+BUNDLE_ORIGIN_HEADERS = {"Cross-Origin-Resource-Policy": "cross-origin"}
+CORS_EXPOSED = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag"]
+# export/release.py's folders: <model id>/<version>-<12 hex of manifest.json's SHA-256>/… never change.
+CONTENT_ADDRESSED = re.compile(r"^[A-Za-z0-9._+-]+/[0-9]+\.[0-9]+\.[0-9]+-[0-9a-f]{12}/")
+
 
 def media_type(path: str) -> str:
     # Anything unknown (external-data shards such as model.onnx_data_0 included) is opaque bytes.
     return MEDIA_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
-def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | None = None):
-    """The ASGI app: `/` the built web app, `/bundle` the model bundle, plus `extra_mounts` (path → folder)."""
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.routing import Mount
+def _static_files(directory: Path, is_immutable):
+    """Starlette's StaticFiles (Range, ETag) with this module's MIME types and caching policy."""
     from starlette.staticfiles import StaticFiles
 
     class Files(StaticFiles):
-        def __init__(self, *, directory: Path, immutable_prefix: str | None):
-            super().__init__(directory=directory, html=True)
-            self.immutable_prefix = immutable_prefix
-
         def file_response(self, full_path, stat_result, scope, status_code=200):
             response = super().file_response(full_path, stat_result, scope, status_code)
             response.headers["content-type"] = media_type(str(full_path))
-            relative = os.path.relpath(full_path, self.directory)
-            hashed = self.immutable_prefix is not None and relative.startswith(self.immutable_prefix)
-            response.headers["cache-control"] = IMMUTABLE if hashed else REVALIDATE
+            relative = os.path.relpath(full_path, self.directory).replace(os.sep, "/")
+            response.headers["cache-control"] = IMMUTABLE if is_immutable(relative) else REVALIDATE
             return response
 
-    class IsolationHeaders:
-        """Pure ASGI middleware (no response buffering, so Range and large files stream)."""
+    return Files(directory=directory, html=True)
 
+
+def _added_headers(headers_to_add: dict[str, str]):
+    """Pure ASGI middleware adding headers a response lacks (no buffering, so Range and large files stream)."""
+
+    class AddedHeaders:
         def __init__(self, app):
             self.app = app
 
@@ -83,7 +89,7 @@ def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | N
                 if message["type"] == "http.response.start":
                     headers = list(message.get("headers", []))
                     present = {k.lower() for k, _ in headers}
-                    for name, value in ISOLATION_HEADERS.items():
+                    for name, value in headers_to_add.items():
                         if name.lower().encode() not in present:
                             headers.append((name.lower().encode(), value.encode()))
                     message = {**message, "headers": headers}
@@ -91,46 +97,42 @@ def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | N
 
             await self.app(scope, receive, send_with_headers)
 
+    return AddedHeaders
+
+
+def build_bundle_origin(folder: Path):
+    """The ASGI app of a bundle host on its own origin: `folder` (a releases folder or one bundle) at `/`."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Mount
+
+    return Starlette(
+        routes=[Mount("/", app=_static_files(folder, lambda relative: CONTENT_ADDRESSED.match(relative) is not None))],
+        middleware=[
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["Range"],
+                       expose_headers=CORS_EXPOSED, max_age=86400),
+            Middleware(_added_headers(BUNDLE_ORIGIN_HEADERS)),
+        ],
+    )
+
+
+def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | None = None):
+    """The ASGI app: `/` the built web app, `/bundle` the model bundle, plus `extra_mounts` (path → folder)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
+
+    def never(relative: str) -> bool:
+        return False
+
+    def hashed_asset(relative: str) -> bool:  # Vite names build assets by their content
+        return relative.startswith("assets/")
+
     routes = [
-        *(Mount(path, app=Files(directory=folder, immutable_prefix=None)) for path, folder in (extra_mounts or {}).items()),
-        Mount("/bundle", app=Files(directory=bundle_dir, immutable_prefix=None), name="bundle"),
-        Mount("/", app=Files(directory=app_dir, immutable_prefix="assets" + os.sep), name="app"),
+        *(Mount(path, app=_static_files(folder, never)) for path, folder in (extra_mounts or {}).items()),
+        Mount("/bundle", app=_static_files(bundle_dir, never), name="bundle"),
+        Mount("/", app=_static_files(app_dir, hashed_asset), name="app"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(IsolationHeaders)])
+    return Starlette(routes=routes, middleware=[Middleware(_added_headers(ISOLATION_HEADERS))])
 
-
-def port_number(text: str) -> int:
-    """An argparse type: a TCP port (0 lets the system pick a free one)."""
-    port = int(text)
-    if not 0 <= port <= 65535:
-        raise ValueError(text)
-    return port
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--bundle", type=Path, default=DEFAULT_BUNDLE, help=f"model bundle directory with manifest.json (default: {DEFAULT_BUNDLE})")
-    parser.add_argument("--app", type=Path, default=DEFAULT_APP, help=f"built web app (default: {DEFAULT_APP}; build it with `npm run build`)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=port_number, default=8000, help="TCP port, 0-65535 (default: 8000)")
-
-
-def check_dirs(app_dir: Path, bundle_dir: Path) -> str | None:
-    if not (app_dir / "index.html").is_file():
-        return f"no built app in {app_dir}: run `make web` (npm install && npm run build) first"
-    if not (bundle_dir / "manifest.json").is_file():
-        return f"no bundle in {bundle_dir} (manifest.json missing): run `python -m export --out {bundle_dir}` first"
-    return None
-
-
-def run(args: argparse.Namespace) -> int:
-    import sys
-
-    import uvicorn
-
-    problem = check_dirs(args.app, args.bundle)
-    if problem:
-        print(f"worldmodel serve: {problem}", file=sys.stderr)
-        return 2
-    print(f"WorldModel on http://{args.host}:{args.port}/  (app {args.app}, bundle {args.bundle})", flush=True)
-    uvicorn.run(build_app(args.app, args.bundle), host=args.host, port=args.port, log_level="warning")
-    return 0

@@ -11,6 +11,10 @@ import { setPerf, showGenerationStats, showLoadInfo } from './perf';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { loadChat, loadUi, saveChat, saveUi, type StoredTurn } from './chat-store';
 import { TurnView, outcome, partialAnswer } from './turn-view';
+import { ReleaseUpdates, clientId, type UpdateNotice } from './updates';
+import { cachePyodideFiles } from './pyodide-cache';
+import { programFromHash } from './share-link';
+import type { PythonPane } from './python-pane';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let settings: Settings = loadSettings();
@@ -18,6 +22,10 @@ let model: WorldModel | null = null;
 let busy = false;
 /** performance.now() when the model became ready: page navigation to first possible answer. */
 let readyAt: number | null = null;
+/** The Python pane, created when its mode is first opened (it may be the mode restored at startup). */
+let pythonPane: Promise<PythonPane> | null = null;
+/** The pane's own WAT sandbox worker: it runs converted programs whether or not the model has loaded. */
+let paneSandbox: Sandbox | null = null;
 
 // ---------- service worker (offline) ----------
 if ('serviceWorker' in navigator) registerSW({ immediate: true });
@@ -39,6 +47,7 @@ function showMode(mode: string) {
   for (const section of document.querySelectorAll<HTMLElement>('.mode')) section.hidden = section.id !== `mode-${mode}`;
   ui.mode = mode;
   saveUi(ui);
+  if (mode === 'python') void openPythonPane();
 }
 const tabs = [...document.querySelectorAll<HTMLButtonElement>('[data-mode]')];
 for (const tab of tabs) {
@@ -52,7 +61,8 @@ for (const tab of tabs) {
     next.focus();
   });
 }
-showMode(document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
+// A share link (#python=…) opens the Python pane with its program.
+showMode(programFromHash() !== null ? 'python' : document.querySelector(`[data-mode="${ui.mode}"]`) ? ui.mode : 'chat');
 function saveDraft(id: string, value: string) {
   ui.drafts[id] = value;
   saveUi(ui);
@@ -67,6 +77,40 @@ for (const [button, panel] of [['toggle-perf', 'perf'], ['toggle-settings', 'set
     $(panel).hidden = !$(panel).hidden;
     $(button).setAttribute('aria-expanded', String(!$(panel).hidden));
   });
+}
+
+// ---------- release channel: updates, rollback, A/B variant (updates.ts) ----------
+function showReleaseNotice(notice: UpdateNotice) {
+  const status = $('release-status');
+  status.dataset.kind = notice.kind;
+  status.textContent = notice.text;
+  if (notice.switchNow) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Switch now';
+    button.addEventListener('click', () => location.reload()); // the start switches to the downloaded version
+    status.append(' ', button);
+  }
+}
+function followChannel(): ReleaseUpdates | null {
+  if (!settings.channel) return null;
+  try {
+    return new ReleaseUpdates(settings.channel, settings.channelName, settings.variant, showReleaseNotice);
+  } catch (e) {
+    showReleaseNotice({ text: `The release channel setting is not a URL (${(e as Error).message}); loading the bundle setting instead.`, kind: 'error' });
+    return null;
+  }
+}
+const updates = followChannel();
+
+function showVariants() {
+  if (!updates) return;
+  const select = $<HTMLSelectElement>('set-variant');
+  select.replaceChildren(new Option(`assigned (${updates.assignedVariant || '?'})`, ''), ...updates.variants.map((v) => new Option(v.name, v.name)));
+  select.value = updates.variants.some((v) => v.name === settings.variant) ? settings.variant : '';
+  $('variant-assigned').textContent = `${updates.assignedVariant || '?'} (browser id ${clientId().slice(0, 8)}…)`;
+  const current = updates.current;
+  if (current) setPerf('Model release', `${current.version} · channel ${updates.channelName} · variant ${current.variant}`);
 }
 
 // ---------- settings ----------
@@ -84,10 +128,24 @@ const settingChecks = { grammar: $<HTMLInputElement>('set-grammar'), jumpForward
 for (const [key, input] of Object.entries(settingInputs)) input.value = String(settings[key as keyof Settings]);
 for (const [key, input] of Object.entries(settingChecks)) input.checked = settings[key as keyof typeof settingChecks];
 if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
+const releaseInputs = { channel: $<HTMLInputElement>('set-channel'), channelName: $<HTMLSelectElement>('set-channel-name'), variant: $<HTMLSelectElement>('set-variant') };
+releaseInputs.channel.value = settings.channel;
+releaseInputs.channelName.value = settings.channelName;
 $('settings-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const needsReload = Number(settingInputs.threads.value) !== settings.threads || (settingInputs.bundle.value.trim() || 'bundle/manifest.json') !== settings.bundle;
+  const channel = releaseInputs.channel.value.trim();
+  const channelName = releaseInputs.channelName.value === 'beta' ? 'beta' : 'stable';
+  const variant = releaseInputs.variant.value;
+  const needsReload =
+    Number(settingInputs.threads.value) !== settings.threads ||
+    (settingInputs.bundle.value.trim() || 'bundle/manifest.json') !== settings.bundle ||
+    channel !== settings.channel ||
+    channelName !== settings.channelName;
+  const variantChanged = variant !== settings.variant;
   settings = {
+    channel,
+    channelName,
+    variant,
     temperature: Number(settingInputs.temperature.value),
     topP: Number(settingInputs.topP.value),
     maxTokens: Number(settingInputs.maxTokens.value),
@@ -101,6 +159,12 @@ $('settings-form').addEventListener('submit', (event) => {
   };
   saveSettings(settings);
   if (model) Object.assign(model.sandbox.limits, { timeoutMs: settings.timeoutMs });
+  if (updates && variantChanged && !needsReload) {
+    // The other variant downloads in the background and is offered like an update.
+    updates.variantOverride = variant;
+    void updates.checkForUpdate().then(showVariants);
+  }
+  if (paneSandbox) Object.assign(paneSandbox.limits, { timeoutMs: settings.timeoutMs });
   $('settings-saved').textContent = `Saved at ${new Date().toLocaleTimeString()}.${needsReload ? ' Threads and the bundle apply after a reload. ' : ''}`;
   if (needsReload) {
     const reload = document.createElement('button');
@@ -164,10 +228,26 @@ function onProgress(p: LoadProgress) {
   else if (p.kind === 'stage') $('load-stage').textContent = `${STAGE_WORDS[p.stage]}${p.file ? ` ${p.file}` : ''}…`;
 }
 
+/** The manifest to load: the release channel's current version when one is set, else the bundle setting. */
+async function startupManifest(): Promise<string> {
+  return updates ? await updates.startupManifest() : settings.bundle;
+}
+
 async function loadModel() {
   $('load-status').textContent = 'Fetching the model manifest…';
   try {
-    model = await WorldModel.load(settings.bundle, { onProgress, threads: settings.threads, sandboxLimits: { timeoutMs: settings.timeoutMs } });
+    let manifestUrl = await startupManifest();
+    for (;;) {
+      try {
+        model = await WorldModel.load(manifestUrl, { onProgress, threads: settings.threads, sandboxLimits: { timeoutMs: settings.timeoutMs } });
+        break;
+      } catch (e) {
+        // A new version that fails to load is rolled back to the one it replaced (updates.ts says so).
+        const previous = updates?.rollback(manifestUrl, e as Error & { code?: string });
+        if (!previous) throw e;
+        manifestUrl = previous.manifestUrl;
+      }
+    }
     const info = model.info;
     readyAt = performance.now();
     setPerf('Time to ready', `${(readyAt / 1000).toFixed(2)} s since navigation`);
@@ -175,6 +255,10 @@ async function loadModel() {
     $('loader').dataset.state = 'ready';
     showLoadInfo(info);
     settingInputs.maxTokens.placeholder = String(info.maxNewTokens);
+    if (updates) {
+      showVariants();
+      void updates.checkForUpdate().then(showVariants);
+    }
   } catch (e) {
     $('loader').dataset.state = 'error';
     $('load-status').textContent = `Could not load the model: ${(e as Error).message}`;
@@ -186,6 +270,12 @@ async function loadModel() {
   }
   $('load-stage').textContent = '';
   setBusy(false);
+  // Only now, with the model loaded, the Python pane's files are copied for offline use (never competing with it).
+  setTimeout(() => {
+    cachePyodideFiles()
+      .then((state) => (document.documentElement.dataset.pythonOffline = state))
+      .catch(() => (document.documentElement.dataset.pythonOffline = 'failed'));
+  }, 0);
 }
 
 // ---------- chat ----------
@@ -239,6 +329,7 @@ async function answerChat(attempt = 1) {
         history.push({ role: 'assistant', content: text, reason: event.reason, generatedTokens: event.stats.generatedTokens, attempt });
         saveChat(history);
         showGenerationStats(event.stats);
+        void updates?.answered();
       }
     }
   } catch (e) {
@@ -368,6 +459,7 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
           if (!$('solver-computed').textContent) $('solver-computed').textContent = 'Nothing was run.';
         }
         showGenerationStats(event.stats);
+        void updates?.answered();
       }
     }
   } catch (e) {
@@ -411,6 +503,26 @@ $('solver-continue').addEventListener('click', () => {
   void solve(question || 'Compute the result of this module.', { assistantPrefix: prefix }, true);
 });
 
+// ---------- Python pane (its code, CodeMirror and Pyodide load when the mode is first opened) ----------
+function openPythonPane(): Promise<PythonPane> {
+  pythonPane ??= import('./python-pane').then(({ PythonPane }) => {
+    paneSandbox = new Sandbox({ timeoutMs: settings.timeoutMs });
+    return new PythonPane({ sandbox: paneSandbox, useAsModelProgram });
+  });
+  return pythonPane;
+}
+
+/** The pane's module goes to the solver, which runs it and lets the model answer from the computed value. */
+function useAsModelProgram(wat: string) {
+  showMode('solver');
+  resetSolver(); // an earlier answer's think line would otherwise become this one's prefix
+  $<HTMLTextAreaElement>('solver-wat-input').value = wat;
+  $<HTMLDetailsElement>('solver-edit').open = true;
+  highlightInto($('solver-wat'), wat, 'wasm');
+  if (model && !busy) $('solver-continue').click();
+  else $('solver-final').textContent = 'The module is ready below: "Run and let the model answer" once the model has loaded.';
+}
+
 // ---------- code completion ----------
 $('code-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -430,7 +542,10 @@ $('code-form').addEventListener('submit', async (event) => {
         added.className = 'completion-text';
         highlightInto(added, completion, language);
         $('code-output').replaceChildren(prompt, added);
-      } else if (e.type === 'done') showGenerationStats(e.stats);
+      } else if (e.type === 'done') {
+        showGenerationStats(e.stats);
+        void updates?.answered();
+      }
     }
   } catch (e) {
     $('code-output').textContent = `Error: ${(e as Error).message}`;
@@ -446,4 +561,4 @@ void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
 // `grammar` loads web-xgrammar only when asked (the grammar conformance test; the inference worker has its own copy).
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, grammar: () => import('../worker/grammar') };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };

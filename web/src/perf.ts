@@ -21,7 +21,12 @@ export function showLoadInfo(info: LoadInfo): void {
   setPerf('Model', `${info.modelId} ${info.modelVersion} (${info.quantization || 'fp32'})`);
   setPerf('Load time', `${(info.loadMs / 1000).toFixed(2)} s (${info.cachedFiles === info.totalFiles ? 'warm: all files from cache' : `cold: ${(info.downloadedBytes / 1048576).toFixed(1)} MB downloaded`})`);
   setPerf('Session creation', `${(info.sessionMs / 1000).toFixed(2)} s`);
-  setPerf('Threads', String(info.threads));
+  setPerf(
+    'Threads',
+    info.crossOriginIsolated
+      ? String(info.threads)
+      : `${info.threads} (single-threaded: SharedArrayBuffer is unavailable because the page is not cross-origin isolated, e.g. Safari or a host without COOP/COEP headers)`,
+  );
   setPerf('WebAssembly SIMD', info.simd ? 'yes' : 'no');
   setPerf('Cross-origin isolated', info.crossOriginIsolated ? 'yes' : 'no');
   setPerf('WebGPU', 'gpu' in navigator ? 'present (not used: WASM backend)' : 'absent');
@@ -50,6 +55,8 @@ async function updateMemory(): Promise<void> {
       // not allowed here; fall through
     }
   }
-  if (perf.memory) setPerf('Memory', `${mb(perf.memory.usedJSHeapSize)} (page JS heap)`);
+  // Without measureUserAgentSpecificMemory (it needs cross-origin isolation) only the page's own heap is visible,
+  // a few MB, while the model lives in the inference worker: say so rather than print a misleading total.
+  if (perf.memory) setPerf('Memory', `${mb(perf.memory.usedJSHeapSize)} page heap only (the model's worker is not measured here)`);
   else setPerf('Memory', 'not reported by this browser');
 }

@@ -1,4 +1,4 @@
-// User settings, kept in localStorage; URL parameters (?bundle=, ?threads=) override them for one visit.
+// User settings, kept in localStorage; URL parameters (?bundle=, ?channel=, ?threads=) override them for one visit.
 import { DEFAULT_GRAMMAR, DEFAULT_JUMP_FORWARD, DEFAULT_RETRIES, DEFAULT_VOTES } from '../worker/decoding';
 
 export interface Settings {
@@ -15,7 +15,16 @@ export interface Settings {
   votes: number;
   /** With one program: samples again after a failed module, up to this many times. */
   retries: number;
+  /** URL of a release channel file (docs/deploy.md); empty: load `bundle` as it is, no updates. */
+  channel: string;
+  /** Which channel of that file to follow. */
+  channelName: 'stable' | 'beta';
+  /** A/B variant chosen by the user; empty: the one assigned from this browser's random id. */
+  variant: string;
 }
+
+/** The channel a build follows by default (VITE_WORLDMODEL_CHANNEL at build time, docs/deploy.md). */
+export const DEFAULT_CHANNEL: string = import.meta.env.VITE_WORLDMODEL_CHANNEL ?? '';
 
 const KEY = 'worldmodel.settings';
 
@@ -31,6 +40,9 @@ export function defaultSettings(): Settings {
     jumpForward: DEFAULT_JUMP_FORWARD,
     votes: DEFAULT_VOTES,
     retries: DEFAULT_RETRIES,
+    channel: DEFAULT_CHANNEL,
+    channelName: 'stable',
+    variant: '',
   };
 }
 
@@ -43,7 +55,11 @@ export function loadSettings(): Settings {
   }
   const settings = { ...defaultSettings(), ...stored };
   const params = new URLSearchParams(location.search);
-  if (params.get('bundle')) settings.bundle = params.get('bundle')!;
+  if (params.get('channel')) settings.channel = params.get('channel')!;
+  if (params.get('bundle')) {
+    settings.bundle = params.get('bundle')!;
+    settings.channel = ''; // an explicit bundle is loaded as it is
+  }
   if (params.get('threads')) settings.threads = Number(params.get('threads'));
   if (params.get('timeout')) settings.timeoutMs = Number(params.get('timeout'));
   return settings;

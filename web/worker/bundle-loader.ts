@@ -1,11 +1,13 @@
 // Downloads a model bundle: parallel shard downloads with byte-level progress, SHA-256 verification,
 // Brotli decode, persistence in Cache Storage and resume at file (shard) granularity.
 //
-// Every verified file is stored decompressed in Cache Storage under its URL plus its digest, so a closed tab
-// or a dropped connection only costs the files that were still in flight, and a new bundle version never
-// reads an old file. A file whose digest does not match is fetched again (bypassing HTTP caches) and never used.
+// Every verified file is stored decompressed in Cache Storage under its SHA-256 alone, so a closed tab or a
+// dropped connection only costs the files that were still in flight, and a new bundle version (on any origin)
+// reuses every file that is byte-identical to one already saved: an update downloads only changed shards.
+// A file whose digest does not match is fetched again (bypassing HTTP caches) and never used. A download cut
+// short resumes with a Range request from the bytes already received.
 
-import { MAX_MANIFEST_BYTES, parseManifest, type BundleFile, type Manifest } from './manifest';
+import { MAX_MANIFEST_BYTES, incompatibility, parseManifest, type BundleFile, type Manifest } from './manifest';
 
 export const BUNDLE_CACHE = 'worldmodel-bundle-v1';
 const PARALLEL_DOWNLOADS = 4;
@@ -25,7 +27,7 @@ export type LoadStage = 'download' | 'verify' | 'decompress' | 'session';
 
 export class BundleError extends Error {
   constructor(
-    readonly code: 'integrity' | 'network' | 'quota' | 'manifest' | 'http',
+    readonly code: 'integrity' | 'network' | 'quota' | 'manifest' | 'http' | 'incompatible',
     message: string,
   ) {
     super(message);
@@ -39,7 +41,14 @@ export interface LoadedBundle {
   /** Decompressed, verified bytes by manifest path. */
   files: Map<string, Uint8Array>;
   downloadedBytes: number;
+  /** Files fetched over the network (the rest came from Cache Storage). */
+  downloadedFiles: number;
   cachedFiles: number;
+}
+
+export interface LoadBundleOptions {
+  /** false: only make sure every file is verified in Cache Storage (a background update); `files` stays empty. */
+  keepFiles?: boolean;
 }
 
 const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -91,11 +100,15 @@ async function brotliDecodeExact(bytes: Uint8Array, size: number, name: string):
 }
 
 function parseManifestOrThrow(bytes: Uint8Array, url: string): Manifest {
+  let manifest: Manifest;
   try {
-    return parseManifest(bytes, url);
+    manifest = parseManifest(bytes, url);
   } catch (e) {
     throw new BundleError('manifest', (e as Error).message);
   }
+  const reason = incompatibility(manifest);
+  if (reason) throw new BundleError('incompatible', reason);
+  return manifest;
 }
 
 async function openCache(onProgress: (p: LoadProgress) => void): Promise<Cache | null> {
@@ -161,13 +174,17 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-function cacheKey(base: string, file: BundleFile): string {
-  const url = new URL(file.path, base);
-  url.searchParams.set('sha256', file.sha256);
-  return url.href;
+/** Files are stored by content: the same bytes in two versions (or on two origins) are one cache entry. */
+export function fileCacheKey(sha256: string): string {
+  return new URL(`/.worldmodel-bundle-cache/sha256/${sha256}`, self.location.origin).href;
 }
 
-export async function loadBundle(manifestUrl: string, onProgress: (p: LoadProgress) => void = () => {}): Promise<LoadedBundle> {
+export async function loadBundle(
+  manifestUrl: string,
+  onProgress: (p: LoadProgress) => void = () => {},
+  options: LoadBundleOptions = {},
+): Promise<LoadedBundle> {
+  const keepFiles = options.keepFiles ?? true;
   const url = new URL(manifestUrl, self.location.href).href;
   const cache = await openCache(onProgress);
   const manifest = await fetchManifest(url, cache, onProgress);
@@ -178,16 +195,17 @@ export async function loadBundle(manifestUrl: string, onProgress: (p: LoadProgre
   let loaded = 0;
   let filesDone = 0;
   let downloadedBytes = 0;
+  let downloadedFiles = 0;
   let cachedFiles = 0;
   let persist = cache !== null;
 
   const loadOne = async (file: BundleFile) => {
-    const key = cacheKey(url, file);
+    const key = fileCacheKey(file.sha256);
     const hit = persist ? await cache!.match(key) : undefined;
     if (hit) {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       if (bytes.byteLength === file.size) {
-        files.set(file.path, bytes);
+        if (keepFiles) files.set(file.path, bytes);
         loaded += transferSize(file);
         cachedFiles += 1;
         filesDone += 1;
@@ -204,7 +222,8 @@ export async function loadBundle(manifestUrl: string, onProgress: (p: LoadProgre
     }, (n) => {
       loaded -= n; // a rejected attempt's bytes do not count towards progress
     }, onProgress);
-    files.set(file.path, bytes);
+    if (keepFiles) files.set(file.path, bytes);
+    downloadedFiles += 1;
     filesDone += 1;
     onProgress({ kind: 'bytes', loaded, total, file: file.path, filesDone, filesTotal });
     if (persist) {
@@ -242,7 +261,7 @@ export async function loadBundle(manifestUrl: string, onProgress: (p: LoadProgre
   });
   await Promise.all(workers);
   if (firstError) throw firstError;
-  return { manifest, manifestUrl: url, files, downloadedBytes, cachedFiles };
+  return { manifest, manifestUrl: url, files, downloadedBytes, downloadedFiles, cachedFiles };
 }
 
 function isQuotaError(e: unknown): boolean {
@@ -261,36 +280,52 @@ async function downloadVerified(
   const source = file.compressed ?? file;
   const sourceUrl = new URL(source.path, base).href;
   let lastError: BundleError | null = null;
+  // Bytes received so far: a connection that drops (or a body that ends early) resumes from here.
+  let chunks: Uint8Array[] = [];
+  let received = 0;
+  const startOver = () => {
+    onDiscard(received);
+    chunks = [];
+    received = 0;
+  };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    let received = 0;
     try {
       // After a failed attempt bypass every HTTP cache: a corrupted copy may sit in one.
       onProgress({ kind: 'stage', stage: 'download', file: source.path });
-      const response = await fetch(sourceUrl, { cache: attempt === 1 ? 'no-cache' : 'reload' });
+      const headers: HeadersInit = received > 0 ? { Range: `bytes=${received}-` } : {};
+      const response = await fetch(sourceUrl, { cache: attempt === 1 ? 'no-cache' : 'reload', headers });
       if (!response.ok) throw new BundleError('http', `HTTP ${response.status} for ${source.path}`);
-      const raw = await readWithProgress(response, source.size, source.path, (n) => {
-        received += n;
-        onBytes(n);
+      if (received > 0 && !resumesAt(response, received)) startOver(); // the server sent the whole file again
+      await readInto(response, source.size - received, source.path, (chunk) => {
+        chunks.push(chunk);
+        received += chunk.byteLength;
+        onBytes(chunk.byteLength);
       });
+      if (received < source.size) throw new Error(`the response ended after ${received} of ${source.size} bytes`);
+      const raw = concat(chunks, received);
       onProgress({ kind: 'stage', stage: 'verify', file: source.path });
       const rawDigest = await sha256Hex(raw);
       if (rawDigest !== source.sha256) {
+        startOver();
         throw new BundleError('integrity', `${source.path}: SHA-256 ${rawDigest.slice(0, 12)}… does not match the manifest (${source.sha256.slice(0, 12)}…)`);
       }
       if (file.compressed) onProgress({ kind: 'stage', stage: 'decompress', file: file.path });
       const bytes = file.compressed ? await brotliDecodeExact(raw, file.size, source.path) : raw;
       if (file.compressed && (bytes.byteLength !== file.size || (await sha256Hex(bytes)) !== file.sha256)) {
+        startOver();
         throw new BundleError('integrity', `${file.path}: the decompressed file does not match the manifest`);
       }
       return bytes;
     } catch (e) {
-      onDiscard(received);
       if (e instanceof BundleError && e.code === 'integrity') {
+        if (received > 0) startOver(); // a body longer than declared: nothing of it can be trusted
         lastError = e;
         onProgress({ kind: 'integrity', file: file.path, attempt, message: `${e.message}; fetching it again` });
       } else if (e instanceof BundleError && e.code === 'http') {
+        startOver();
         throw new BundleError('http', `Could not download ${source.path}: ${e.message}.`);
       } else if (e instanceof BundleError && e.code === 'manifest') {
+        startOver();
         throw e; // the manifest itself is wrong about this file: fetching it again cannot help
       } else {
         lastError = new BundleError('network', `The network was lost while downloading ${source.path} (${String(e)}). Files already saved are kept: reload to resume.`);
@@ -299,13 +334,57 @@ async function downloadVerified(
       }
     }
   }
+  startOver();
   if (lastError?.code === 'integrity') {
     throw new BundleError('integrity', `${file.path} failed its SHA-256 check ${MAX_ATTEMPTS} times; the server is serving a corrupted file.`);
   }
   throw lastError!;
 }
 
+/** Whether a response to `Range: bytes=<offset>-` continues at `offset` (206 with a matching Content-Range). */
+function resumesAt(response: Response, offset: number): boolean {
+  const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+  return response.status === 206 && range !== null && Number(range[1]) === offset;
+}
+
+/** Reads a body chunk by chunk (so progress is byte-accurate); more than `limit` bytes is an integrity fault. */
+async function readInto(response: Response, limit: number, what: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  const reader = response.body!.getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BundleError('integrity', `${what} is larger than the manifest declares`);
+    }
+    onChunk(value);
+  }
+}
+
 /** Removes every cached bundle file (settings → "clear downloaded model"). */
 export async function clearBundleCache(): Promise<boolean> {
   return caches.delete(BUNDLE_CACHE);
+}
+
+/**
+ * Deletes every saved file and manifest that none of `keepManifestUrls` (read from the cache) needs: the
+ * versions an update replaced. Returns how many entries were deleted.
+ */
+export async function pruneBundleCache(keepManifestUrls: string[]): Promise<number> {
+  const cache = await caches.open(BUNDLE_CACHE);
+  const keep = new Set<string>();
+  for (const manifestUrl of keepManifestUrls) {
+    const url = new URL(manifestUrl, self.location.href).href;
+    const saved = await cache.match(url);
+    if (!saved) return 0; // a version still needed is not fully known: delete nothing rather than too much
+    keep.add(url);
+    for (const f of parseManifest(new Uint8Array(await saved.arrayBuffer()), url).files) keep.add(fileCacheKey(f.sha256));
+  }
+  let deleted = 0;
+  for (const request of await cache.keys()) {
+    if (!keep.has(request.url) && (await cache.delete(request))) deleted += 1;
+  }
+  return deleted;
 }

@@ -116,7 +116,8 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     throw e;
   }
 
-  const isolated = self.crossOriginIsolated === true;
+  // WebKitGTK reports crossOriginIsolated yet has no SharedArrayBuffer: threads need both.
+  const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   // Threads need SharedArrayBuffer, which only a cross-origin isolated page has.
   const threads = isolated ? Math.max(1, requestedThreads) : 1;
   ort.env.wasm.numThreads = threads;

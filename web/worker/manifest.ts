@@ -1,4 +1,5 @@
 // Bundle manifest (docs/bundle.md): the contract between the exporter and this worker.
+import { APP_VERSION, isRange, isSemver, satisfies } from './versions';
 
 export interface CompressedFile {
   path: string;
@@ -38,12 +39,19 @@ export interface Manifest {
     session_options?: Record<string, boolean | number | string>;
   };
   files: BundleFile[];
+  /** The semantic model version and the app and protocol versions it works with (absent in older bundles). */
+  release?: Release | null;
+}
+
+export interface Release {
+  version: string;
+  compatibility: { app: string; protocol: string };
 }
 
 export const SUPPORTED_FORMAT_VERSION = 1;
 export const SUPPORTED_PROTOCOL_VERSION = 1;
 
-// The same rules as the Python reader (python/worldmodel/model/bundle_reader.py); tests/hostile/bundles.py
+// The same rules as the Python reader (python/worldmodel/model/bundle.py); tests/hostile/bundles.py
 // holds the manifests both must refuse, and e2e/hostile.spec.ts runs them here.
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -143,5 +151,25 @@ export function validateManifest(value: unknown, url: string): Manifest {
     if (!isBundlePath(t)) fail(`tokenizer file ${JSON.stringify(t)} must be relative, use '/' and plain names, and stay inside the bundle`);
     if (!m.files.some((f) => f.path === t)) fail(`tokenizer files [${t}] are not listed in files`);
   }
+  if (m.release != null) {
+    const r = m.release as unknown as Record<string, unknown>;
+    const c = r.compatibility as Record<string, unknown> | undefined;
+    if (!isObject(r) || !isSemver(r.version)) fail('release.version must be MAJOR.MINOR.PATCH');
+    if (!isObject(c) || !isRange(c.app) || !isRange(c.protocol)) fail('release.compatibility.app and .protocol must be version ranges such as ">=0.1.0,<1.0.0"');
+  }
   return m;
+}
+
+/**
+ * Why this app cannot run the bundle, in words for the user, or null when it can. A bundle without a
+ * release block is judged by format and protocol version alone (validateManifest did that).
+ */
+export function incompatibility(m: Manifest, appVersion = APP_VERSION): string | null {
+  if (!m.release) return null;
+  const { version, compatibility } = m.release;
+  if (!satisfies(appVersion, compatibility.app))
+    return `Model ${m.model.id} ${version} needs app version ${compatibility.app}; this app is ${appVersion}. Reload to update the app, or keep the current model.`;
+  if (!satisfies(String(SUPPORTED_PROTOCOL_VERSION), compatibility.protocol))
+    return `Model ${m.model.id} ${version} speaks answer protocol ${compatibility.protocol}; this app speaks protocol ${SUPPORTED_PROTOCOL_VERSION}.`;
+  return null;
 }

@@ -114,7 +114,8 @@ const TRAP_REASONS: [RegExp, string][] = [
   [/divide by zero|division by zero/i, 'integer divide by zero'],
   // V8 says "float unrepresentable in integer range" for both NaN and out-of-range truncation; out of
   // range is what programs meet (wasmtime: "integer overflow"), NaN is "invalid conversion to integer".
-  [/divide result unrepresentable|integer overflow|float unrepresentable/i, 'integer overflow'],
+  // WebKit (JavaScriptCore) says "Out of bounds Trunc operation" for the same out-of-range truncation.
+  [/divide result unrepresentable|integer overflow|float unrepresentable|out of bounds trunc/i, 'integer overflow'],
   [/invalid conversion to integer/i, 'invalid conversion to integer'],
   [/memory access out of bounds|index out of bounds|out of bounds memory/i, 'out of bounds memory access'],
   [/table index is out of bounds|table.*out of bounds|undefined element/i, 'undefined table element'],

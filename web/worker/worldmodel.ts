@@ -113,7 +113,8 @@ export class WorldModel {
   static async load(manifestUrl: string, options: LoadOptions = {}): Promise<WorldModel> {
     const worker = new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'worldmodel-inference' });
     const threads = options.threads ?? Math.min(4, navigator.hardwareConcurrency || 1);
-    const abortFlag = crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    // WebKitGTK reports crossOriginIsolated yet has no SharedArrayBuffer: check both.
+    const abortFlag = crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const info = await new Promise<LoadInfo>((resolve, reject) => {
       const fail = (error: Error) => {
         worker.terminate(); // a failed load keeps no thread or memory alive

@@ -92,11 +92,13 @@ def module(program: Program, *, standalone: bool = False) -> str:
 
 def _standalone_runtime() -> list[str]:
     """The runtime library functions the evaluator needs, compiled in (as `worldmodel convert` does for Python)."""
+    from worldmodel.wat import sexpr
     from worldmodel.wat.library import load
-    from worldmodel.wat.module import ENV_WRITE, HEAP_GLOBAL, data_segment
+    from worldmodel.wat.module import ENV_WRITE, MEMORY, data_segment
 
     lib = load()
     needed = lib.closure(RT_IMPORTS)
-    lines = [ENV_WRITE, f'(memory (export "memory") {MEMORY_PAGES})', HEAP_GLOBAL]
-    lines += [lib.funcs[name] for name in needed] + [data_segment(*d) for d in lib.data_used_by(needed)]
-    return ["  " + line for text in lines for line in text.split("\n")]
+    fields = [ENV_WRITE, MEMORY, lib.heap_global, *(lib.funcs[name] for name in needed)]
+    fields += [data_segment(*d) for d in lib.data_used_by(needed)]
+    texts = [sexpr.render(f) if isinstance(f, list) else f for f in fields]
+    return ["  " + line for text in texts for line in text.split("\n")]

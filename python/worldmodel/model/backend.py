@@ -32,20 +32,11 @@ class Backend(Protocol):
         ...
 
 
-def resolve_bundle(bundle: str | os.PathLike | None = None) -> Path:
-    """The bundle folder (default: bundles/default, or $WORLDMODEL_BUNDLE); it must hold a manifest."""
-    from worldmodel.model.loading import default_bundle_path
-
-    folder = Path(bundle or default_bundle_path())
-    if not (folder / "manifest.json").is_file():
-        raise FileNotFoundError(f"no bundle at {folder}: build one with `python -m export --out {folder}`")
-    return folder
-
-
 def load_backend(kind: str = "torch", base: str | os.PathLike | None = None, adapter: str | os.PathLike | None = None,
                  bundle: Path | None = None, threads: int | None = None, device: str | None = None) -> Backend:
     """`torch`: the base model plus `adapter`; `onnx`: an exported bundle (its adapter is merged in already)."""
     if kind == "onnx":
+        from worldmodel.model.bundle import resolve_bundle
         from worldmodel.model.onnx_backend import OnnxBackend
 
         return OnnxBackend.from_bundle(resolve_bundle(bundle), threads=threads)

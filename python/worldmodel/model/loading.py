@@ -150,14 +150,6 @@ def default_adapter_path() -> Path:
     return Path(__file__).resolve().parents[3] / "models" / DEFAULT_ADAPTER_NAME
 
 
-def default_bundle_path() -> Path:
-    """The bundle `make run` exports (`python -m export --out bundles/default`)."""
-    override = os.environ.get("WORLDMODEL_BUNDLE")
-    if override:
-        return Path(override).expanduser()
-    return Path(__file__).resolve().parents[3] / "bundles" / "default"
-
-
 def load_model(
     base: str | os.PathLike | None = None, adapter: str | os.PathLike | None = None, merge: bool = True
 ) -> tuple["PreTrainedModel", "PreTrainedTokenizerBase"]:

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
-from worldmodel.model.bundle_reader import Bundle, BundleError
+from worldmodel.model.bundle import Bundle, BundleError
 from worldmodel.model.chat import ChatTemplateError, render_chat
 
 if TYPE_CHECKING:

@@ -1,10 +1,5 @@
-"""`python -m worldmodel.train …` (what `torchrun -m worldmodel.train` runs): same flags as `worldmodel train`."""
+"""`python -m worldmodel.train …` (what `torchrun -m worldmodel.train` runs): the command `worldmodel train`."""
 
-import argparse
-import sys
+from worldmodel.cli import command_main
 
-from worldmodel.train import cli
-
-parser = argparse.ArgumentParser(prog="python -m worldmodel.train")
-cli.add_arguments(parser)
-sys.exit(cli.run(parser.parse_args()))
+raise SystemExit(command_main("train", "python -m worldmodel.train"))

@@ -14,13 +14,11 @@ The subset folder gets the same validation and test splits as the source, so eva
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import shutil
 from pathlib import Path
 
-from worldmodel.train.trainer import load_split
 
 
 def rows_by_family(rows: list[dict]) -> dict[str, list[dict]]:
@@ -94,38 +92,7 @@ def write_focus_data(source: Path, out: Path, subset: list[dict], losses: dict, 
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m worldmodel.train.focus", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--adapter", type=Path, help="the adapter to continue from (scored unless --losses)")
-    parser.add_argument("--data", type=Path, default=Path("data/curriculum"), help="source dataset folder")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the subset (train/validation/test)")
-    parser.add_argument("--base", default=None, help="base model (default: packaged SmolLM2)")
-    parser.add_argument("--losses", type=Path, default=None,
-                        help="reuse the family_losses.json of an earlier run instead of scoring again")
-    parser.add_argument("--per-family", type=int, default=6, help="rows scored per family")
-    parser.add_argument("--scale", type=float, default=700.0, help="rows drawn per unit of mean loss")
-    parser.add_argument("--floor", type=int, default=8, help="rows replayed from every family")
-    parser.add_argument("--sample-seed", type=int, default=0, help="which rows are scored")
-    parser.add_argument("--seed", type=int, default=7, help="which rows are drawn")
-    parser.add_argument("--threads", type=int, default=None)
-    args = parser.parse_args(argv)
-    if not (args.adapter or args.losses):
-        parser.error("give --adapter to score, or --losses to reuse saved scores")
-
-    rows = load_split(args.data, "train")
-    if args.losses:
-        losses = json.loads(args.losses.read_text())["losses"]
-    else:
-        losses = family_losses(rows, args.adapter, args.base, args.per_family, args.sample_seed, args.threads)
-    quotas = family_quotas(rows, losses, args.scale, args.floor)
-    subset = focus_subset(rows, quotas, args.seed)
-    write_focus_data(args.data, args.out, subset, losses, quotas)
-    top = sorted(quotas.items(), key=lambda item: -item[1])[:8]
-    print(f"{len(subset)} of {len(rows)} training rows → {args.out}/train.jsonl; largest shares: "
-          + ", ".join(f"{family} {n} (loss {losses.get(family, {}).get('mean', float('nan')):.3f})"
-                      for family, n in top))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from worldmodel.cli import command_main
+
+    raise SystemExit(command_main("focus", "python -m worldmodel.train.focus"))

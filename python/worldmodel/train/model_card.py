@@ -7,7 +7,6 @@ how a finished run is published to `models/`.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from collections import Counter
@@ -121,7 +120,8 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
         "Loss is taken on the assistant's own tokens only; the `<computed>` block is masked (the runtime writes it).",
         "",
         "## Hyperparameters", "", "LoRA on q/k/v/o/gate/up/down projections, AdamW, linear warm-up + cosine decay, "
-        "gradient clipping, bf16 autocast, packed rows (no attention across examples).", "",
+        "gradient clipping, packed rows (no attention across examples); bf16 autocast only where the hardware computes "
+        "bf16 natively (the `bf16` row: null means chosen per machine).", "",
         "| parameter | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in hyper.items()], "",
         "## Run", "",
         *([f"- continued from the adapter `{config['init_adapter']}` (its LoRA weights were the starting point)"]
@@ -177,21 +177,7 @@ def copy_adapter(source: Path, destination: Path) -> None:
             shutil.copy2(source / name, destination / name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m worldmodel.train.model_card", description=__doc__.splitlines()[0])
-    parser.add_argument("adapter", type=Path)
-    parser.add_argument("--run", type=Path, required=True, help="the training run folder (train_config.json, metrics)")
-    parser.add_argument("--eval", type=Path, default=None, help="report from `worldmodel eval --baseline --out`")
-    parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--notes", type=Path, default=None, help="markdown appended as a Notes section")
-    parser.add_argument("--copy-adapter", action="store_true", help="first copy RUN/adapter into ADAPTER")
-    args = parser.parse_args(argv)
-    if args.copy_adapter:
-        copy_adapter(args.run / "adapter", args.adapter)
-    notes = args.notes.read_text() if args.notes else ""
-    print(write_model_card(args.adapter, args.run, args.eval, args.data, notes))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from worldmodel.cli import command_main
+
+    raise SystemExit(command_main("model-card", "python -m worldmodel.train.model_card"))

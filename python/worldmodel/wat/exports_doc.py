@@ -28,7 +28,7 @@ def render() -> str:
             py = "(" + ", ".join(show(p) if p != ("list", "any") else "list" for p in ps) + ") -> " + (
                 show(ret) if ret != ("list", "any") else "list")
         else:
-            py = "core.wat"
+            py = f"hand-written ({lib.hand_written[name]})"
         lines.append(f"| `{name}` | {' '.join(params) or '—'} | {' '.join(results) or '—'} | {py} |")
     return "\n".join(lines) + "\n"
 

@@ -1,4 +1,4 @@
-"""Format specs (`{x:>8.2f}`) parsed at compile time into the arguments of rtlib's format_* functions."""
+"""Format specs (`{x:>8.2f}`) parsed at compile time into the arguments of runtime/formatting.py's format_* functions."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def parse_spec(spec: str) -> Spec:
     if m is None:
         raise ValueError(f"Invalid format specifier {spec!r}")
     g = m.groupdict()
-    fill = ord(g["fill"]) if g["fill"] else 0  # rtlib: 0 = no fill given, 32 = an explicit space
+    fill = ord(g["fill"]) if g["fill"] else 0  # format_*: 0 = no fill given, 32 = an explicit space
     align = ord(g["align"]) if g["align"] else 0
     return Spec(fill=fill, align=align, sign=ord(g["sign"]) if g["sign"] else 0, alt=bool(g["alt"]),
                 zero=bool(g["zero"]), width=int(g["width"] or 0), grouping=ord(g["grouping"]) if g["grouping"] else 0,

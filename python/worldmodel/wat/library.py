@@ -1,27 +1,31 @@
-"""The runtime library `rt`: core.wat + corelib/*.py + rtlib/*.py, compiled by this converter.
+"""The runtime library `rt`: the hand-written WAT and the rt-subset modules of runtime/, compiled by this converter.
 
 Built once per process (`load()`); user modules take functions from it — compiled in (standalone
 form) or imported from module "rt" (linked form). A library function that does not compile fails the
-build, with an error naming its module and function: nothing is left out silently.
+build, with an error naming its module and function: nothing is left out silently. runtime/__init__.py
+fixes the build order.
 """
 
 from __future__ import annotations
 
 import ast
 import codecs
+import hashlib
+import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import sexpr
+from . import runtime, sexpr
 from .compiler import Unit
 from .errors import ConversionError
-from .corelib import typed_lists
+from .runtime import typed_lists
 
-HERE = Path(__file__).parent
-CORELIB_MODULES = ["output", "numbers", "text", "lists"]
-SKIP_FILES = {"__init__.py"}
 STRING_CONST_RE = re.compile(r'\(string\.const "((?:[^"\\]|\\.)*)"\)')
+# The library built ahead of time, present only in the browser's converter wheel (web/scripts/
+# build_converter_wheel.py): building it takes seconds on CPython and far longer inside Pyodide.
+WAT_DIR = Path(__file__).parent
+PREBUILT = WAT_DIR / "library.pickle"
 
 
 class Library:
@@ -31,7 +35,9 @@ class Library:
         self.headers: dict[str, tuple[list[str], list[str]]] = {}  # name -> (param valtypes, result valtypes)
         self.deps: dict[str, set[str]] = {}
         self.sigs: dict[str, tuple] = {}  # Python-level signatures of subset functions
+        self.hand_written: dict[str, str] = {}  # name -> its .wat file, for the hand-written functions
         self.data: list[tuple[int, bytes, str]] = []
+        self.heap_global: list = []  # (global $heap ...) of memory.wat: where the heap starts
 
     def has(self, name: str) -> bool:
         return name in self.funcs
@@ -62,20 +68,40 @@ class Library:
         return any(sexpr.uses_global(self.trees[n], global_name) for n in names)
 
 
-def core_functions() -> list[tuple[list, str]]:
-    """(tree, text) of each top-level (func ...) of core.wat (comments and the heap global dropped)."""
-    text = re.sub(r";;[^\n]*", "", (HERE / "core.wat").read_text())
-    return [(tree, form) for tree, form in sexpr.parse_forms(text) if tree[0] == "func"]
+def hand_written_forms() -> tuple[list[tuple[list, str, str]], list]:
+    """(tree, text, file) of each (func ...) of the runtime's .wat files in HAND_WRITTEN_ORDER (comments dropped from
+    the text), and the tree of the heap pointer's (global $heap ...)."""
+    funcs: dict[str, tuple[list, str, str]] = {}
+    heap = None
+    for file in runtime.HAND_WRITTEN_FILES:
+        text = re.sub(r";;[^\n]*", "", (runtime.HERE / file).read_text())
+        for tree, form in sexpr.parse_forms(text):
+            if tree[0] == "func":
+                funcs[tree[1][1:]] = (tree, form, file)
+            elif tree[:2] == ["global", "$heap"]:
+                heap = tree
+    unordered = set(funcs) ^ set(runtime.HAND_WRITTEN_ORDER)
+    if unordered:
+        raise ConversionError(0, 0, "runtime", "runtime library: HAND_WRITTEN_ORDER (runtime/__init__.py) and the "
+                              f".wat files disagree about {', '.join(sorted(unordered))}")
+    return [funcs[name] for name in runtime.HAND_WRITTEN_ORDER], heap
 
 
 def module_sources() -> list[tuple[str, str]]:
-    """(module name, source) of corelib and rtlib."""
-    sources = [(f"corelib.{m}", (HERE / "corelib" / f"{m}.py").read_text()) for m in CORELIB_MODULES]
-    sources.append(("corelib.lists_typed", typed_lists.typed_sources()))
-    sources.append(("corelib.unicode_table", (HERE / "corelib" / "unicode_table.py").read_text()))
-    for path in sorted((HERE / "rtlib").glob("*.py")):
-        if path.name not in SKIP_FILES and not path.name.startswith("test"):
-            sources.append((f"rtlib.{path.stem}", path.read_text()))
+    """(module name, rt-subset source) of every runtime module, in SUBSET_MODULES order."""
+    on_disk = {str(p.relative_to(runtime.HERE).with_suffix("")) for p in runtime.HERE.glob("**/*.py")
+               if p.name != "__init__.py" and "tools" not in p.parts}
+    unlisted = on_disk - set(runtime.SUBSET_MODULES)
+    if unlisted:
+        raise ConversionError(0, 0, "runtime", f"runtime library: {', '.join(sorted(unlisted))} not in "
+                              "SUBSET_MODULES (runtime/__init__.py)")
+    sources = []
+    for path in runtime.SUBSET_MODULES:
+        name = "runtime." + path.replace("/", ".")
+        if path == "typed_lists":
+            sources.append((name, typed_lists.typed_sources()))
+        else:
+            sources.append((name, (runtime.HERE / f"{path}.py").read_text()))
     return sources
 
 
@@ -102,7 +128,7 @@ def parse_modules() -> list[tuple[str, ast.Module]]:
 
 def build() -> Library:
     lib = Library()
-    core_forms = core_functions()
+    hand_written, lib.heap_global = hand_written_forms()
     trees = parse_modules()
     unit = Unit(library=True)
     try:
@@ -115,8 +141,8 @@ def build() -> Library:
         where = f"{module}.{func.name}" if module else "(module level)"
         raise ConversionError(e.line, e.col, e.construct, f"runtime library {where}: {e.message}") from None
 
-    for tree, text in core_forms:
-        # (string.const "...") in core.wat: the string's static address, interned in order of appearance
+    for tree, text, file in hand_written:
+        # (string.const "...") in the .wat files: the string's static address, interned in order of appearance
         addresses = {}  # the literal's text between its quotes -> address
         for form in sexpr.walk(tree):
             if form and form[0] == "string.const":
@@ -125,6 +151,7 @@ def build() -> Library:
                 form[:] = ["i32.const", str(addresses[inner])]
         text = STRING_CONST_RE.sub(lambda m: f"(i32.const {addresses[m.group(1)]})", text)
         lib.add(tree[1][1:], tree, text)
+        lib.hand_written[tree[1][1:]] = file
     for (name, _), inst in unit.instances.items():
         lib.add(name, inst.code, sexpr.render(inst.code))
         info = unit.functions[name]
@@ -133,6 +160,29 @@ def build() -> Library:
     return lib
 
 
+def source_digest() -> str:
+    """SHA-256 over the converter's own files: a prebuilt library is used only beside the code that built it."""
+    digest = hashlib.sha256()
+    for path in sorted(WAT_DIR.rglob("*")):
+        if path.suffix in (".py", ".wat") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(WAT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def write_prebuilt(path: str | Path) -> Path:
+    """Pickles the library with the digest of the sources it came from (loaded by `load` when it matches)."""
+    path = Path(path)
+    path.write_bytes(pickle.dumps((source_digest(), load()), protocol=4))
+    return path
+
+
+def load_prebuilt() -> Library | None:
+    if not PREBUILT.exists():
+        return None
+    digest, lib = pickle.loads(PREBUILT.read_bytes())
+    return lib if digest == source_digest() else None
+
+
 @lru_cache(maxsize=1)
 def load() -> Library:
-    return build()
+    return load_prebuilt() or build()

@@ -12,9 +12,10 @@ from .errors import ConversionError
 from .library import Library, load
 from .types import valtype
 
-ENV_WRITE = '(import "env" "write" (func $env_write (param i32 i32 i32)))'
-HEAP_GLOBAL = "(global $heap (mut i32) (i32.const 131072))"
+# Module fields every standalone module (and rt) may need, as trees.
+ENV_WRITE = ["import", '"env"', '"write"', ["func", "$env_write", ["param", "i32", "i32", "i32"]]]
 MEMORY_PAGES = 2  # page 0: runtime data, page 1: the user module's data, heap from 0x20000
+MEMORY = ["memory", ["export", '"memory"'], str(MEMORY_PAGES)]
 # The converter recurses about three frames per nesting level (a 330-term sum, 165 elifs), some of them
 # through C (generators), so it runs on its own thread with a large stack and recursion limit; past
 # that limit the program is refused with a ConversionError.
@@ -32,11 +33,6 @@ def data_segment(addr: int, payload: bytes, comment: str) -> str:
         return text  # plain ASCII reads fine in the literal itself
     note = comment if len(comment) <= 40 else comment[:37] + "..."
     return f"{text}  ;; {note.encode('unicode_escape').decode('ascii') if not note.isprintable() else note}"
-
-
-def indent(text: str, n: int = 2) -> str:
-    pad = " " * n
-    return "\n".join(pad + line if line else line for line in text.split("\n"))
 
 
 def compile_program(source: str, lib: Library) -> Unit:
@@ -147,25 +143,27 @@ def nested_list_repr(unit: Unit, name: str, inner: str) -> str:
   (call $str_concat (local.get $s) (i32.const {close})))"""
 
 
-def user_functions(unit: Unit) -> list[tuple[list, str]]:
-    """(tree, text) of each function of the program: main, the specialised instances, the nested-list reprs."""
+def user_functions(unit: Unit) -> list[tuple[list, sexpr.Field]]:
+    """(tree, field) of each function of the program: main and the specialised instances (the field is the tree),
+    then the nested-list reprs (the field is their text as written above)."""
     trees = [unit.main.code, *(inst.code for inst in unit.instances.values())]
-    functions = [(tree, sexpr.render(tree)) for tree in trees]
+    functions: list[tuple[list, sexpr.Field]] = [(tree, tree) for tree in trees]
     for name, inner in unit.generated.items():
-        [(tree, text)] = sexpr.parse_forms(nested_list_repr(unit, name, inner))
-        functions.append((tree, text))
+        functions += sexpr.parse_forms(nested_list_repr(unit, name, inner))
     return functions
 
 
-def user_globals(unit: Unit) -> list[str]:
-    out = []
-    for f in sorted(unit.flagged_functions):
-        out.append(f"(global ${f}.defined (mut i32) (i32.const 0))")
+def flag(name: str) -> list:
+    return ["global", name, ["mut", "i32"], ["i32.const", "0"]]
+
+
+def user_globals(unit: Unit) -> list[list]:
+    out = [flag(f"${f}.defined") for f in sorted(unit.flagged_functions)]
     for g in sorted(unit.global_names):
         vt = valtype(concrete(unit.main.env.get(g, "int")))
-        out.append(f"(global ${g} (mut {vt}) ({vt}.const 0))")
+        out.append(["global", f"${g}", ["mut", vt], [f"{vt}.const", "0"]])
         if g in unit.flagged_globals:
-            out.append(f"(global ${g}.set (mut i32) (i32.const 0))")
+            out.append(flag(f"${g}.set"))
     return out
 
 
@@ -190,6 +188,22 @@ def convert_program(source: str, standalone: bool = True) -> str:
         except BaseException as error:  # handed to the caller's thread below
             outcome["error"] = error
 
+    if sys.platform == "emscripten":
+        # Pyodide (the app's Python pane) cannot start threads; the browser's own stack and Pyodide's
+        # recursion limit bound the depth there, and a deeper program is refused the same way.
+        target()
+    else:
+        _run_on_deep_thread(target)
+    error = outcome.get("error")
+    if isinstance(error, RecursionError):
+        raise ConversionError(0, 0, "nesting", "the program nests expressions or blocks too deeply to convert") from None
+    if error is not None:
+        raise error
+    return outcome["wat"]
+
+
+def _run_on_deep_thread(target) -> None:
+    """Runs `target` to its end on a thread with a large stack and a large recursion limit."""
     with _DEEP_CONVERSION:
         limit, stack = sys.getrecursionlimit(), threading.stack_size(CONVERT_STACK_BYTES)
         try:
@@ -200,12 +214,6 @@ def convert_program(source: str, standalone: bool = True) -> str:
             threading.stack_size(stack)
         thread.join()
         sys.setrecursionlimit(limit)
-    error = outcome.get("error")
-    if isinstance(error, RecursionError):
-        raise ConversionError(0, 0, "nesting", "the program nests expressions or blocks too deeply to convert") from None
-    if error is not None:
-        raise error
-    return outcome["wat"]
 
 
 def _convert_program(source: str, standalone: bool) -> str:
@@ -216,32 +224,24 @@ def _convert_program(source: str, standalone: bool) -> str:
     # strings interned by an inference pass but not used by the final code are left out
     used = set().union(*map(sexpr.i32_constants, trees))
     user_data = [data_segment(a, p, c) for a, p, c in unit.data if a in used]
-    lines = ["(module"]
+    fields: list[sexpr.Field] = []
     if standalone:
         needed = lib.closure(called)
         if any("env_write" in lib.deps[n] for n in needed):
-            lines.append(indent(ENV_WRITE))
-        lines.append(indent(f'(memory (export "memory") {MEMORY_PAGES})'))
+            fields.append(ENV_WRITE)
+        fields.append(MEMORY)
         if lib.uses_global(needed, "$heap"):
-            lines.append(indent(HEAP_GLOBAL))
-        lines += [indent(g) for g in user_globals(unit)]
-        lines += [indent(f) for f in funcs]
-        lines += [indent(lib.funcs[n]) for n in needed]
-        lines += [indent(data_segment(*d)) for d in lib.data_used_by(needed)]
-        lines += [indent(d) for d in user_data]
+            fields.append(lib.heap_global)
+        fields += [*user_globals(unit), *funcs, *(lib.funcs[n] for n in needed)]
+        fields += [data_segment(*d) for d in lib.data_used_by(needed)]
     else:
         # ABI 2: the runtime imports rt's memory and the called rt functions itself (worldmodel.rt_imports)
-        lines += [indent(g) for g in user_globals(unit)]
-        lines += [indent(f) for f in funcs]
-        lines += [indent(d) for d in user_data]
-    return "\n".join(lines) + "\n)\n"
+        fields += [*user_globals(unit), *funcs]
+    return sexpr.render_module(fields + user_data)
 
 
 def runtime_library_module(lib: Library) -> str:
-    """The linked-form `rt` module: every library function exported under its own name."""
-    lines = ["(module", indent(ENV_WRITE), indent(f'(memory (export "memory") {MEMORY_PAGES})'), indent(HEAP_GLOBAL)]
-    for name, text in lib.funcs.items():
-        exported = text.replace(f"(func ${name}", f'(func ${name} (export "{name}")', 1)
-        lines.append(indent(exported))
-    lines += [indent(data_segment(*d)) for d in lib.data]
-    return "\n".join(lines) + "\n)\n"
+    """The linked-form `rt` module: every library function, exported under its own name."""
+    exports = [["export", f'"{name}"', ["func", f"${name}"]] for name in lib.funcs]
+    data = [data_segment(*d) for d in lib.data]
+    return sexpr.render_module([ENV_WRITE, MEMORY, lib.heap_global, *lib.funcs.values(), *exports, *data])

@@ -2,13 +2,18 @@
 
 Code generation builds `["i64.add", ["local.get", "$a"], ["i64.const", "1"]]`; the printer turns
 it into folded WAT, breaking only forms longer than the line width so the output stays readable.
-Hand-written WAT (core.wat) is read once into the same trees (`parse_forms`), so that linking asks
-trees, not text, which functions a function calls (`calls`) and which data addresses it uses.
+Hand-written WAT (runtime/*.wat) is read once into the same trees (`parse_forms`), so that linking asks
+trees, not text, which functions a function calls (`calls`) and which data addresses it uses; a module is then
+a list of fields printed once (`render_module`).
 """
 
 from __future__ import annotations
 
 WIDTH = 100
+
+# A top-level field of a module: a tree, or text already laid out (a hand-written routine as it stands in its file, a
+# library function rendered once when the library was built, a data segment with its comment).
+Field = list | str
 
 
 def flat(x) -> str:
@@ -52,6 +57,16 @@ def render(x, indent: int = 0, _flat: dict | None = None) -> str:
     for item in rest:
         lines.append(pad + render(item, indent + 2, _flat))
     return "\n".join(lines) + ")"
+
+
+def render_module(fields: list[Field]) -> str:
+    """`(module ...)` with each field laid out as if at column 0, then indented by two (not render() of a whole module
+    tree, whose line breaks would depend on the indentation)."""
+    lines = ["(module"]
+    for field in fields:
+        text = render(field) if isinstance(field, list) else field
+        lines += ["  " + line if line else line for line in text.split("\n")]
+    return "\n".join(lines) + "\n)\n"
 
 
 def _flat_cached(x, memo: dict) -> str:

@@ -1,8 +1,8 @@
 """Intrinsics of the rt subset, in one table: each is a CPython stand-in that carries its lowering.
 
-corelib and rtlib call these like ordinary functions. The converter compiles each call into its lowering (a single
-WASM instruction or a call of a hand-written core.wat routine; `INTRINSICS[name]` is (parameter types, result type,
-lowering)), and under CPython the stand-in gives the same result, so the library runs unchanged as its own reference
+The runtime library (runtime/*.py) calls these like ordinary functions. The converter compiles each call into its
+lowering (a single WASM instruction or a call of a hand-written runtime/*.wat routine; `INTRINSICS[name]` is
+(parameter types, result type, lowering)), and under CPython the stand-in gives the same result, so the library runs unchanged as its own reference
 implementation. Integers are i64 (results are signed 64-bit values); strings are Python str, byte offsets UTF-8.
 """
 
@@ -107,7 +107,7 @@ def f64_trunc(x: float) -> float:
 
 @intrinsic((list_of(INT),), STR, lambda a: call("str_from_bytes", a[0]))
 def str_from_bytes(b: list[int]) -> str:
-    """A str from UTF-8 bytes (rtlib builds every string as a byte list)."""
+    """A str from UTF-8 bytes (the float formatting builds every string as a byte list)."""
     return bytes(b).decode("utf-8")
 
 
@@ -217,7 +217,7 @@ def float_to_int(x: float) -> int:
 
 @intrinsic((), INT, lambda a: call("heap_mark"))
 def heap_mark() -> int:
-    """The heap pointer now (core.wat); a later heap_release(mark) frees everything allocated since."""
+    """The heap pointer now (runtime/memory.wat); a later heap_release(mark) frees everything allocated since."""
     return 0
 
 

@@ -150,7 +150,7 @@ class Unit:
                 self.math_names[alias.asname or alias.name] = alias.name
             return
         if self.library and (mod.startswith("worldmodel.wat.") or mod == "__future__"):
-            return  # rtlib/corelib cross-imports: one flat namespace, resolved by name
+            return  # the runtime modules import each other (for CPython): one flat namespace, resolved by name
         raise error_at(stmt, "ImportFrom", f"importing from '{mod}' is not supported")
 
     def add_function(self, node: ast.FunctionDef):
@@ -184,7 +184,7 @@ class Unit:
             raise error_at(stmt, type(stmt).__name__, "rt subset: module level allows only NAME = constant")
         value = self.eval_constant(value_node)
         if name in self.constant_values:
-            # rtlib and corelib share one namespace: the same name must mean the same value
+            # the runtime library is one namespace: the same name must mean the same value
             if self.constant_values[name] != value:
                 raise error_at(stmt, "constant", f"module constant '{name}' is defined twice with different values")
             return

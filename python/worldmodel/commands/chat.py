@@ -1,0 +1,36 @@
+"""`worldmodel chat`: an interactive loop. Earlier turns go into the context as worldmodel.chat_context fits them
+(worldmodel.generate does the fitting, to --context-budget tokens)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from worldmodel.chat_context import CONTEXT_BUDGET
+from worldmodel.commands.ask import add_model_arguments, answer_question, generation_config, open_backend
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    parser.add_argument("--context-budget", type=int, default=CONTEXT_BUDGET,
+                        help="prompt tokens for the earlier turns and the question (oldest turns dropped first)")
+
+
+def run(args: argparse.Namespace) -> int:
+    backend = open_backend(args)
+    if backend is None:
+        return 2
+    config = replace(generation_config(args), context_budget=args.context_budget)
+    history: list[dict] = []
+    print("Ask a question (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        history.append({"role": "user", "content": question})
+        result = answer_question(backend, history, args, config)
+        history.append({"role": "assistant", "content": result.text})

@@ -1,1 +1,0 @@
-"""WorldModel's deterministic runtime library, written in the rt subset (see README.md)."""

@@ -1,1 +1,0 @@
-"""CPython-only tools for rtlib (table generators, accuracy measurement); never compiled."""

@@ -1,0 +1,2 @@
+// Defined by vite.config.ts from package.json's version.
+declare const __APP_VERSION__: string;
