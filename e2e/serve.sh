@@ -18,6 +18,7 @@ cp "$OUT/releases/channel.json" "$OUT/releases/e2e-channel-1.0.0.json"
 "$PY" -m export --tiny --tiny-revision 1 --no-verify --release "$OUT/releases" --version 2.0.0 --notes "e2e: last layer re-drawn"
 "$PY" e2e/make_release_fixtures.py "$OUT/releases"
 "$PY" e2e/make_conformance_corpus.py "$OUT/conformance.json"
+"$PY" e2e/make_grammar_corpus.py "$OUT/grammar.json"
 "$PY" e2e/make_hostile_bundles.py "$OUT/bundle/hostile"
 PYTHON="$PY" npm run build --silent
 exec "$PY" -m worldmodel serve --bundle "$OUT/bundle" --port "$PORT"

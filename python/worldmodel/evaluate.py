@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from worldmodel.decoding_options import Decoding, plain_decoding
 from worldmodel.generate import GenerationConfig
 
 DEFAULT_QUESTIONS = Path("data/curriculum/test.jsonl")
@@ -74,13 +75,19 @@ def _category(row: dict) -> str:
     return str(row.get("category") or row.get("family") or row.get("stage") or "all")
 
 
-def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True) -> dict:
-    """One question through `generate`: the record the aggregates are computed from."""
-    from worldmodel.generate import GenerationConfig, generate
+def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True,
+              decoding: Decoding | None = None) -> dict:
+    """One question through `generate` (or a vote, worldmodel.voting): the record the aggregates are computed from."""
+    from worldmodel.generate import GenerationConfig
+    from worldmodel.voting import answer
 
+    decoding = decoding or plain_decoding()
     # A follow-up question (the curriculum's multi-turn rows) is asked after the conversation it follows.
     messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
-    result = generate(backend, messages, GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools))
+    config = GenerationConfig(max_new_tokens=max_new_tokens, use_tools=use_tools, grammar=decoding.grammar and use_tools,
+                              jump_forward=decoding.jump_forward and use_tools)
+    result, vote, attempts = answer(backend, messages, config, votes=decoding.votes if use_tools else 1,
+                                    temperature=decoding.vote_temperature, retries=decoding.retries if use_tools else 0)
     expected = row["answer"] if isinstance(row["answer"], (bool, list)) else float(row["answer"])
     final = result.final if use_tools else result.text
     return {
@@ -89,7 +96,12 @@ def score_row(backend, row: dict, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, 
         "final": final, "program": result.program, "wrote_program": result.program is not None, "compiled": result.compiled,
         "executed": result.executed, "computed": result.computed, "computed_error": result.computed_error,
         "numbers": len(_numbers(final)), "unsupported_numbers": len(result.unsupported_numbers),
-        "tokens": result.new_tokens, "seconds": result.seconds,
+        # Costs cover every program written for the question (votes, retries).
+        "tokens": sum(a.new_tokens for a in attempts), "seconds": sum(a.seconds for a in attempts),
+        "decode_steps": sum(a.decode_steps for a in attempts), "jump_tokens": sum(a.jump_tokens for a in attempts),
+        "mask_seconds": [s for a in attempts for s in a.mask_seconds],
+        "programs": len(attempts), "agreed": vote.agreed, "tie": vote.tie,
+        "attempts_compiled": [a.compiled for a in attempts],
     }
 
 
@@ -105,11 +117,11 @@ def summarize(records: list[dict]) -> dict:
 
 
 def score_rows(backend, rows: list[dict], max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, use_tools: bool = True,
-               on_row=None) -> dict:
+               on_row=None, decoding: Decoding | None = None) -> dict:
     """Every question through one backend, in order, then the aggregates."""
     records = []
     for row in rows:
-        records.append(score_row(backend, row, max_new_tokens, use_tools))
+        records.append(score_row(backend, row, max_new_tokens, use_tools, decoding))
         if on_row:
             on_row(records[-1])
     return summarize(records)
@@ -128,12 +140,12 @@ def _load_worker_backend(spec: dict) -> None:
 
 
 def _score_in_worker(task: tuple) -> tuple[int, dict]:
-    index, row, max_new_tokens, use_tools = task
-    return index, score_row(_worker_backend, row, max_new_tokens, use_tools)
+    index, row, max_new_tokens, use_tools, decoding = task
+    return index, score_row(_worker_backend, row, max_new_tokens, use_tools, decoding)
 
 
 def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
-                        use_tools: bool = True, on_row=None) -> dict:
+                        use_tools: bool = True, on_row=None, decoding: Decoding | None = None) -> dict:
     """`score_rows` over `workers` processes, each with its own `load_backend(**spec)`."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -142,7 +154,8 @@ def score_rows_parallel(rows: list[dict], spec: dict, workers: int, max_new_toke
     context = multiprocessing.get_context("spawn")  # CUDA cannot be forked
     spec = {**spec, "threads": spec.get("threads") or 1}
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_load_worker_backend, initargs=(spec,)) as pool:
-        futures = [pool.submit(_score_in_worker, (i, row, max_new_tokens, use_tools)) for i, row in enumerate(rows)]
+        futures = [pool.submit(_score_in_worker, (i, row, max_new_tokens, use_tools, decoding))
+                   for i, row in enumerate(rows)]
         for future in as_completed(futures):
             index, record = future.result()
             records[index] = record
@@ -171,13 +184,15 @@ def _aggregate(records: list[dict]) -> dict:
         "provenance": (numbers - sum(r["unsupported_numbers"] for r in records)) / numbers if numbers else 1.0,
         "mean_tokens": sum(r["tokens"] for r in records) / n if n else 0.0,
         "mean_seconds": sum(r["seconds"] for r in records) / n if n else 0.0,
+        "mean_decode_steps": sum(r.get("decode_steps", 0) for r in records) / n if n else 0.0,
     }
 
 
 def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, limit: int | None = None,
              max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS, baseline_max_new_tokens: int = 160, threads: int | None = None,
              progress=None, workers: int = 1, device: str | None = None, backend: str = "torch",
-             bundle: Path | None = None, category: str | None = None, per_category: int | None = None) -> dict:
+             bundle: Path | None = None, category: str | None = None, per_category: int | None = None,
+             decoding: Decoding | None = None) -> dict:
     rows = read_questions(questions, limit, category, per_category)
     if not rows:
         raise ValueError(f"{questions} holds no question with a numeric answer"
@@ -188,7 +203,8 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
         bundle = resolve_bundle(bundle)  # fail here, not inside every worker process
     report = {"questions": str(questions), "n": len(rows), "backend": backend,
               "adapter": str(adapter) if adapter and backend == "torch" else None,
-              "bundle": str(bundle) if backend == "onnx" else None}
+              "bundle": str(bundle) if backend == "onnx" else None,
+              "decoding": (decoding or plain_decoding()).__dict__}
     specs = [("model", {"kind": backend, "base": base, "adapter": adapter, "bundle": bundle}, max_new_tokens, True)]
     if baseline:  # the base model answering directly, always through PyTorch
         specs.append(("baseline", {"kind": "torch", "base": base, "adapter": None}, baseline_max_new_tokens, False))
@@ -199,12 +215,12 @@ def evaluate(questions: Path, base=None, adapter=None, baseline: bool = False, l
                 from worldmodel.model.loading import resolve_model_path
 
                 resolve_model_path(base)  # convert the GGUF once here, not in every worker at the same time
-            report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress)
+            report[label] = score_rows_parallel(rows, spec, workers, tokens, use_tools, progress, decoding)
         else:
             from worldmodel.model.backend import load_backend
 
             model = load_backend(**spec)
-            report[label] = score_rows(model, rows, tokens, use_tools, progress)
+            report[label] = score_rows(model, rows, tokens, use_tools, progress, decoding)
             del model
     return report
 

@@ -38,12 +38,18 @@ class GenerationConfig:
     on_error: str = "template"
     # Prompt tokens for earlier turns and the question: a chat is fitted as worldmodel.chat_context says.
     context_budget: int = CONTEXT_BUDGET
+    # Constrain the module to the typed WAT grammar (worldmodel.grammar; needs the `grammar` extra), and append the
+    # text the grammar forces in one step instead of decoding it token by token. Defaults: README "Decoding".
+    grammar: bool = False
+    jump_forward: bool = False
 
     def __post_init__(self):
         if self.on_error not in ("template", "model"):
             raise ValueError(f"on_error must be 'template' or 'model', not {self.on_error!r}")
         if self.max_new_tokens < 1 or self.temperature < 0 or not 0 < self.top_p <= 1:
             raise ValueError("need max_new_tokens >= 1, temperature >= 0 and 0 < top_p <= 1")
+        if self.jump_forward and not self.grammar:
+            raise ValueError("jump_forward needs grammar")
 
 
 def could_not_compute(error_kind: str) -> str:
@@ -72,6 +78,9 @@ class GenerationResult:
     final: str = ""
     stop_reason: str = ""  # eos | max_tokens | model_wrote_computed | second_program | unclosed_program
     new_tokens: int = 0
+    decode_steps: int = 0  # forward passes after the prompt (a jump-forward appends several tokens in one)
+    jump_tokens: int = 0  # tokens appended by jump-forward instead of being decoded
+    mask_seconds: list[float] = field(default_factory=list)  # per masked token: computing and applying the mask
     seconds: float = 0.0
     unsupported_numbers: list[float] = field(default_factory=list)  # numbers in final without provenance
 
@@ -175,24 +184,38 @@ def generate(
 
     backend.reset()
     logits = backend.forward(backend.tokenizer.encode(prompt, add_special_tokens=False).ids)
+    constraint = None
+    if config.grammar and config.use_tools:
+        from worldmodel.grammar.constraint import ProgramConstraint
+
+        constraint = ProgramConstraint(backend.tokenizer, logits.shape[-1], backend.eos_token_ids, config.jump_forward)
     committed = ""  # assistant text already in the backend's context (before the current stretch)
     stretch = _Decoder(backend.tokenizer)
     result = GenerationResult(text="")
     program_done = False
     think_emitted = False
     new_tokens = 0
+    decode_steps = 0
 
     while True:
         if new_tokens >= config.max_new_tokens:
             result.stop_reason = "max_tokens"
             break
-        token = sample(logits)
+        token = sample(constraint.mask(logits) if constraint else logits)
         new_tokens += 1
         if token in backend.eos_token_ids:
             result.stop_reason = "eos"
             break
         delta = stretch.push(token)
         text = committed + stretch.text
+        unforwarded = [token]  # tokens added since the last forward pass
+        if constraint:
+            constraint.observe(text, token, program_done)
+            for forced in constraint.jump_forward(config.max_new_tokens - new_tokens):
+                delta += stretch.push(forced)
+                unforwarded.append(forced)
+                new_tokens += 1
+            text = committed + stretch.text
         cut, reason = _find_stop(text, len(committed), program_done, config.use_tools)
         if cut is not None:
             # Emit only the part of this token before the cut; the rest of the token is dropped.
@@ -220,7 +243,7 @@ def generate(
             injected = INJECT_PREFIX + block + INJECT_SUFFIX
             emit(Event("computed", block, {"ok": run.ok, "error_kind": result.computed_error}))
             # Feed the rest of this stretch (the tag's tail, if the last token was not forwarded) plus the block.
-            pending = text[len(committed) + len(_forwarded_text(stretch)):] + injected
+            pending = text[len(committed) + len(_forwarded_text(stretch, len(unforwarded))):] + injected
             committed = text + injected
             stretch = _Decoder(backend.tokenizer)
             program_done = True
@@ -236,7 +259,8 @@ def generate(
             committed, stretch = text, _Decoder(backend.tokenizer)
             result.stop_reason = reason
             break
-        logits = backend.forward([token])
+        logits = backend.forward(unforwarded)
+        decode_steps += 1
 
     result.text = committed + stretch.text
     answer = protocol.parse_answer(result.text)
@@ -251,6 +275,9 @@ def generate(
         result.think = answer.think
     result.final = answer.final if config.use_tools else result.text.strip()
     result.new_tokens = new_tokens
+    result.decode_steps = decode_steps
+    if constraint:
+        result.jump_tokens, result.mask_seconds = constraint.jump_tokens, constraint.mask_seconds
     result.seconds = time.perf_counter() - started
     computed_source = result.computed if result.computed_error is None else None
     result.unsupported_numbers = protocol.unsupported_numbers(result.final, computed_source, question)
@@ -259,9 +286,10 @@ def generate(
     return result
 
 
-def _forwarded_text(stretch: _Decoder) -> str:
-    """Text of the stretch's tokens already in the backend context: all but the last sampled token."""
-    return stretch.tokenizer.decode(stretch.ids[:-1], skip_special_tokens=False) if len(stretch.ids) > 1 else ""
+def _forwarded_text(stretch: _Decoder, unforwarded: int = 1) -> str:
+    """Text of the stretch's tokens already in the backend context: all but the last `unforwarded` tokens."""
+    forwarded = stretch.ids[:-unforwarded]
+    return stretch.tokenizer.decode(forwarded, skip_special_tokens=False) if forwarded else ""
 
 
 def _find_stop(text: str, search_from: int, program_done: bool, use_tools: bool) -> tuple[int | None, str | None]:

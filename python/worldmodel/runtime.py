@@ -244,17 +244,24 @@ def _check_imports(module: wasmtime.Module, rt_exports: set[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _rt_signatures(stack_bytes: int) -> dict[str, str]:
-    """rt's function exports with their signatures, for the imports a module may leave out (rt_imports)."""
+def rt_function_types(stack_bytes: int = Limits().stack_bytes) -> dict[str, tuple[list[str], list[str]]]:
+    """rt's function exports as the engine reads them from the assembled library: name → (params, results).
+    The implicit imports (rt_imports) and the decoding grammar (worldmodel.grammar) are both built from this."""
     try:
         exports = _runtime_library(stack_bytes).exports
     except ImportError:  # a checkout without the compiled runtime library: nothing to complete from
         return {}
     return {
-        export.name: signature_text([str(p) for p in export.type.params], [str(r) for r in export.type.results])
+        export.name: ([str(p) for p in export.type.params], [str(r) for r in export.type.results])
         for export in exports
         if isinstance(export.type, wasmtime.FuncType)
     }
+
+
+@functools.lru_cache(maxsize=4)
+def _rt_signatures(stack_bytes: int) -> dict[str, str]:
+    """rt's function exports with their signatures, for the imports a module may leave out (rt_imports)."""
+    return {name: signature_text(params, results) for name, (params, results) in rt_function_types(stack_bytes).items()}
 
 
 @functools.lru_cache(maxsize=4)

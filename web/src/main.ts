@@ -4,6 +4,7 @@ import { registerSW } from 'virtual:pwa-register';
 import { Sandbox } from '../worker/sandbox';
 import { CONTEXT_BUDGET, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type LoadProgress, type RunResult } from '../worker/worldmodel';
 import { computedBlock, parseAnswer } from '../worker/protocol';
+import { voteSummary } from '../worker/voting';
 import { highlightInto } from './highlight';
 import { renderFinal } from './render';
 import { setPerf, showGenerationStats, showLoadInfo } from './perf';
@@ -120,8 +121,12 @@ const settingInputs = {
   threads: $<HTMLInputElement>('set-threads'),
   timeoutMs: $<HTMLInputElement>('set-timeout'),
   bundle: $<HTMLInputElement>('set-bundle'),
+  votes: $<HTMLInputElement>('set-votes'),
+  retries: $<HTMLInputElement>('set-retries'),
 };
+const settingChecks = { grammar: $<HTMLInputElement>('set-grammar'), jumpForward: $<HTMLInputElement>('set-jump-forward') };
 for (const [key, input] of Object.entries(settingInputs)) input.value = String(settings[key as keyof Settings]);
+for (const [key, input] of Object.entries(settingChecks)) input.checked = settings[key as keyof typeof settingChecks];
 if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
 const releaseInputs = { channel: $<HTMLInputElement>('set-channel'), channelName: $<HTMLSelectElement>('set-channel-name'), variant: $<HTMLSelectElement>('set-variant') };
 releaseInputs.channel.value = settings.channel;
@@ -147,6 +152,10 @@ $('settings-form').addEventListener('submit', (event) => {
     threads: Number(settingInputs.threads.value),
     timeoutMs: Number(settingInputs.timeoutMs.value),
     bundle: settingInputs.bundle.value.trim() || 'bundle/manifest.json',
+    grammar: settingChecks.grammar.checked,
+    jumpForward: settingChecks.jumpForward.checked,
+    votes: Math.max(1, Math.round(Number(settingInputs.votes.value) || 1)),
+    retries: Math.max(0, Math.round(Number(settingInputs.retries.value) || 0)),
   };
   saveSettings(settings);
   if (model) Object.assign(model.sandbox.limits, { timeoutMs: settings.timeoutMs });
@@ -174,6 +183,10 @@ const generateOptions = (extra: Partial<GenerateOptions> = {}): GenerateOptions 
   maxTokens: settings.maxTokens || undefined, // undefined: the bundle's default
   temperature: settings.temperature,
   topP: settings.topP,
+  grammar: settings.grammar,
+  jumpForward: settings.grammar && settings.jumpForward,
+  votes: settings.votes,
+  retries: settings.retries,
   ...extra,
 });
 
@@ -306,6 +319,7 @@ async function answerChat(attempt = 1) {
       if (event.type === 'context') setPerf('Chat context', `${event.messages.length} messages, ${event.promptTokens} prompt tokens`);
       else if (event.type === 'token') view.update((text += event.text));
       else if (event.type === 'wat') view.setRunning();
+      else if (event.type === 'vote') view.setVote(voteSummary(event.vote));
       else if (event.type === 'computed') {
         view.setResult(event.result);
         view.update((text += `\n${event.block}\n`));
@@ -363,6 +377,7 @@ $('chat-clear').addEventListener('click', () => {
 // ---------- solver ----------
 function resetSolver() {
   for (const id of ['solver-think', 'solver-computed', 'solver-final', 'solver-wat', 'solver-raw', 'solver-provenance']) $(id).textContent = '';
+  $('solver-vote').hidden = true;
   $('solver-provenance').className = 'badge';
   for (const step of document.querySelectorAll<HTMLElement>('.step')) step.dataset.state = 'pending';
 }
@@ -419,9 +434,17 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
         raw += `\n${event.block}\n`;
         computedText = event.result.ok ? event.result.computedText : null;
         showComputed(event.result, userModule ? 'your module, in this browser' : 'in this browser');
+      } else if (event.type === 'vote') {
+        $('solver-vote').textContent = voteSummary(event.vote);
+        $('solver-vote').hidden = false;
       } else if (event.type === 'done') {
         $('solver-raw').textContent = event.text;
         const a = event.answer;
+        if (!$('solver-vote').hidden && a.wat !== null) {
+          // The chosen program may be another than the one streamed: show the one the answer used.
+          showWat(a.wat);
+          if (a.computed !== null && a.computedError === null) $('solver-computed').textContent = (computedText = a.computed);
+        }
         if (a.think !== null && !$('solver-think').textContent) $('solver-think').textContent = a.think;
         if (a.wat !== null && $('step-wat').dataset.state !== 'done') showWat(a.wat);
         const { state, label } = outcome(event.reason, a, event.stats.generatedTokens);
@@ -537,4 +560,5 @@ setBusy(false);
 void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane };
+// `grammar` loads web-xgrammar only when asked (the grammar conformance test; the inference worker has its own copy).
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };

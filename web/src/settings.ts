@@ -1,4 +1,5 @@
 // User settings, kept in localStorage; URL parameters (?bundle=, ?channel=, ?threads=) override them for one visit.
+import { DEFAULT_GRAMMAR, DEFAULT_JUMP_FORWARD, DEFAULT_RETRIES, DEFAULT_VOTES } from '../worker/decoding';
 
 export interface Settings {
   temperature: number;
@@ -7,6 +8,13 @@ export interface Settings {
   threads: number;
   timeoutMs: number;
   bundle: string;
+  /** Constrain modules to the typed WAT grammar; jump-forward over forced text. */
+  grammar: boolean;
+  jumpForward: boolean;
+  /** Programs written per question; the computed value most of them agree on is the answer. */
+  votes: number;
+  /** With one program: samples again after a failed module, up to this many times. */
+  retries: number;
   /** URL of a release channel file (docs/deploy.md); empty: load `bundle` as it is, no updates. */
   channel: string;
   /** Which channel of that file to follow. */
@@ -28,6 +36,10 @@ export function defaultSettings(): Settings {
     threads: Math.min(4, navigator.hardwareConcurrency || 1),
     timeoutMs: 5000,
     bundle: 'bundle/manifest.json',
+    grammar: DEFAULT_GRAMMAR,
+    jumpForward: DEFAULT_JUMP_FORWARD,
+    votes: DEFAULT_VOTES,
+    retries: DEFAULT_RETRIES,
     channel: DEFAULT_CHANNEL,
     channelName: 'stable',
     variant: '',

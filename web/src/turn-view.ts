@@ -167,6 +167,17 @@ export class TurnView {
     this.computed.replaceChildren('Computed: ', value, ' ', badge);
   }
 
+  /** How the programs voted ("3 of 5 programs agreed"), shown beside the computed value. */
+  setVote(summary: string): void {
+    let badge = this.element.querySelector<HTMLSpanElement>('.badge.vote');
+    if (!badge) {
+      badge = document.createElement('span');
+      badge.className = 'badge vote';
+      this.element.insertBefore(badge, this.final);
+    }
+    badge.textContent = summary;
+  }
+
   /** The final state: `reason` is the generation's stop reason. */
   finish(text: string, reason: string, generatedTokens?: number): TurnState {
     this.running = false;

@@ -15,6 +15,7 @@ import { CONTEXT_BUDGET, fitHistory } from './chat-context';
 import type { Manifest } from './manifest';
 import type { ChatMessage, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { makeRandom, sampleToken } from './sampling';
+import { ProgramConstraint, compileGrammar, tokenizerVocab } from './grammar';
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
 
@@ -28,6 +29,8 @@ interface ModelState {
   idsType: 'int64' | 'int32';
   kvType: ort.Tensor.Type;
   inputNames: Set<string>;
+  /** Tokens by id, for the grammar's TokenizerInfo. */
+  vocabTokens: string[];
 }
 
 /** The context held in the KV cache. */
@@ -163,6 +166,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     idsType: typeOf('input_ids') === 'int32' ? 'int32' : 'int64',
     kvType: ((typeOf('past_key_values.0.key') ?? manifest.onnx?.kv_dtype ?? 'float32') as ort.Tensor.Type),
     inputNames: new Set(session.inputNames),
+    vocabTokens: tokenizerVocab(tokenizerJson),
   };
   context = null;
   return {
@@ -272,16 +276,22 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
     context.carry = '';
   }
   const ctx = context!;
-  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0 };
+  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [] };
+  const vocab = m.manifest.architecture.vocab_size;
+  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
+  const constraint = options.grammar
+    ? await ProgramConstraint.create(await compileGrammar(m.vocabTokens, vocab, [...m.eos]), options.grammar.jumpForward, encode)
+    : null;
+  if (constraint && msg.type === 'start' && msg.prefix) await constraint.observePrefix(msg.prefix);
   let t = performance.now();
   const stop = (reason: StopReason) => {
+    constraint?.dispose();
     stats.decodeMs = performance.now() - t;
     post({ type: 'stopped', id, reason, stats });
   };
   if (promptIds.length > 0) await forward(m, ctx, promptIds);
   stats.prefillMs = performance.now() - t;
 
-  const vocab = m.manifest.architecture.vocab_size;
   const generated: number[] = [];
   let text = '';
   let shown = 0;
@@ -299,6 +309,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
       return stop('max_tokens');
     }
     const logits = ctx.logits!;
+    if (constraint) await constraint.mask(logits, Math.min(vocab, logits.length));
     const next = sampleToken(logits, 0, Math.min(vocab, logits.length), options.temperature, options.topP, ctx.random);
     if (m.eos.has(next)) {
       show(text.length);
@@ -306,8 +317,20 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
     }
     const forwarded = text; // the text of the tokens already in the KV cache
     generated.push(next);
-    stats.generatedTokens = generated.length;
+    const step = [next]; // tokens not forwarded yet
     text = m.tokenizer.decode(generated, { skip_special_tokens: false });
+    if (constraint) {
+      await constraint.observe(text, next);
+      const forced = constraint.jumpForward(options.maxTokens - generated.length);
+      if (forced.length > 0) {
+        generated.push(...forced);
+        step.push(...forced);
+        text = m.tokenizer.decode(generated, { skip_special_tokens: false });
+      }
+      stats.jumpTokens = constraint.jumpTokens;
+      stats.maskMs = constraint.maskMs;
+    }
+    stats.generatedTokens = generated.length;
     // Stop strings are matched on decoded text (a tag spans several tokens; a token may run past it),
     // before the new token is forwarded, exactly as worldmodel.generate does.
     let hit: { at: number; stop: StopString } | null = null;
@@ -323,6 +346,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
       return stop(hit.stop.reason);
     }
     show(safeLength(text, holdBack)); // stream the token before computing the next one
-    await forward(m, ctx, [next]);
+    await forward(m, ctx, step);
+    stats.decodeSteps++;
   }
 }

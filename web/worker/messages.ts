@@ -20,6 +20,8 @@ export interface DecodeOptions {
   topP: number;
   stops: StopString[];
   seed?: number;
+  /** Constrain the module between <wat_model> and </wat_model> to the typed WAT grammar (grammar.ts). */
+  grammar?: { jumpForward: boolean };
 }
 
 export interface DecodeStats {
@@ -27,6 +29,12 @@ export interface DecodeStats {
   generatedTokens: number;
   prefillMs: number;
   decodeMs: number;
+  /** Forward passes after the prompt (a jump-forward appends several tokens in one). */
+  decodeSteps: number;
+  /** Tokens appended by jump-forward instead of being decoded. */
+  jumpTokens: number;
+  /** Per masked token: computing and applying the grammar's mask, in ms. */
+  maskMs: number[];
 }
 
 export interface LoadInfo {

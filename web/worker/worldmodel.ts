@@ -11,8 +11,9 @@ import type { LoadProgress } from './bundle-loader';
 import type { ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { BYTELOG_CLOSE, BYTELOG_OPEN, PROGRAM_CLOSE_TAGS, THINK_CLOSE, WAT_CLOSE, WAT_OPEN, computedInjection, couldNotCompute, parseAnswer, type Answer } from './protocol';
 import { Sandbox, type RunResult, type SandboxLimits } from './sandbox';
+import { DEFAULT_VOTE_TEMPERATURE, tally, valueKey, type Vote } from './voting';
 
-export type { LoadProgress, ChatMessage, LoadInfo, DecodeStats, RunResult, SandboxLimits, Answer };
+export type { LoadProgress, ChatMessage, LoadInfo, DecodeStats, RunResult, SandboxLimits, Answer, Vote };
 
 export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
@@ -43,6 +44,19 @@ export interface GenerateOptions {
    * `</wat_model>` the module runs first and decoding continues after its `<computed>` block.
    */
   assistantPrefix?: string;
+  /** Constrain the module to the typed WAT grammar (web/worker/grammar.ts; default false, see README "Decoding"). */
+  grammar?: boolean;
+  /** With `grammar`: append the text the grammar forces in one step instead of decoding it token by token. */
+  jumpForward?: boolean;
+  /**
+   * Programs written per question (voting.ts; default 1): the first streams as usual, the others are sampled at
+   * `voteTemperature` and run silently; a `vote` event, then the `done` of the answer whose computed value most
+   * programs agree on, end the generation.
+   */
+  votes?: number;
+  voteTemperature?: number;
+  /** With one vote: after a module that failed to compile or run, sample again up to this many times (default 0). */
+  retries?: number;
   signal?: AbortSignal;
 }
 
@@ -53,7 +67,17 @@ export type GenerationEvent =
   | { type: 'think'; text: string }
   | { type: 'wat'; wat: string }
   | { type: 'computed'; result: RunResult; block: string }
+  /** With `votes` > 1 or `retries`: how the programs' computed values voted, before the chosen answer's `done`. */
+  | { type: 'vote'; vote: Vote; attempts: number }
   | { type: 'done'; text: string; answer: Answer; reason: StopReason; stats: GenerationStats };
+
+type DoneEvent = Extract<GenerationEvent, { type: 'done' }>;
+
+/** The computed text of a finished answer whose program ran, else null (no program, or it failed). */
+function computedValue(done: DoneEvent): string | null {
+  const a = done.answer;
+  return (a.wat !== null || a.bytelog !== null) && a.computedError === null ? a.computed : null;
+}
 
 export interface GenerationStats extends DecodeStats {
   /** Prefill tokens/s of the first prompt, decode tokens/s over all generated tokens. */
@@ -171,6 +195,39 @@ export class WorldModel {
   }
 
   async *generate(prompt: string | ChatMessage[], options: GenerateOptions = {}): AsyncGenerator<GenerationEvent> {
+    const votes = Math.max(1, options.votes ?? 1);
+    const retries = Math.max(0, options.retries ?? 0);
+    if (votes === 1 && retries === 0) {
+      yield* this.generateOnce(prompt, options);
+      return;
+    }
+    const attempts: DoneEvent[] = [];
+    for await (const event of this.generateOnce(prompt, options)) {
+      if (event.type === 'done') attempts.push(event);
+      else yield event; // the first program streams; its `done` waits for the vote
+    }
+    const sampled = (index: number): GenerateOptions => ({ ...options, temperature: options.voteTemperature ?? DEFAULT_VOTE_TEMPERATURE, seed: (options.seed ?? 0) + index });
+    const silently = async (index: number) => {
+      for await (const event of this.generateOnce(prompt, sampled(index))) if (event.type === 'done') attempts.push(event);
+    };
+    const last = () => attempts[attempts.length - 1];
+    const failedProgram = (d: DoneEvent) => (d.answer.wat !== null || d.answer.bytelog !== null) && computedValue(d) === null;
+    let vote: Vote;
+    let chosen: DoneEvent;
+    if (votes === 1) {
+      while (last().reason !== 'aborted' && failedProgram(last()) && attempts.length <= retries) await silently(attempts.length);
+      chosen = last();
+      vote = { ...tally([computedValue(chosen)]), failed: attempts.filter((d) => computedValue(d) === null).length };
+    } else {
+      while (attempts.length < votes && last().reason !== 'aborted') await silently(attempts.length);
+      vote = tally(attempts.map(computedValue));
+      chosen = vote.value === null ? attempts[0] : attempts.find((d) => computedValue(d) !== null && valueKey(computedValue(d)!) === valueKey(vote.value!))!;
+    }
+    if (attempts.length > 1) yield { type: 'vote', vote, attempts: attempts.length };
+    yield chosen;
+  }
+
+  private async *generateOnce(prompt: string | ChatMessage[], options: GenerateOptions): AsyncGenerator<GenerationEvent> {
     const raw = typeof prompt === 'string' && options.raw === true;
     const messages: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
     const prefix = options.assistantPrefix?.trimEnd() ?? '';
@@ -195,6 +252,8 @@ export class WorldModel {
       topP: options.topP ?? this.info.defaultTopP,
       stops: !useTools ? [] : programDone ? afterProgram : beforeProgram,
       seed: options.seed,
+      // The grammar covers the module only (the worker continues it from a prefix that left a module open).
+      grammar: useTools && options.grammar && !programDone ? { jumpForward: options.jumpForward === true } : undefined,
     });
     const id = this.nextId++;
     this.currentId = id;
@@ -205,7 +264,7 @@ export class WorldModel {
     let finished = false;
     let thinkSent = false;
     let programDone = false;
-    const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0 };
+    const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [] };
     let firstPrefill: { tokens: number; ms: number } | null = null;
     let sandboxMs = 0;
     const prefixClosesProgram = useTools && PROGRAM_CLOSE_TAGS.some((tag) => prefix.endsWith(tag));
@@ -241,6 +300,9 @@ export class WorldModel {
         total.promptTokens += s.stats.promptTokens;
         total.prefillMs += s.stats.prefillMs;
         total.decodeMs += s.stats.decodeMs;
+        total.decodeSteps += s.stats.decodeSteps;
+        total.jumpTokens += s.stats.jumpTokens;
+        total.maskMs.push(...s.stats.maskMs);
         firstPrefill ??= { tokens: s.stats.promptTokens, ms: s.stats.prefillMs };
         const think = thinkEvent();
         if (think) yield think;

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from worldmodel.decoding_options import add_decoding_arguments, decoding_from_args
+
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by `ask` and `chat`."""
@@ -31,6 +33,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--on-error", choices=("template", "model"), default="template",
                         help="after a runtime error: a fixed could-not-compute answer, or let the model write it")
     parser.add_argument("--threads", type=int, default=None)
+    add_decoding_arguments(parser)
     parser.add_argument("--show-steps", action="store_true", help="also print think, WAT and computed")
     parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
 
@@ -56,8 +59,10 @@ def load_backend(args: argparse.Namespace):
 def generation_config(args: argparse.Namespace):
     from worldmodel.generate import GenerationConfig
 
+    decoding = decoding_from_args(args)
     return GenerationConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
-                            seed=args.seed, use_tools=not args.no_tools, on_error=args.on_error)
+                            seed=args.seed, use_tools=not args.no_tools, on_error=args.on_error,
+                            grammar=decoding.grammar, jump_forward=decoding.jump_forward)
 
 
 class StreamPrinter:
@@ -106,14 +111,34 @@ def open_backend(args: argparse.Namespace):
         return None
 
 
-def run(args: argparse.Namespace) -> int:
-    from worldmodel.generate import generate
+def answer_question(backend, messages, args: argparse.Namespace, config):
+    """One answer with the decoding flags: streamed when one program is written, else printed once voted."""
+    from worldmodel.voting import answer
 
+    decoding = decoding_from_args(args)
+    streamed = decoding.votes == 1 and not args.json
+    printer = StreamPrinter(args.show_steps) if streamed else None
+    result, vote, attempts = answer(backend, messages, config, votes=decoding.votes,
+                                    temperature=decoding.vote_temperature, retries=decoding.retries, on_event=printer)
+    if args.json:
+        print(json.dumps({**result.to_dict(), "vote": vote.__dict__, "attempts": len(attempts)}, indent=2))
+    elif not streamed:
+        if args.show_steps and result.program:
+            print(result.program + "\n" + (result.computed or ""))
+        print(result.final)
+    if not args.json and (decoding.votes > 1 or len(attempts) > 1):
+        print(f"[{vote.summary()}" + (f"; {len(attempts)} attempts" if decoding.votes == 1 else "") + "]")
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
     backend = open_backend(args)
     if backend is None:
         return 2
-    printer = None if args.json else StreamPrinter(args.show_steps)
-    result = generate(backend, args.question, generation_config(args), on_event=printer)
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+    try:
+        config = generation_config(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    answer_question(backend, args.question, args, config)
     return 0

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 
 from worldmodel.chat_context import CONTEXT_BUDGET
-from worldmodel.commands.ask import StreamPrinter, add_model_arguments, generation_config, open_backend
+from worldmodel.commands.ask import add_model_arguments, answer_question, generation_config, open_backend
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,8 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from worldmodel.generate import generate
-
     backend = open_backend(args)
     if backend is None:
         return 2
@@ -35,8 +32,5 @@ def run(args: argparse.Namespace) -> int:
         if not question:
             return 0
         history.append({"role": "user", "content": question})
-        printer = None if args.json else StreamPrinter(args.show_steps)
-        result = generate(backend, history, config, on_event=printer)
-        if args.json:
-            print(json.dumps(result.to_dict()))
+        result = answer_question(backend, history, args, config)
         history.append({"role": "assistant", "content": result.text})

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from worldmodel.decoding_options import add_decoding_arguments, decoding_from_args
 from worldmodel.evaluate import DEFAULT_MAX_NEW_TOKENS, DEFAULT_QUESTIONS, evaluate, format_report, resolve_adapter
 
 
@@ -35,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
     parser.add_argument("--quiet", action="store_true", help="no per-question progress on stderr")
+    add_decoding_arguments(parser)
 
 
 
@@ -44,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         adapter = resolve_adapter(args.adapter)
-    except FileNotFoundError as error:
+        decoding = decoding_from_args(args)
+    except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -58,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         report = evaluate(args.questions, args.base, adapter, args.baseline, args.limit, args.max_new_tokens,
                           threads=args.threads, progress=progress, workers=args.workers, device=args.device,
                           backend=args.backend, bundle=args.bundle, category=args.category,
-                          per_category=args.per_category)
+                          per_category=args.per_category, decoding=decoding)
     except FileNotFoundError as error:  # a missing bundle, question file or model folder
         print(f"error: {error}", file=sys.stderr)
         return 2

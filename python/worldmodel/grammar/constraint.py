@@ -1,0 +1,124 @@
+"""XGrammar applied to one answer: the WAT grammar constrains the tokens between `<wat_model>` and `</wat_model>`.
+
+Outside the program block the model writes freely; `ProgramConstraint.observe(text)` switches the grammar on when
+the opening tag appears (feeding it whatever the tag's token carried past the tag) and off once the module and its
+closing tag are complete. While on, `mask(logits)` sets every token the grammar forbids to -inf (the mask is an
+XGrammar bitmask, unpacked with numpy so that torch and ONNX logits are masked the same way), and
+`jump_forward()` returns the tokens of the text the grammar forces next, to be appended without decoding.
+
+The browser twin is web/worker/grammar.ts (`@mlc-ai/web-xgrammar`, the same C++ core compiled to WebAssembly); the
+conformance corpus (e2e/make_grammar_corpus.py) holds both to identical masks.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+
+from worldmodel import protocol
+
+
+def tokenizer_vocab(tokenizer) -> list[str]:
+    """The tokenizer's tokens ordered by id, as XGrammar's TokenizerInfo wants them (byte-level BPE strings)."""
+    vocab = tokenizer.get_vocab(with_added_tokens=True)
+    tokens = [""] * (max(vocab.values()) + 1)
+    for token, token_id in vocab.items():
+        tokens[token_id] = token
+    return tokens
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(grammar: str, vocab: tuple[str, ...], vocab_size: int, stop_ids: tuple[int, ...]):
+    import xgrammar
+
+    info = xgrammar.TokenizerInfo(list(vocab), vocab_type=xgrammar.VocabType.BYTE_LEVEL, vocab_size=vocab_size,
+                                  stop_token_ids=list(stop_ids), add_prefix_space=False)
+    compiler = xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False)
+    return compiler.compile_grammar(grammar)
+
+
+def compiled_grammar(tokenizer, vocab_size: int, stop_ids, grammar: str | None = None):
+    """The WAT grammar compiled for this tokenizer (cached: compiling takes a few seconds)."""
+    from worldmodel.grammar import wat_grammar
+
+    return _compiled(grammar or wat_grammar(), tuple(tokenizer_vocab(tokenizer)), vocab_size, tuple(sorted(stop_ids)))
+
+
+def allowed_tokens(bitmask: np.ndarray, vocab_size: int) -> np.ndarray:
+    """An XGrammar bitmask row (int32 words, bit i of word j = token 32*j+i) as a bool array over the vocabulary."""
+    return np.unpackbits(np.ascontiguousarray(bitmask, dtype=np.int32).view(np.uint8), bitorder="little")[:vocab_size] \
+        .astype(bool)
+
+
+class ProgramConstraint:
+    """The grammar's state for one answer (create one per generation)."""
+
+    def __init__(self, tokenizer, vocab_size: int, stop_ids, jump_forward: bool = False, grammar: str | None = None):
+        import torch
+        import xgrammar
+
+        self.tokenizer = tokenizer
+        self.vocab_size = vocab_size
+        self.compiled = compiled_grammar(tokenizer, vocab_size, stop_ids, grammar)
+        self.jump_forward_enabled = jump_forward
+        self.matcher = None
+        self.finished = False  # the grammar ran (a module and its closing tag) and is off for the rest of the turn
+        self.failed = False  # the text at the opening tag did not fit the grammar: decoding went on unconstrained
+        self.bitmask = xgrammar.allocate_token_bitmask(1, vocab_size)
+        self._torch = torch
+        self.mask_seconds: list[float] = []  # per masked token: bitmask computation and applying it
+        self.jump_tokens = 0
+
+    @property
+    def active(self) -> bool:
+        return self.matcher is not None
+
+    def observe(self, text: str, token: int | None, program_done: bool) -> None:
+        """After each token: `text` is the assistant text so far, `token` the token just added (None when text came
+        from elsewhere). Turns the grammar on at `<wat_model>`, advances it by the token, and off when it ends."""
+        import xgrammar
+
+        if self.matcher is not None:
+            if token is not None and not self.matcher.accept_token(token):
+                raise RuntimeError(f"token {token} was outside the grammar's mask")  # a bug: masked tokens never come
+            if self.matcher.is_terminated():
+                self.matcher, self.finished = None, True
+            return
+        if self.finished or self.failed or program_done or protocol.WAT_OPEN not in text:
+            return
+        self.matcher = xgrammar.GrammarMatcher(self.compiled, terminate_without_stop_token=True)
+        rest = text.split(protocol.WAT_OPEN, 1)[1]
+        if rest and not self.matcher.accept_string(rest):
+            self.matcher, self.failed = None, True
+
+    def mask(self, logits: np.ndarray) -> np.ndarray:
+        """`logits` with every token the grammar forbids at -inf (unchanged while the grammar is off)."""
+        if self.matcher is None:
+            return logits
+        started = time.perf_counter()
+        self.matcher.fill_next_token_bitmask(self.bitmask)
+        allowed = allowed_tokens(self.bitmask[0].numpy(), self.vocab_size)
+        masked = np.where(allowed[: logits.shape[-1]], logits, np.float32(-np.inf)).astype(logits.dtype, copy=False)
+        self.mask_seconds.append(time.perf_counter() - started)
+        return masked
+
+    def jump_forward(self, limit: int) -> list[int]:
+        """Tokens (at most `limit`) of the text the grammar allows as the only continuation, already accepted into
+        the grammar: the caller appends them without decoding."""
+        if self.matcher is None or not self.jump_forward_enabled or limit <= 0:
+            return []
+        forced = self.matcher.find_jump_forward_string()
+        if not forced:
+            return []
+        tokens = self.tokenizer.encode(forced, add_special_tokens=False).ids[:limit]
+        accepted = []
+        for token in tokens:  # the string is forced, but a token must not cross where the grammar ends
+            if not self.matcher.accept_token(token):
+                break
+            accepted.append(token)
+        self.jump_tokens += len(accepted)
+        if self.matcher.is_terminated():
+            self.matcher, self.finished = None, True
+        return accepted

@@ -1,0 +1,138 @@
+"""The typed WAT grammar (worldmodel.grammar): generated from rt's exports, admits the curriculum's modules, rejects
+the mistakes it is there to prevent, and masks tokens through XGrammar only inside <wat_model>."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from worldmodel.grammar import GRAMMAR_PATH, generate_grammar, wat_grammar
+from worldmodel.grammar.wat_ebnf import CLOSE_TAG
+from worldmodel.rt_imports import signature_text
+from worldmodel.runtime import rt_function_types, run_wat
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = ROOT / "models" / "checkpoints" / "lean" / "data" / "train.jsonl.gz"
+
+
+@functools.lru_cache(maxsize=1)
+def _matcher():
+    import xgrammar
+
+    # A one-token vocabulary: compiling for it is instant, and accept_string does not depend on the vocabulary.
+    info = xgrammar.TokenizerInfo(["a"], vocab_size=1)
+    compiled = xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False).compile_grammar(wat_grammar())
+    return xgrammar.GrammarMatcher(compiled, terminate_without_stop_token=True)
+
+
+def accepts(text: str) -> bool:
+    matcher = _matcher()
+    matcher.reset()
+    return matcher.accept_string(text + CLOSE_TAG) and matcher.is_terminated()
+
+
+def module(body: str, locals_: str = "") -> str:
+    return f'\n(module\n  (func $main (export "main")\n    {locals_}\n    {body}))\n'
+
+
+def test_committed_grammar_is_the_generated_one():
+    assert GRAMMAR_PATH.read_text(encoding="utf-8") == generate_grammar(), \
+        "python/worldmodel/grammar/wat.ebnf is stale: run `python -m worldmodel.grammar`"
+
+
+def test_every_rt_function_with_at_most_one_result_is_importable_with_its_exact_signature():
+    text = wat_grammar()
+    functions = rt_function_types()
+    assert len(functions) > 300
+    for name, (params, results) in functions.items():
+        line = f'(import \\"rt\\" \\"{name}\\" (func ${name}'
+        if len(results) <= 1:
+            signature = signature_text(params, results)
+            assert line + (" " + signature if signature else "") + '))' in text, name
+        else:
+            assert line not in text, name  # multi-result helpers are left out
+
+
+def curriculum_modules(limit: int) -> list[str]:
+    modules = []
+    with gzip.open(TRAIN, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            for message in json.loads(line).get("messages") or []:
+                content = message["content"]
+                if message["role"] == "assistant" and "<wat_model>" in content:
+                    modules.append(content.split("<wat_model>", 1)[1].split("</wat_model>", 1)[0])
+            if len(modules) >= limit:
+                return modules
+    return modules
+
+
+def test_the_grammar_admits_the_curriculums_modules():
+    modules = curriculum_modules(4000)
+    assert len(modules) > 1000
+    # Every distinct shape once: numbers and names do not change what the grammar must admit.
+    shapes = {}
+    for text in modules:
+        shapes.setdefault(re.sub(r"\d+", "1", re.sub(r"\$\w+", "$x", text)), text)
+    rejected = [text for text in shapes.values() if not accepts(text)]
+    assert not rejected, rejected[:3]
+    assert any("$day_number" in text for text in shapes.values())
+
+
+@pytest.mark.parametrize("text", [
+    module("(call $print_i64 (i64.const 6.5))"),                                 # float literal where i64 belongs
+    module("(call $print_i64 (f64.const 6.5))"),                                 # f64 where i64 belongs
+    module("(call $print_f64 (call $int_mul (i64.const 2) (i64.const 3)))"),     # i64 result where f64 belongs
+    module("(call $print_i64 (call $float_mul (i64.const 2) (i64.const 3)))"),   # a name rt does not export
+    module("(call $print_i64 (call $int_mul (i64.const 2)))"),                   # too few arguments
+    module("(call $print_i64 (i64.const 99999999999999999999))"),                # out of 64-bit range
+    module("(call $print_i64 (i64.add (i64.const 1) (i64.const 2))"),            # unbalanced
+    module("(call $int_add (i64.const 1) (i64.const 2))"),                       # a value left on the stack
+    '\n(module (import "rt" "print_i64" (func $print_i64 (param f64))) (func (export "main")))\n',  # wrong signature
+])
+def test_the_grammar_rejects_what_would_not_compile(text):
+    assert not accepts(text)
+    assert not run_wat(text).ok  # and the engine agrees that these are errors
+
+
+@pytest.mark.parametrize("text", [
+    module("(call $print_f64 (f64.mul (f64.const 2) (f64.const 1.5e3)))"),
+    module("(call $print_fixed (call $float_div (f64.const 1) (f64.const 3)) (i64.const 2))"),
+    module("(local.set $a (call $int_pow (i64.const 2) (i64.const 10)))\n    (call $print_i64 (local.get $a))",
+           "(local $a i64)"),
+    '\n(module (import "rt" "print_i64" (func $print_i64 (param i64))) (func (export "main")'
+    ' (call $print_i64 (i64.const -899999999999999999))))\n',
+    '\n(module (func (export "main") (result f64) (f64.sqrt (f64.const 2))))\n',
+])
+def test_the_grammar_admits_valid_modules_that_run(text):
+    assert accepts(text)
+    assert run_wat(text).ok, run_wat(text).error_message
+
+
+def test_the_constraint_masks_only_inside_the_program_block(tokenizer):
+    from worldmodel.grammar.constraint import ProgramConstraint
+
+    vocab_size = tokenizer.get_vocab_size()
+    constraint = ProgramConstraint(tokenizer, vocab_size, {0}, jump_forward=True)
+    logits = np.zeros(vocab_size, dtype=np.float32)
+    assert np.isfinite(constraint.mask(logits)).all()  # before <wat_model>: untouched
+    constraint.observe("<think>Add.</think>\n<wat_model>\n(mod", token=None, program_done=False)
+    assert constraint.active
+    masked = constraint.mask(logits)
+    allowed = [tokenizer.decode([int(i)]) for i in np.flatnonzero(np.isfinite(masked))]
+    assert allowed and all("module".startswith("mod" + t) or ("mod" + t).startswith("module") for t in allowed), allowed
+    forced = tokenizer.decode(constraint.jump_forward(100))
+    assert forced.startswith("ule"), forced  # "(mod" can only go on as "(module"
+    assert constraint.mask_seconds
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from worldmodel.model import load_tokenizer
+
+    return load_tokenizer(None).backend_tokenizer

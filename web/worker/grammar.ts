@@ -1,0 +1,174 @@
+// Grammar-constrained decoding in the browser: the twin of python/worldmodel/grammar/constraint.py.
+//
+// The typed WAT grammar (python/worldmodel/grammar/wat.ebnf, generated from rt's exports; bundled here as text,
+// so it works offline) is compiled by @mlc-ai/web-xgrammar, XGrammar's C++ core compiled to WebAssembly: the
+// same engine as the Python package, with no WebGPU and nothing fetched at run time. The grammar applies only
+// between <wat_model> and </wat_model>; e2e/grammar-conformance.spec.ts holds the masks to Python's.
+
+import * as xgr from '@mlc-ai/web-xgrammar';
+import WAT_GRAMMAR from '../../python/worldmodel/grammar/wat.ebnf?raw';
+import { WAT_CLOSE, WAT_OPEN } from './protocol';
+
+export { WAT_GRAMMAR };
+
+/** The tokens of a tokenizer.json ordered by id (byte-level BPE strings, as XGrammar's TokenizerInfo wants). */
+export function tokenizerVocab(tokenizerJson: { model: { vocab: Record<string, number> }; added_tokens?: { id: number; content: string }[] }): string[] {
+  const entries: [string, number][] = Object.entries(tokenizerJson.model.vocab);
+  for (const added of tokenizerJson.added_tokens ?? []) entries.push([added.content, added.id]);
+  const size = Math.max(...entries.map(([, id]) => id)) + 1;
+  const tokens = new Array<string>(size).fill('');
+  for (const [token, id] of entries) tokens[id] = token;
+  return tokens;
+}
+
+const compiled = new Map<string, Promise<xgr.CompiledGrammar>>();
+
+/** The grammar compiled for a vocabulary (cached per vocabulary size and grammar: compiling takes seconds). */
+export function compileGrammar(vocab: string[], vocabSize: number, stopIds: number[], grammar = WAT_GRAMMAR): Promise<xgr.CompiledGrammar> {
+  const key = `${vocab.length}:${vocabSize}:${stopIds.join(',')}:${grammar.length}`;
+  let result = compiled.get(key);
+  if (!result) {
+    result = (async () => {
+      const info = await xgr.TokenizerInfo.createTokenizerInfo(vocab, 'byte_level', false, vocabSize, stopIds);
+      const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
+      return compiler.compileGrammar(grammar, 'root');
+    })();
+    compiled.set(key, result);
+  }
+  return result;
+}
+
+/** Whether token `id` is allowed by an XGrammar bitmask (bit i of word j = token 32*j+i). */
+export function allowed(bitmask: Int32Array, id: number): boolean {
+  return ((bitmask[id >>> 5] >>> (id & 31)) & 1) === 1;
+}
+
+/** The grammar's state for one answer: off until <wat_model>, then masks logits, off again after </wat_model>. */
+export class ProgramConstraint {
+  private matcher: xgr.GrammarMatcher | null = null;
+  private finished = false;
+  /** The text at the opening tag did not fit the grammar: decoding went on unconstrained. */
+  failed = false;
+  readonly maskMs: number[] = [];
+  jumpTokens = 0;
+
+  private constructor(
+    private readonly grammar: xgr.CompiledGrammar,
+    private readonly jumpForwardEnabled: boolean,
+    private readonly encode: (text: string) => number[],
+  ) {}
+
+  static async create(grammar: xgr.CompiledGrammar, jumpForward: boolean, encode: (text: string) => number[]): Promise<ProgramConstraint> {
+    return new ProgramConstraint(grammar, jumpForward, encode);
+  }
+
+  get active(): boolean {
+    return this.matcher !== null;
+  }
+
+  /** An assistant prefix that opened a module and left it unfinished: the grammar continues from there. */
+  async observePrefix(prefix: string): Promise<void> {
+    if (prefix.includes(WAT_OPEN) && !prefix.includes(WAT_CLOSE)) await this.observe(prefix, -1);
+  }
+
+  /** After each token: `text` is the text generated so far, `token` the token just added (-1: text only). */
+  async observe(text: string, token: number): Promise<void> {
+    if (this.matcher) {
+      if (token < 0) return;
+      if (!this.matcher.acceptToken(token)) throw new Error(`token ${token} was outside the grammar's mask`);
+      this.closeIfDone();
+      return;
+    }
+    if (this.finished || this.failed || !text.includes(WAT_OPEN)) return;
+    this.matcher = await xgr.GrammarMatcher.createGrammarMatcher(this.grammar, undefined, true);
+    const rest = text.slice(text.indexOf(WAT_OPEN) + WAT_OPEN.length);
+    if (rest && !this.matcher._acceptString(rest)) {
+      this.dispose();
+      this.failed = true;
+    }
+  }
+
+  /** Sets every logit the grammar forbids to -Infinity (nothing while the grammar is off). */
+  async mask(logits: Float32Array, vocab: number): Promise<void> {
+    if (!this.matcher) return;
+    const started = performance.now();
+    const bitmask = await this.matcher.getNextTokenBitmask();
+    for (let id = 0; id < vocab; id++) if (!allowed(bitmask, id)) logits[id] = -Infinity;
+    this.maskMs.push(performance.now() - started);
+  }
+
+  /** Tokens (at most `limit`) of the text the grammar forces next, accepted already: append them undecoded. */
+  jumpForward(limit: number): number[] {
+    if (!this.matcher || !this.jumpForwardEnabled || limit <= 0) return [];
+    const forced = this.matcher.findJumpForwardString();
+    if (!forced) return [];
+    const accepted: number[] = [];
+    for (const token of this.encode(forced).slice(0, limit)) {
+      if (!this.matcher.acceptToken(token)) break; // a token must not cross where the grammar ends
+      accepted.push(token);
+    }
+    this.jumpTokens += accepted.length;
+    this.closeIfDone();
+    return accepted;
+  }
+
+  dispose(): void {
+    this.matcher?.dispose();
+    this.matcher = null;
+  }
+
+  private closeIfDone(): void {
+    if (this.matcher?.isTerminated()) {
+      this.dispose();
+      this.finished = true;
+    }
+  }
+}
+
+/** Whether `text` (what follows <wat_model>) can still become a module of the grammar (a test's check). */
+export async function admitsPrefix(text: string, grammar = WAT_GRAMMAR): Promise<boolean> {
+  // A one-token vocabulary compiles at once; accepting a string does not depend on the vocabulary.
+  const info = await xgr.TokenizerInfo.createTokenizerInfo(['a'], 'byte_level', false, 1, []);
+  const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
+  const matcher = await xgr.GrammarMatcher.createGrammarMatcher(await compiler.compileGrammar(grammar, 'root'), undefined, true);
+  const admitted = matcher._acceptString(text);
+  matcher.dispose();
+  return admitted;
+}
+
+/**
+ * The conformance corpus's replay: for each token stream (the tokens after <wat_model>), the allowed-token count and
+ * a hash of the mask at every step, and the jump-forward string there. Python writes the same for the same streams.
+ */
+export async function replayMasks(vocab: string[], vocabSize: number, stopIds: number[], streams: number[][]): Promise<{ counts: number[]; hashes: string[]; jumps: string[] }[]> {
+  const grammar = await compileGrammar(vocab, vocabSize, stopIds);
+  const out = [];
+  for (const stream of streams) {
+    const matcher = await xgr.GrammarMatcher.createGrammarMatcher(grammar, undefined, true);
+    const counts: number[] = [];
+    const hashes: string[] = [];
+    const jumps: string[] = [];
+    for (const token of [...stream, -1]) {
+      const bitmask = await matcher.getNextTokenBitmask();
+      let count = 0;
+      for (let id = 0; id < vocabSize; id++) if (allowed(bitmask, id)) count++;
+      counts.push(count);
+      hashes.push(await maskHash(bitmask, vocabSize));
+      jumps.push(matcher.findJumpForwardString());
+      if (token < 0 || !matcher.acceptToken(token)) break;
+    }
+    matcher.dispose();
+    out.push({ counts, hashes, jumps });
+  }
+  return out;
+}
+
+/** SHA-256 (hex) of the mask's bits over the vocabulary, as little-endian int32 words with bits past it cleared. */
+export async function maskHash(bitmask: Int32Array, vocabSize: number): Promise<string> {
+  const words = new Int32Array(Math.ceil(vocabSize / 32));
+  words.set(bitmask.subarray(0, words.length));
+  const spare = words.length * 32 - vocabSize;
+  if (spare > 0) words[words.length - 1] &= -1 >>> spare;
+  const digest = await crypto.subtle.digest('SHA-256', words.buffer);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
