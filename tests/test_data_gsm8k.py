@@ -35,10 +35,19 @@ def test_equal_results_are_used_once_each_in_the_order_computed():
     assert problem.source.splitlines()[-2] == "animals = birds + puppies + 5 + spiders"
 
 
-def test_numbers_given_in_the_question_stay_literals():
+def test_a_number_the_question_gives_is_a_result_only_while_that_result_is_unused():
     solution = "He has 2*3=<<2*3=6>>6 eggs.\nThen 6+6=<<6+6=12>>12 eggs in all.\n#### 12"
     problem = gsm8k.convert_problem("He buys 2 boxes of 3 eggs and finds 6 more eggs.", solution)
-    assert "eggs_all = 6 + 6" in problem.source or "= 6 + 6" in problem.source
+    assert problem.source.splitlines()[:2] == ["eggs = 2 * 3", "eggs_2 = eggs + 6"]  # the second 6 is the found eggs
+
+
+def test_numbers_written_as_words_are_given_too():
+    solution = ("Each batch is 2+8=<<2+8=10>>10 ounces.\nShe made 20/10=<<20/10=2>>2 batches.\n"
+                "She used 2*2=<<2*2=4>>4 ounces of oil.\n#### 4")
+    question = "She uses two ounces of oil for every eight ounces of peanuts. The batch weighed 20 ounces. How much oil?"
+    problem = gsm8k.convert_problem(question, solution)
+    assert problem.source.splitlines()[1:3] == ["batches = 20 / ounces", "ounces_oil = batches * 2"]
+    assert run_cpython(problem.source) == "4.0"
 
 
 def test_steps_the_answer_does_not_need_are_dropped():

@@ -178,3 +178,28 @@ def test_a_gzipped_split_reads_like_the_plain_one(setup, tmp_path):
     with gzip.open(packed / "train.jsonl.gz", "wt", encoding="utf-8") as handle:
         handle.write((data / "train.jsonl").read_text(encoding="utf-8"))
     assert load_split(packed, "train") == load_split(data, "train")
+
+
+def test_loss_with_logits_at_trained_positions_only_equals_the_full_projection(setup):
+    """causal_lm_loss_sum projects only positions some row trains on; the loss and its gradient are unchanged."""
+    from transformers import AutoTokenizer, LlamaForCausalLM
+
+    from worldmodel.train.collator import collate, encode_example
+    from worldmodel.train.trainer import IGNORE_INDEX, causal_lm_loss_sum
+
+    root, tiny, data = setup
+    model, tokenizer = LlamaForCausalLM.from_pretrained(tiny), AutoTokenizer.from_pretrained(tiny)
+    rows = [protocol_row(a, b) for a, b in ((2, 3), (4, 5), (6, 7))]
+    batch = collate([[0, 1], [2]], [encode_example(r["messages"], tokenizer) for r in rows], tokenizer.pad_token_id)
+    loss, count = causal_lm_loss_sum(model, batch, False)
+    loss.backward()
+    sliced_grad = model.lm_head.weight.grad.clone()
+    model.zero_grad()
+    logits = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False).logits[:, :-1]
+    labels = batch["labels"][:, 1:]
+    keep = labels != IGNORE_INDEX
+    full = torch.nn.functional.cross_entropy(logits[keep].float(), labels[keep], reduction="sum")
+    full.backward()
+    assert 0 < count == int(keep.sum()) < labels.numel()  # prompts are not trained on: there is something to skip
+    assert torch.allclose(loss, full, rtol=1e-5)
+    assert torch.allclose(sliced_grad, model.lm_head.weight.grad, rtol=1e-4, atol=1e-7)

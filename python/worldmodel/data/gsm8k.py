@@ -33,6 +33,18 @@ _ANNOTATION = re.compile(r"<<([^<>=]*)=([^<>]*)>>")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _WORD = re.compile(r"[A-Za-z]+")
 _FINAL = re.compile(r"####\s*(.+)\s*$")
+# Quantities people write as words ("two ounces", "a dozen eggs", "half of them"): given in the question like digits,
+# so a step's literal 2 stays the question's 2 rather than becoming an earlier result that happens to equal 2.
+_NUMBER_WORDS = {
+    **{word: Fraction(value) for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split())},
+    **{word: Fraction(10 * (i + 3)) for i, word in enumerate("thirty forty fifty sixty seventy eighty ninety".split())},
+    "hundred": Fraction(100), "thousand": Fraction(1000), "million": Fraction(10**6), "dozen": Fraction(12),
+    "twice": Fraction(2), "double": Fraction(2), "triple": Fraction(3), "thrice": Fraction(3),
+    "half": Fraction(1, 2), "third": Fraction(1, 3), "quarter": Fraction(1, 4), "percent": Fraction(100),
+}
+_SPELLED = re.compile(r"[a-z]+")
 # Words that say nothing about what a quantity is; the name is built from the others.
 _FILLER = frozenset(
     """a an the of in on at to for and or by from with into per each every that this these those it its his her
@@ -164,22 +176,34 @@ def _name_for(line: str, start: int, end: int, taken: set[str], index: int) -> s
 
 
 class _Substitute(ast.NodeTransformer):
-    """Numbers that equal an earlier result (and are not given in the question) become that result's name.
+    """Numbers that equal an earlier result become that result's name.
 
     Two results can share a value (6 birds left, 6 puppies left): one expression uses each name once, in the order
-    they were computed, so `6 + 6 + 8` reads `birds + puppies + spiders`.
+    they were computed, so `6 + 6 + 8` reads `birds + puppies + spiders`. A number the question also gives (as
+    digits or words) stays a literal unless it equals a result nothing has used yet: a result is computed to be
+    used, so `batches * 2` after `batches = 20 / 10` reads the 2 ounces of the question, not `batches * batches`.
     """
 
-    def __init__(self, results: dict[Fraction, list[str]], given: set[Fraction]):
+    def __init__(self, results: dict[Fraction, list[str]], given: set[Fraction], referenced: set[str]):
         self.unused = {value: list(names) for value, names in results.items()}
         self.given = given
+        self.referenced = referenced  # names earlier steps (and this one, as it is rewritten) already use
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             value = Fraction(str(node.value))
             names = self.unused.get(value)
-            if names and value not in self.given:
-                return ast.Name(id=names.pop(0) if len(names) > 1 else names[0], ctx=ast.Load())
+            if names and value in self.given:
+                fresh = [name for name in names if name not in self.referenced]
+                if not fresh:
+                    return node
+                names.remove(fresh[0])
+                self.referenced.add(fresh[0])
+                return ast.Name(id=fresh[0], ctx=ast.Load())
+            if names:
+                name = names.pop(0) if len(names) > 1 else names[0]
+                self.referenced.add(name)
+                return ast.Name(id=name, ctx=ast.Load())
         return node
 
 
@@ -197,10 +221,12 @@ def convert_problem(question: str, solution: str) -> Problem:
     except (ValueError, ZeroDivisionError):
         raise Unconvertible(f"final_not_a_number: {final_match.group(1)[:30]}") from None
     given = {_number(text) for text in _NUMBER.findall(question)}
+    given |= {_NUMBER_WORDS[word] for word in _SPELLED.findall(question.lower()) if word in _NUMBER_WORDS}
 
     steps: list[Step] = []
     results: dict[Fraction, list[str]] = {}
     taken: set[str] = set()
+    referenced: set[str] = set()
     for line in solution.splitlines():
         for match in _ANNOTATION.finditer(line):
             source = _python_expression(match.group(1))
@@ -215,7 +241,7 @@ def convert_problem(question: str, solution: str) -> Problem:
                 raise Unconvertible(f"result_not_a_number: {match.group(2)[:30]}") from None
             if abs(value - stated) > max(abs(stated) * Fraction(1, 1000), Fraction(1, 100)):
                 raise Unconvertible(f"arithmetic_mismatch: {match.group(1)} = {match.group(2)}")
-            expression = ast.unparse(_Substitute(results, given).visit(tree))
+            expression = ast.unparse(_Substitute(results, given, referenced).visit(tree))
             name = _name_for(line, match.start(), match.end(), taken, len(steps) + 1)
             taken.add(name)
             steps.append(Step(name, expression, value))
