@@ -126,9 +126,23 @@ def test_the_constraint_masks_only_inside_the_program_block(tokenizer):
     masked = constraint.mask(logits)
     allowed = [tokenizer.decode([int(i)]) for i in np.flatnonzero(np.isfinite(masked))]
     assert allowed and all("module".startswith("mod" + t) or ("mod" + t).startswith("module") for t in allowed), allowed
-    forced = tokenizer.decode(constraint.jump_forward(100))
-    assert forced.startswith("ule"), forced  # "(mod" can only go on as "(module"
+    assert constraint.matcher.find_jump_forward_string().startswith("ule")  # "(mod" can only go on as "(module"
     assert constraint.mask_seconds
+
+
+def test_jump_forward_leaves_the_forced_texts_last_token_to_the_model(tokenizer):
+    """A forced ")" appended whole was followed by the model's habitual "))": one form closed too many (measured on
+    the published adapter: the 20th Fibonacci number ended main after its first statement)."""
+    from worldmodel.grammar.constraint import ProgramConstraint
+
+    constraint = ProgramConstraint(tokenizer, tokenizer.get_vocab_size(), {0}, jump_forward=True)
+    constraint.observe('<think>Add.</think>\n<wat_model>\n(module\n  (import "rt" "int_add"', token=None, program_done=False)
+    forced = constraint.matcher.find_jump_forward_string()
+    assert forced.startswith(" (func $int_add (param i64 i64) (result i64))"), forced  # rt's exact signature
+    whole = tokenizer.encode(forced, add_special_tokens=False).ids
+    assert len(whole) > 3 and constraint.jump_forward(100) == whole[:-1]
+    masked = constraint.mask(np.zeros(tokenizer.get_vocab_size(), dtype=np.float32))
+    assert np.isfinite(masked[whole[-1]])  # the model may still write the last token itself
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,9 @@ export class ProgramConstraint {
     const forced = this.matcher.findJumpForwardString();
     if (!forced) return [];
     const accepted: number[] = [];
-    for (const token of this.encode(forced).slice(0, limit)) {
+    // The forced text's last token stays with the model: the text may end inside a token the model writes merged
+    // with what follows (forced ")" then its habitual "))" closes one form too many). Masked, it can only continue.
+    for (const token of this.encode(forced).slice(0, -1).slice(0, limit)) {
       if (!this.matcher.acceptToken(token)) break; // a token must not cross where the grammar ends
       accepted.push(token);
     }

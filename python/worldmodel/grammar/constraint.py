@@ -112,7 +112,9 @@ class ProgramConstraint:
         forced = self.matcher.find_jump_forward_string()
         if not forced:
             return []
-        tokens = self.tokenizer.encode(forced, add_special_tokens=False).ids[:limit]
+        # The forced text's last token stays with the model: the text may end inside a token the model writes merged
+        # with what follows (forced ")" then its habitual "))" closes one form too many). Masked, it can only continue.
+        tokens = self.tokenizer.encode(forced, add_special_tokens=False).ids[:-1][:limit]
         accepted = []
         for token in tokens:  # the string is forced, but a token must not cross where the grammar ends
             if not self.matcher.accept_token(token):
