@@ -138,6 +138,8 @@ test.describe('integrity', () => {
       body[body.length >> 1] ^= 0xff; // one flipped byte in the middle
       await route.fulfill({ response, body });
     });
+    // A short answer: this test is about the shard, and the bundle's default length takes minutes on a busy machine.
+    await presetSettings(page, { maxTokens: 16 });
     await openApp(page, browserName);
     await expect(page.locator('#load-events')).toContainText(`Integrity check failed: ${shard}`);
     await expect(page.locator('#load-events')).toContainText('fetching it again');
