@@ -49,7 +49,9 @@ def module_texts() -> list[str]:
 
 
 def main(out: str) -> int:
-    import xgrammar
+    from worldmodel.grammar import import_xgrammar
+
+    xgrammar = import_xgrammar()
 
     from worldmodel.grammar.constraint import compiled_grammar, tokenizer_vocab
     from worldmodel.model.loading import base_model_folder

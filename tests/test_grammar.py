@@ -23,7 +23,9 @@ TRAIN = ROOT / "models" / "checkpoints" / "lean" / "data" / "train.jsonl.gz"
 
 @functools.lru_cache(maxsize=1)
 def _matcher():
-    import xgrammar
+    from worldmodel.grammar import import_xgrammar
+
+    xgrammar = import_xgrammar()
 
     # A one-token vocabulary: compiling for it is instant, and accept_string does not depend on the vocabulary.
     info = xgrammar.TokenizerInfo(["a"], vocab_size=1)
@@ -150,3 +152,22 @@ def tokenizer():
     from worldmodel.model import load_tokenizer
 
     return load_tokenizer(None).backend_tokenizer
+
+
+def test_a_module_that_traps_after_the_grammar_is_loaded_is_still_a_trap_not_a_crash():
+    """xgrammar's FFI library installs a SIGSEGV handler at import that exits the process; wasmtime traps an
+    out-of-bounds access through that signal. In a fresh process: trap, import through import_xgrammar, trap again."""
+    import subprocess
+    import sys
+
+    script = (
+        "from worldmodel.runtime import run_wat\n"
+        "from worldmodel.grammar import import_xgrammar\n"
+        "oob = '(module (memory 1) (func (export \"main\") (result i32) (i32.load (i32.const 65535))))'\n"
+        "print(run_wat(oob).error_kind)\n"
+        "import_xgrammar().TokenizerInfo(['a'], vocab_size=1)\n"
+        "print(run_wat(oob).error_kind)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["trap", "trap"]

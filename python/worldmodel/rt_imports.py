@@ -5,7 +5,7 @@ without importing `rt.memory`: before assembling, the runtime adds the missing i
 rt's own export table. This saves the model writing (and possibly mistyping) ~15 tokens per imported function.
 
 Text in, text out: the import lines are inserted right after `(module` (and its `$name`), on the same line, so every
-line number in an assembler error still points at the text that was written. `web/worker/rt-imports.ts` is the line-for-line twin;
+line number in an assembler error still points at the text that was written. `web/worker/rt-imports.ts` is the twin (`scan` line for line);
 the Python-vs-browser conformance corpus holds the two to the same results.
 
 Hand-written rather than a WAT parser library: it only needs a token scan (comments, strings, parentheses) to
@@ -92,9 +92,9 @@ def signature_text(params: list[str], results: list[str]) -> str:
     return " ".join(parts)
 
 
-def complete_imports(text: str, signatures: dict[str, str]) -> str:
-    """`text` with an import for every called rt export it does not define or import, and for rt's memory when
-    it uses memory without having one. `signatures` maps rt's function exports to `signature_text`."""
+def missing_imports(text: str, signatures: dict[str, str]) -> tuple[list[str], int]:
+    """The import lines `text` lacks (rt's memory when it uses memory without having one, then every called rt
+    export it does not define or import, in first-call order) and the offset they go at."""
     called, defined, uses_memory, has_memory, insert_at = scan(text)
     lines = []
     if uses_memory and not has_memory:
@@ -103,6 +103,13 @@ def complete_imports(text: str, signatures: dict[str, str]) -> str:
         if name not in defined and name in signatures:
             signature = signatures[name]
             lines.append(f'(import "rt" "{name}" (func ${name}{" " + signature if signature else ""}))')
+    return lines, insert_at
+
+
+def complete_imports(text: str, signatures: dict[str, str]) -> str:
+    """`text` with the imports it lacks (`missing_imports`) on its `(module` line. `signatures` maps rt's function
+    exports to `signature_text`."""
+    lines, insert_at = missing_imports(text, signatures)
     if not lines:
         return text
     return text[:insert_at] + " " + " ".join(lines) + text[insert_at:]
@@ -112,14 +119,7 @@ def explicit_imports(text: str, signatures: dict[str, str], indent: str = "  ") 
     """`text` in ABI 1 form: the imports `complete_imports` would add, written as lines of their own after the
     `(module` line (the layout the converter wrote before ABI 2), so that the module states every rt signature it
     uses. Training data in this form keeps each callee's types in the model's own context (docs/training.md)."""
-    called, defined, uses_memory, has_memory, insert_at = scan(text)
-    lines = []
-    if uses_memory and not has_memory:
-        lines.append('(import "rt" "memory" (memory 1))')
-    for name in called:
-        if name not in defined and name in signatures:
-            signature = signatures[name]
-            lines.append(f'(import "rt" "{name}" (func ${name}{" " + signature if signature else ""}))')
+    lines, insert_at = missing_imports(text, signatures)
     if not lines:
         return text
     return text[:insert_at] + "".join("\n" + indent + line for line in lines) + text[insert_at:]

@@ -23,3 +23,35 @@ def generate_grammar() -> str:
 def wat_grammar() -> str:
     """The committed grammar text (what the browser ships too)."""
     return GRAMMAR_PATH.read_text(encoding="utf-8")
+
+
+_FAULT_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE")
+
+
+def import_xgrammar():
+    """`xgrammar`, imported without the fault-signal handlers its FFI library (tvm-ffi) installs at import.
+
+    tvm-ffi replaces the SIGSEGV handler with one that prints a backtrace and exits. wasmtime turns a module's
+    out-of-bounds access into a trap through that same signal, so after the import any such module killed the
+    whole process (measured: `worldmodel ask --grammar`, and pytest workers that had run the grammar tests). The
+    handlers in place before the import are put back; only tvm-ffi's crash backtraces are lost.
+    """
+    import sys
+
+    if "xgrammar" in sys.modules:
+        return sys.modules["xgrammar"]
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    saved = {}
+    for name in _FAULT_SIGNALS:
+        action = ctypes.create_string_buffer(256)  # opaque: larger than any libc's struct sigaction
+        if libc.sigaction(getattr(signal, name), None, action) == 0:
+            saved[name] = action
+    import xgrammar
+
+    for name, action in saved.items():
+        if libc.sigaction(getattr(signal, name), action, None) != 0:
+            raise OSError(ctypes.get_errno(), f"could not restore the {name} handler after importing xgrammar")
+    return xgrammar

@@ -31,7 +31,9 @@ def tokenizer_vocab(tokenizer) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def _compiled(grammar: str, vocab: tuple[str, ...], vocab_size: int, stop_ids: tuple[int, ...]):
-    import xgrammar
+    from worldmodel.grammar import import_xgrammar
+
+    xgrammar = import_xgrammar()
 
     info = xgrammar.TokenizerInfo(list(vocab), vocab_type=xgrammar.VocabType.BYTE_LEVEL, vocab_size=vocab_size,
                                   stop_token_ids=list(stop_ids), add_prefix_space=False)
@@ -57,7 +59,9 @@ class ProgramConstraint:
 
     def __init__(self, tokenizer, vocab_size: int, stop_ids, jump_forward: bool = False, grammar: str | None = None):
         import torch
-        import xgrammar
+        from worldmodel.grammar import import_xgrammar
+
+        xgrammar = import_xgrammar()
 
         self.tokenizer = tokenizer
         self.vocab_size = vocab_size
@@ -78,7 +82,9 @@ class ProgramConstraint:
     def observe(self, text: str, token: int | None, program_done: bool) -> None:
         """After each token: `text` is the assistant text so far, `token` the token just added (None when text came
         from elsewhere). Turns the grammar on at `<wat_model>`, advances it by the token, and off when it ends."""
-        import xgrammar
+        from worldmodel.grammar import import_xgrammar
+
+        xgrammar = import_xgrammar()
 
         if self.matcher is not None:
             if token is not None and not self.matcher.accept_token(token):
