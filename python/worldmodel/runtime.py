@@ -259,8 +259,8 @@ def rt_function_types(stack_bytes: int = Limits().stack_bytes) -> dict[str, tupl
 
 
 @functools.lru_cache(maxsize=4)
-def _rt_signatures(stack_bytes: int) -> dict[str, str]:
-    """rt's function exports with their signatures, for the imports a module may leave out (rt_imports)."""
+def rt_signatures(stack_bytes: int = Limits().stack_bytes) -> dict[str, str]:
+    """rt's function exports with their signatures as an import line writes them (rt_imports, data.module_abi)."""
     return {name: signature_text(params, results) for name, (params, results) in rt_function_types(stack_bytes).items()}
 
 
@@ -275,7 +275,7 @@ def _rt_export_names(stack_bytes: int) -> frozenset[str]:
 def run_wat(wat: str | bytes, limits: Limits = Limits()) -> RunResult:
     """Run a module in either ABI form (docs/protocol.md section 2) and never raise for its faults."""
     # rt is compiled once per process (seconds on a busy machine): that is not the module's time.
-    signatures = _rt_signatures(limits.stack_bytes)
+    signatures = rt_signatures(limits.stack_bytes)
     started = time.perf_counter()
     engine = _engine(limits.stack_bytes)
     store = wasmtime.Store(engine)

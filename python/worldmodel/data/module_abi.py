@@ -17,11 +17,11 @@ DEFAULT_MODULE_ABI = 2  # what the converter writes
 _MODULE = re.compile(r"(<wat_model>\n?)(.*?)(</wat_model>)", re.S)
 
 
-def rt_signatures() -> dict[str, str]:
-    """rt's function exports and their signatures, from the compiled runtime library."""
-    from worldmodel.runtime import Limits, _rt_signatures
+def required_rt_signatures() -> dict[str, str]:
+    """runtime.rt_signatures, or a clear error where the compiled runtime library is missing."""
+    from worldmodel import runtime
 
-    signatures = _rt_signatures(Limits().stack_bytes)
+    signatures = runtime.rt_signatures()
     if not signatures:
         raise RuntimeError("the compiled runtime library is missing: run `make setup` (or `python -m worldmodel.wat.library`)")
     return signatures
@@ -33,7 +33,7 @@ def with_module_abi(rows: list[dict], abi: int, signatures: dict[str, str] | Non
         raise ValueError(f"module ABI {abi}: expected one of {MODULE_ABIS}")
     if abi == 2:
         return list(rows)
-    signatures = signatures or rt_signatures()
+    signatures = signatures or required_rt_signatures()
 
     def rewrite(content: str) -> str:
         return _MODULE.sub(lambda m: m.group(1) + explicit_imports(m.group(2), signatures) + m.group(3), content)
