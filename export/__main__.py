@@ -3,6 +3,7 @@
     python -m export --out bundles/default [--adapter models/ADAPTER] [--quantization int8|fp32]
     python -m export --tiny --out bundles/tiny      # random small Llama, real tokenizer, seconds
     python -m export --verify bundles/default       # re-check a bundle
+    python -m export --benchmark bundles/default    # (re)write the benchmark suite's expected results into it
     python -m export --release releases --version 1.2.0 [--channel beta] [--variant b --weight 1]
     python -m export --release releases --version 1.2.0 --publish bundles/default  # an existing bundle
 
@@ -24,6 +25,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m export", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="bundle folder to write (replaced if it holds a bundle)")
     parser.add_argument("--verify", type=Path, metavar="DIR", help="re-check an existing bundle and exit")
+    parser.add_argument("--benchmark", type=Path, metavar="DIR", help="(re)compute the browser benchmark suite's "
+                        "expected results for an existing bundle and write them into its manifest, then exit "
+                        "(docs/leaderboard.md)")
     parser.add_argument("--tiny", action="store_true", help="export a tiny random Llama (tests, CI)")
     parser.add_argument("--adapter", help="peft LoRA adapter folder to merge into the base model; default: the "
                         "committed one in models/ when it exists (else the base model); 'none': the base model")
@@ -50,8 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                          help=f"protocol versions (default {DEFAULT_PROTOCOL_RANGE})")
     release.add_argument("--notes", default="", help="a line for the changelog entry")
     args = parser.parse_args(argv)
-    if sum(value is not None for value in (args.out, args.verify, args.release)) != 1:
-        parser.error("give exactly one of --out DIR (build), --verify DIR (check) or --release DIR (publish)")
+    if sum(value is not None for value in (args.out, args.verify, args.benchmark, args.release)) != 1:
+        parser.error("give exactly one of --out DIR (build), --verify DIR (check), --benchmark DIR (expected "
+                     "results) or --release DIR (publish)")
     if args.release is not None and args.version is None:
         parser.error("--release needs --version MAJOR.MINOR.PATCH")
     if args.publish is not None and args.release is None:
@@ -94,6 +99,18 @@ def main(argv: list[str] | None = None) -> int:
               f"{result.compressed_size / 2**20:.1f} MiB Brotli")
         print(f"one question: {result.new_tokens} tokens ({result.stop_reason}), {result.tokens_per_second:.1f} tok/s")
         print(result.answer)
+        return 0
+
+    if args.benchmark is not None:
+        from export.benchmark_expectations import write_benchmark_block
+        from worldmodel.model.bundle import BundleError
+
+        try:
+            block = write_benchmark_block(args.benchmark, threads=args.threads, progress=lambda line: print(line, flush=True))
+        except (BundleError, RuntimeError) as error:
+            print(f"benchmark expectations FAILED: {error}", file=sys.stderr)
+            return 1
+        print(f"{args.benchmark}: benchmark expectations for suite {block['suite']} written into its manifest")
         return 0
 
     from export.bundle import release_block

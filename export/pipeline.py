@@ -1,4 +1,4 @@
-"""The export pipeline, stage by stage: load → ONNX → parity → quantize → bundle → verify."""
+"""The export pipeline, stage by stage: load → ONNX → parity → quantize → bundle → benchmark expectations → verify."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from export.benchmark_expectations import write_benchmark_block
 from export.bundle import write_bundle
 from export.onnx_export import export_onnx
 from export.parity import MIN_TOP1_AGREEMENT, ParityError, check_parity
@@ -62,7 +63,7 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
                  tiny_revision: int = 0, release: dict | None = None) -> BuildReport:
     """Build a bundle at `out`. Raises ParityError / QualityError when the graph is not faithful.
     `release`: the manifest's release block (export.bundle.release_block)."""
-    stage = _Stages(6 if verify else 5, progress)
+    stage = _Stages(7 if verify else 6, progress)
     report = BuildReport(out=str(out), quantization=quantization)
     if threads:
         import torch
@@ -102,6 +103,9 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
         totals = report.manifest["totals"]
         progress(f"      {totals['size'] / 2**20:.1f} MiB raw, {totals['compressed_size'] / 2**20:.1f} MiB Brotli; "
                  f"version {report.manifest['model']['version']}")
+
+    with stage("benchmark expectations (greedy prefixes before a near tie, sandbox outputs)"):
+        report.manifest["benchmark"] = write_benchmark_block(out, threads=threads, progress=progress)
 
     if verify:
         with stage("verify bundle (hashes, onnxruntime, one question through the tool loop)"):

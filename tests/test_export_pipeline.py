@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -16,6 +17,7 @@ from export.pipeline import TINY_SHARD_LIMIT, build_bundle
 from export.shards import SHARD_LIMIT
 from export.verify import VerifyError, check_files, verify_bundle
 from worldmodel.model.backend import Backend
+from worldmodel.model.bundle import parse_manifest
 from worldmodel.model.onnx_backend import Bundle, BundleError, OnnxBackend
 
 torch.set_num_threads(1)
@@ -180,3 +182,48 @@ def test_graph_loads_straight_from_the_folder(tiny_build):
     ids = [1, 2, 3, 500]
     unchecked = OnnxBackend.from_bundle(out, threads=1, check=False)
     np.testing.assert_array_equal(unchecked.forward(ids), OnnxBackend.from_bundle(out, threads=1).forward(ids))
+
+
+def test_manifest_carries_the_benchmark_suites_expected_results(tiny_build):
+    """The greedy prefixes are the backend's own greedy tokens up to the first near tie; sandbox hashes are of what
+    the Python sandbox prints; the block names the suite by its hash (docs/leaderboard.md)."""
+    from export.benchmark_expectations import greedy_expectation
+    from worldmodel import benchmark_suite
+    from worldmodel.runtime import run_wat
+
+    out, _ = tiny_build
+    block = json.loads((out / "manifest.json").read_text())["benchmark"]
+    suite = benchmark_suite.load_suite(block["suite"])
+    assert block["suite_sha256"] == benchmark_suite.suite_sha256(block["suite"])
+    assert [g["id"] for g in block["greedy"]] == [g["id"] for g in suite["greedy"]]
+    backend = OnnxBackend.from_bundle(out, threads=1)
+    for expected, prompt in zip(block["greedy"], suite["greedy"]):
+        ids, margins = greedy_expectation(backend, prompt["question"], prompt["max_new_tokens"])
+        assert expected["tokens"] == benchmark_suite.stable_prefix_length(margins) <= len(ids)
+        assert expected["sha256"] == benchmark_suite.token_prefix_sha256(ids[: expected["tokens"]])
+    for expected, module in zip(block["sandbox"], suite["sandbox"], strict=True):
+        assert expected["stdout_sha256"] == benchmark_suite.stdout_sha256(run_wat(module["wat"]).stdout)
+    assert Bundle(out).manifest["benchmark"] == block  # the strict reader keeps the block
+
+
+def test_strict_reader_refuses_a_malformed_benchmark_block(tiny_build):
+    out, _ = tiny_build
+    manifest = json.loads((out / "manifest.json").read_text())
+    good = manifest["benchmark"]
+    for bad in ({**good, "greedy": [{"id": "short", "tokens": -1, "sha256": "0" * 64}]},
+                {**good, "suite_sha256": "not hex"},
+                {**good, "extra": 1},
+                {**good, "sandbox": [{"id": "arith", "stdout_sha256": "0" * 64, "stdout": "x"}]}):
+        with pytest.raises(BundleError, match="benchmark"):
+            parse_manifest(json.dumps({**manifest, "benchmark": bad}).encode())
+
+
+def test_stable_prefix_stops_at_the_first_near_tie():
+    from worldmodel.benchmark_suite import NEAR_TIE, stable_prefix_length, token_prefix_sha256
+
+    assert stable_prefix_length([1.0, 0.5, NEAR_TIE / 2, 3.0]) == 2
+    assert stable_prefix_length([1.0, float("nan"), 3.0]) == 1
+    assert stable_prefix_length([1.0, 2.0]) == 2
+    assert stable_prefix_length([]) == 0
+    # the page's twin (web/src/benchmark/proof.ts) hashes the same text: ids as decimals joined by ","
+    assert token_prefix_sha256([28, 1061, 314]) == hashlib.sha256(b"28,1061,314").hexdigest()

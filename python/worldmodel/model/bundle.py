@@ -147,6 +147,29 @@ class Release(_Strict):
     _version = field_validator("version")(check_semver)
 
 
+class GreedyExpectation(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    id: str = Field(max_length=64)
+    tokens: int = Field(ge=0, le=100_000)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class SandboxExpectation(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    id: str = Field(max_length=64)
+    stdout_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class BenchmarkExpectations(_Strict):
+    """What a real run of the browser benchmark suite on this bundle reproduces (docs/leaderboard.md)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    suite: str = Field(max_length=32)
+    suite_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    greedy: list[GreedyExpectation] = Field(max_length=256)
+    sandbox: list[SandboxExpectation] = Field(max_length=256)
+
+
 class Manifest(_Strict):
     # Strict ints, not Literal: pydantic's Literal[1] accepts `true` and `1.0`.
     format_version: int = Field(ge=1, le=1)
@@ -160,6 +183,7 @@ class Manifest(_Strict):
     files: list[FileEntry] = Field(min_length=1, max_length=MAX_FILES)
     totals: Totals | None = None
     release: Release | None = None  # absent in bundles written before releases existed
+    benchmark: BenchmarkExpectations | None = None  # absent in bundles written before the benchmark page
 
     _graph = field_validator("graph")(check_bundle_path)
 
