@@ -1,0 +1,107 @@
+"""The leaderboard's storage and plumbing: migrations from an empty database to head on SQLite and PostgreSQL (and
+the ORM models agree with them), the rate limiter, the `worldmodel leaderboard` command and `serve --leaderboard`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+from leaderboard_helpers import submission, write_manifest
+from sqlalchemy import inspect
+
+from worldmodel.leaderboard import db
+from worldmodel.leaderboard.migrations import current_revision, head_revision, upgrade_to_head
+from worldmodel.leaderboard.ratelimit import RateLimit, RateLimiter
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return request.getfixturevalue("local_postgres").create_database()
+
+
+def test_migrations_take_an_empty_database_to_head(empty_db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = db.make_engine(empty_db_url)
+    assert current_revision(engine) is None and inspect(engine).get_table_names() == []
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision() == "0001"
+    assert {"results", "event_counts"} <= set(inspect(engine).get_table_names())
+    upgrade_to_head(engine)  # at head already: nothing to do, no error
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": "leaderboard_alembic_version"})
+        assert compare_metadata(context, db.Base.metadata) == []  # the models are what the migrations made
+    engine.dispose()
+
+
+def test_postgres_urls_mean_psycopg_3():
+    assert db.normalize_url("postgresql://u:p@host/lb").startswith("postgresql+psycopg://u:p@host/lb")
+    assert db.normalize_url("postgres://host/lb").startswith("postgresql+psycopg://")
+    assert db.normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_token_buckets_refill_and_are_per_client():
+    now = [0.0]
+    limiter = RateLimiter(RateLimit(per_second=1, burst=2), clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
+    assert limiter.allow("b")
+    now[0] = 1.0
+    assert limiter.allow("a") and not limiter.allow("a")
+    assert limiter.retry_after() == 1
+
+
+def test_the_client_table_is_bounded_and_keyed_by_salted_hashes():
+    limiter = RateLimiter(RateLimit(per_second=1, burst=1), max_clients=3)
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"):
+        limiter.allow(address)
+    assert len(limiter._buckets) == 3
+    assert b"10.0.0.4" not in b"".join(limiter._buckets)
+    assert limiter.client_key("10.0.0.4") != RateLimiter(limiter.limit).client_key("10.0.0.4")  # salted per process
+    with pytest.raises(ValueError):
+        RateLimit(per_second=0, burst=1)
+
+
+def test_leaderboard_help():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-m", "worldmodel.cli", "leaderboard", "--help"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    for flag in ("--db", "--bundle", "--host", "--port", "--allow-origin"):
+        assert flag in done.stdout
+
+
+def test_leaderboard_command_refuses_a_missing_bundle_folder(tmp_path, capsys):
+    from worldmodel.commands import leaderboard
+
+    parser = argparse.ArgumentParser()
+    leaderboard.add_arguments(parser)
+    args = parser.parse_args(["--db", f"sqlite:///{tmp_path / 'lb.db'}", "--bundle", str(tmp_path / "nowhere")])
+    assert leaderboard.run(args) == 2
+    assert "no such bundle folder" in capsys.readouterr().err
+
+
+def test_serve_mounts_the_api_beside_the_app(tmp_path):
+    from starlette.testclient import TestClient
+
+    from worldmodel.leaderboard.app import build_api
+    from worldmodel.leaderboard.ratelimit import RateLimits
+    from worldmodel.serve import build_app
+
+    app_dir, bundle = tmp_path / "dist", write_manifest(tmp_path / "bundle")
+    app_dir.mkdir()
+    (app_dir / "index.html").write_text("<h1>app</h1>")
+    api = build_api(f"sqlite:///{tmp_path / 'lb.db'}", [bundle], rate_limits=RateLimits.unlimited())
+    with TestClient(build_app(app_dir, bundle, api=api)) as client:
+        assert client.get("/api/v1/health").json() == {"ok": True}
+        response = client.post("/api/v1/results", json=submission())
+        assert response.status_code == 201, response.text
+        assert client.get("/api/v1/results").json()["total"] == 1
+        assert client.get("/").text == "<h1>app</h1>"
+        assert client.get("/bundle/manifest.json").json()["benchmark"]["suite"] == "v1"
+        assert client.get("/api/v1/health").headers["cross-origin-opener-policy"] == "same-origin"
