@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import csv
+import io
 import json
 import logging
 
 import pytest
-from leaderboard_helpers import MODEL_ID, MODEL_VERSION, expected_block, submission, with_rates, write_manifest
 from starlette.testclient import TestClient
 
 from worldmodel.leaderboard.app import build_leaderboard_app
 from worldmodel.leaderboard.ratelimit import RateLimit, RateLimits
+from worldmodel.leaderboard.sample import MODEL_ID, MODEL_VERSION, expected_block, submission, with_rates, write_manifest
 
 TOKEN = "s3cret-admin-token-7f1d"
 URL = "/api/v1/results"
@@ -266,9 +268,6 @@ def test_exports_escape_formulas_in_csv_and_keep_everything_in_json(client):
     response = client.get("/api/v1/results.csv")
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    import csv
-    import io
-
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [row["browser"] for row in rows] == ["'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@x", 'Chrome, "quoted"']
     assert {row["os"] for row in rows} == {"'-2+3"}

@@ -9,12 +9,12 @@ import subprocess
 import sys
 
 import pytest
-from leaderboard_helpers import submission, write_manifest
 from sqlalchemy import inspect
 
 from worldmodel.leaderboard import db
 from worldmodel.leaderboard.migrations import current_revision, head_revision, upgrade_to_head
 from worldmodel.leaderboard.ratelimit import RateLimit, RateLimiter
+from worldmodel.leaderboard.sample import submission, write_manifest
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

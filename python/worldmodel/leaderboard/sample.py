@@ -1,5 +1,6 @@
-"""A valid benchmark submission and the fake bundle manifest that proves it, for the leaderboard tests and the load
-benchmark's twin (benchmarks/leaderboard_load.py builds its own the same way)."""
+"""A made-up bundle manifest with a `benchmark` block, and results that it proves: for the leaderboard's tests and
+its load benchmark (benchmarks/leaderboard_load.py). The token ids and outputs are invented; only their hashes
+matter to the server."""
 
 from __future__ import annotations
 
