@@ -32,14 +32,14 @@ def csv_cell(value) -> str | int | float:
     return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
-def results_csv(rows: list[Result]) -> str:
+def results_csv(rows: list[tuple[Result, str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in rows:
+    for row, _document in rows:
         writer.writerow([csv_cell(getattr(row, column)) for column in CSV_COLUMNS])
     return out.getvalue()
 
 
-def results_json(rows: list[Result]) -> list[dict]:
-    return [row.public() for row in rows]
+def results_json(rows: list[tuple[Result, str]]) -> list[dict]:
+    return [row.public(document) for row, document in rows]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from worldmodel.leaderboard import checks
-from worldmodel.leaderboard.db import ACCEPTED, QUARANTINED, REJECTED, EventCount, Result
+from worldmodel.leaderboard.db import ACCEPTED, QUARANTINED, REJECTED, Document, EventCount, Result
 from worldmodel.leaderboard.schema import Submission
 
 # Filters the listing, stats and exports take (query parameter = column, exact match).
@@ -54,7 +54,6 @@ def _row(sub: Submission, status: str, reason: str | None) -> Result:
         load_cold_ms=r.load.cold_ms, load_warm_ms=r.load.warm_ms, prefill_tokens_per_s=r.prefill_tokens_per_s,
         decode_tokens_per_s=r.decode_tokens_per_s, sandbox_p50_ms=r.sandbox_p50_ms, sandbox_p99_ms=r.sandbox_p99_ms,
         questions_total=r.questions.total, questions_correct=r.questions.correct, total_ms=r.total_ms,
-        submission=json.dumps(sub.public(), ensure_ascii=False, separators=(",", ":")),
     )
 
 
@@ -70,9 +69,12 @@ class Store:
                 select(func.max(Result.decode_tokens_per_s), func.count()).where(in_class)).one()
             reason = checks.quarantine_reason(sub, best, count)
             row = _row(sub, QUARANTINED if reason else ACCEPTED, reason)
-            session.add(row)
+            document = json.dumps(sub.public(), ensure_ascii=False, separators=(",", ":"))
             try:
-                session.commit()  # the unique constraints decide duplicates, also between concurrent requests
+                session.add(row)
+                session.flush()  # the unique constraints decide duplicates, also between concurrent requests
+                session.add(Document(result_id=row.id, submission=document))
+                session.commit()
             except IntegrityError:
                 session.rollback()
                 raise Duplicate() from None
@@ -84,17 +86,28 @@ class Store:
             query = query.where(getattr(Result, name) == value)
         return query
 
-    def list(self, filters: dict[str, str], sort: str, limit: int, offset: int) -> tuple[int, list[dict]]:
-        accepted = self._filtered(select(Result).where(Result.status == ACCEPTED), filters)
-        with self.sessions() as session:
-            total = session.scalar(select(func.count()).select_from(accepted.subquery()))
-            rows = session.scalars(accepted.order_by(SORTS[sort], Result.id.desc()).limit(limit).offset(offset))
-            return total, [row.public() for row in rows]
+    @staticmethod
+    def _public(session, rows: list[Result]) -> list[dict]:
+        """Rows with their documents, fetched by primary key for just these rows."""
+        found = session.execute(select(Document.result_id, Document.submission)
+                                .where(Document.result_id.in_([row.id for row in rows])))
+        documents = {result_id: document for result_id, document in found}
+        return [row.public(documents[row.id]) for row in rows]
 
-    def export(self, filters: dict[str, str]) -> list[Result]:
-        query = self._filtered(select(Result).where(Result.status == ACCEPTED), filters)
+    def list(self, filters: dict[str, str], sort: str, limit: int, offset: int) -> tuple[int, list[dict]]:
         with self.sessions() as session:
-            return list(session.scalars(query.order_by(Result.id).limit(EXPORT_LIMIT)))
+            total = session.scalar(self._filtered(
+                select(func.count(Result.id)).where(Result.status == ACCEPTED), filters))
+            rows = list(session.scalars(self._filtered(select(Result).where(Result.status == ACCEPTED), filters)
+                                        .order_by(SORTS[sort], Result.id.desc()).limit(limit).offset(offset)))
+            return total, self._public(session, rows)
+
+    def export(self, filters: dict[str, str]) -> list[tuple[Result, str]]:
+        """Accepted results in the order received, each with its document (JSON text)."""
+        query = self._filtered(select(Result, Document.submission).join(Document, Document.result_id == Result.id)
+                               .where(Result.status == ACCEPTED), filters)
+        with self.sessions() as session:
+            return [(row, document) for row, document in session.execute(query.order_by(Result.id).limit(EXPORT_LIMIT))]
 
     def stats(self, filters: dict[str, str]) -> list[dict]:
         """Per (browser, device_class): count, median and p90 of the decode and prefill rates."""
@@ -139,8 +152,9 @@ class Store:
 
     def quarantined(self) -> list[dict]:
         with self.sessions() as session:
-            rows = session.scalars(select(Result).where(Result.status == QUARANTINED).order_by(Result.id))
-            return [{**row.public(), "quarantine_reason": row.quarantine_reason} for row in rows]
+            rows = list(session.scalars(select(Result).where(Result.status == QUARANTINED).order_by(Result.id)))
+            return [{**public, "quarantine_reason": row.quarantine_reason}
+                    for row, public in zip(rows, self._public(session, rows))]
 
     def review(self, result_id: int, accept: bool) -> bool:
         """Move a quarantined result to accepted or rejected; False when no quarantined result has that id."""

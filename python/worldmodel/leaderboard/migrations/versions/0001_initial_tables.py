@@ -1,4 +1,4 @@
-"""results and event_counts
+"""results, result_documents and event_counts
 
 Revision ID: 0001
 Revises:
@@ -48,12 +48,17 @@ def upgrade() -> None:
         sa.Column("questions_total", sa.Integer(), nullable=False),
         sa.Column("questions_correct", sa.Integer(), nullable=False),
         sa.Column("total_ms", sa.Float(), nullable=False),
-        sa.Column("submission", sa.Text(), nullable=False),
         sa.UniqueConstraint("run_id", name="uq_results_run_id"),
         sa.UniqueConstraint("content_sha256", name="uq_results_content_sha256"),
     )
     op.create_index("ix_results_status_received", "results", ["status", "received_at"])
     op.create_index("ix_results_status_class_decode", "results", ["status", "device_class", "decode_tokens_per_s"])
+    op.create_index("ix_results_status_browser", "results", ["status", "browser"])
+    op.create_table(
+        "result_documents",
+        sa.Column("result_id", sa.Integer(), sa.ForeignKey("results.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("submission", sa.Text(), nullable=False),
+    )
     op.create_table(
         "event_counts",
         sa.Column("day", sa.Date(), primary_key=True),
@@ -64,6 +69,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("event_counts")
+    op.drop_table("result_documents")
+    op.drop_index("ix_results_status_browser", table_name="results")
     op.drop_index("ix_results_status_class_decode", table_name="results")
     op.drop_index("ix_results_status_received", table_name="results")
     op.drop_table("results")
