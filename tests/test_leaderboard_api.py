@@ -146,6 +146,8 @@ def test_hostile_submissions_are_refused_with_their_code_and_store_nothing(clien
         ("overflow to inf", raw.replace('"cold_ms": 7012.5', '"cold_ms": 1e999').encode(), "application/json",
          "invalid"),
         ("not JSON", b"{'schema': 1", "application/json", "invalid"),
+        ("lone surrogate", raw.replace('"Chrome"', '"\\ud800"').encode(), "application/json", "invalid"),
+        ("deep nesting", b"[" * 60000, "application/json", "invalid"),
         ("not UTF-8", b'{"schema": "\xff"}', "application/json", "invalid"),
         ("empty body", b"", "application/json", "invalid"),
         ("JSON array", b"[]", "application/json", "invalid"),

@@ -74,7 +74,9 @@ class Expected:
 
 
 def expected_from_manifest(manifest: dict) -> Expected | None:
-    """The expected results of one manifest (read as plain JSON), or None when it has no `benchmark` block."""
+    """The expected results of one manifest, or None when it has no `benchmark` block.
+
+    Read as plain JSON until worldmodel.model.bundle's strict manifest reader knows the `benchmark` block."""
     block = manifest.get("benchmark")
     if block is None:
         return None
@@ -107,7 +109,10 @@ def load_expected(folders: list[Path]) -> dict[tuple[str, str], Expected]:
         if not paths:
             raise FileNotFoundError(f"no manifest.json in {folder}")
         for path in paths:
-            item = expected_from_manifest(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                item = expected_from_manifest(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}: not a manifest with a well-formed benchmark block ({error!r})") from None
             if item is None:
                 log.warning("%s has no benchmark block: its results cannot be checked", path)
                 continue
