@@ -218,7 +218,8 @@ def test_replays_are_refused_as_duplicates(client):
 
 
 def test_bursts_past_the_rate_limit_are_refused(db_url, bundle):
-    limits = RateLimits(write=RateLimit(per_second=0.001, burst=3), read=RateLimit(per_second=0.001, burst=50))
+    limits = RateLimits(write=RateLimit(per_second=0.001, burst=3), read=RateLimit(per_second=0.001, burst=50),
+                        events=RateLimit(per_second=0.001, burst=2))
     with make_client(db_url, bundle, rate_limits=limits) as client:
         codes = [post(client, mutate("device.cores", "8")()).json()["error"] for _ in range(3)]
         assert codes == ["invalid"] * 3
@@ -227,6 +228,8 @@ def test_bursts_past_the_rate_limit_are_refused(db_url, bundle):
         assert int(refused.headers["retry-after"]) >= 1
         assert stored_count(client) == 0
         assert client.get("/api/v1/health").json() == {"ok": True}
+        events = [client.post("/api/v1/events", json={"kind": "answer"}).status_code for _ in range(3)]
+        assert events == [202, 202, 429]  # events have their own budget, spent apart from submissions
     # Another client has its own bucket.
     with TestClient(client.app, client=("203.0.113.9", 4000)) as other:
         assert post(other, submission()).status_code == 201
@@ -321,7 +324,7 @@ def test_a_result_far_above_the_best_of_its_class_is_quarantined(client):
 def test_analytics_keep_only_counts_of_allowed_kinds(db_url, bundle):
     with make_client(db_url, bundle) as client:
         for body in ({"kind": "benchmark_started"}, {"kind": "benchmark_started", "count": 2},
-                     {"kind": "error_webgpu", "count": 1}):
+                     {"kind": "compute_error", "count": 1}):
             assert client.post("/api/v1/events", json=body).status_code == 202
         for bad in ({"kind": "hello <b>"}, {"kind": "benchmark_started", "count": 0},
                     {"kind": "benchmark_started", "message": "free text"}, {"kind": "benchmark_started", "count": 1.5}):
@@ -330,7 +333,7 @@ def test_analytics_keep_only_counts_of_allowed_kinds(db_url, bundle):
         too_big = client.post("/api/v1/events", content=b" " * 2048, headers={"Content-Type": "application/json"})
         assert too_big.status_code == 413
         counts = client.get("/api/v1/admin/events", headers=admin()).json()["events"]
-        assert {row["kind"]: row["count"] for row in counts} == {"benchmark_started": 3, "error_webgpu": 1}
+        assert {row["kind"]: row["count"] for row in counts} == {"benchmark_started": 3, "compute_error": 1}
         assert set(counts[0]) == {"day", "kind", "count"}
     with make_client(db_url, bundle, analytics=False) as client:
         assert client.post("/api/v1/events", json={"kind": "benchmark_started"}).status_code == 404

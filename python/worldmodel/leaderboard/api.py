@@ -72,10 +72,11 @@ def require_json(request: Request) -> None:
 
 class LeaderboardAPI:
     def __init__(self, store: Store, expected: dict[tuple[str, str], checks.Expected], admin_token: str | None,
-                 write_limiter: RateLimiter | None, read_limiter: RateLimiter | None, analytics: bool = True):
+                 write_limiter: RateLimiter | None, read_limiter: RateLimiter | None,
+                 event_limiter: RateLimiter | None = None, analytics: bool = True):
         self.store, self.expected = store, expected
         self._admin_token = admin_token.encode("utf-8") if admin_token else None
-        self.write_limiter, self.read_limiter = write_limiter, read_limiter
+        self.write_limiter, self.read_limiter, self.event_limiter = write_limiter, read_limiter, event_limiter
         self.analytics = analytics
 
     def routes(self) -> list[Route]:
@@ -188,7 +189,7 @@ class LeaderboardAPI:
     async def post_event(self, request: Request) -> Response:
         if not self.analytics:
             raise ApiError(404, "not_found", "analytics are off on this server")
-        self._limit(self.write_limiter, request)
+        self._limit(self.event_limiter, request)
         require_json(request)
         try:
             event = Event.model_validate_json(await read_capped_body(request, MAX_EVENT_BYTES))

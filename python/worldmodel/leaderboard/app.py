@@ -47,6 +47,7 @@ def build_api(db_url: str, bundles: list[Path] = (), *, expected: dict | None = 
         Store(make_sessionmaker(engine)), known, token,
         write_limiter=RateLimiter(rate_limits.write) if rate_limits.write else None,
         read_limiter=RateLimiter(rate_limits.read) if rate_limits.read else None,
+        event_limiter=RateLimiter(rate_limits.events) if rate_limits.events else None,
         analytics=analytics)
     middleware = []
     if allow_origins:  # the pages are served from another origin than this API

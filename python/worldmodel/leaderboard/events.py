@@ -11,16 +11,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 EVENT_KINDS = (
-    "benchmark_started",      # the benchmark page's run button
-    "benchmark_finished",     # a run completed
-    "benchmark_failed",       # a run stopped on an error (the error's kind is counted separately below)
-    "result_submitted",       # the user chose to submit
-    "error_model_load",       # the bundle failed to download or verify
-    "error_out_of_memory",    # the engine ran out of memory
-    "error_worker",           # the inference worker crashed
-    "error_webgpu",           # WebGPU was requested but unavailable
-    "error_sandbox",          # a suite module trapped or failed to link
-    "error_network",          # the submission did not reach the server
+    # The app's usage counts (web/src/analytics.ts):
+    "answer",               # an answer was completed
+    "compute_error",        # a module failed to compile or to run
+    "load_error",           # the model failed to load
+    # The benchmark page:
+    "benchmark_started",
+    "benchmark_finished",
+    "benchmark_failed",
+    "result_submitted",
 )
 MAX_EVENT_BYTES = 1024
 MAX_EVENT_COUNT = 1000  # per request: the app batches, but no browser has this many events to send at once

@@ -59,11 +59,13 @@ class RateLimiter:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """The server's two budgets per client: writes (submissions, events, admin calls) and reads. None: unlimited."""
+    """The server's budgets per client: writes (submissions, admin calls), reads, and analytics events (their own, so
+    that the usage counts of many app users behind one address never use up a submission). None: unlimited."""
 
     write: RateLimit | None = RateLimit(per_second=0.1, burst=10)  # ten at once, then one per 10 s
     read: RateLimit | None = RateLimit(per_second=10, burst=120)
+    events: RateLimit | None = RateLimit(per_second=1, burst=30)
 
     @classmethod
     def unlimited(cls) -> RateLimits:
-        return cls(write=None, read=None)
+        return cls(write=None, read=None, events=None)
