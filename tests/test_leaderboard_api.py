@@ -5,6 +5,7 @@ admin token, analytics keep only counters."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import copy
 import csv
 import io
@@ -71,6 +72,7 @@ def test_a_good_result_is_accepted_listed_and_returned_exactly(client):
     expected["device"]["webgpu"] = {"vendor": "arm", "architecture": None, "device": None, "description": None}
     assert {key: row[key] for key in expected} == expected
     assert "run_id" not in row and row["status"] == "accepted"
+    assert dt.datetime.fromisoformat(row["received_at"]).utcoffset() == dt.timedelta(0)
     assert client.get("/api/v1/health").json() == {"ok": True}
 
 
@@ -277,6 +279,7 @@ def test_exports_escape_formulas_in_csv_and_keep_everything_in_json(client):
     assert [row["browser"] for row in rows] == ["'=cmd|' /C calc'!A0", "'+SUM(A1)", "'@x", 'Chrome, "quoted"']
     assert {row["os"] for row in rows} == {"'-2+3"}
     assert float(rows[0]["decode_tokens_per_s"]) > 0 and rows[0]["simd"] == "true"
+    assert rows[0]["received_at"].endswith("+00:00")
     exported = client.get("/api/v1/results.json", params={"browser": "@x"}).json()["results"]
     assert len(exported) == 1 and exported[0]["device"]["browser"] == "@x"
     assert len(exported[0]["results"]["greedy"]) == 2 and "run_id" not in exported[0]

@@ -82,10 +82,17 @@ class Result(Base):
         Index("ix_results_status_browser", "status", "browser"),
     )
 
+    @property
+    def received(self) -> str:
+        """The time of receipt, ISO 8601 in UTC to the second (SQLite keeps no time zone; every time stored is UTC)."""
+        received = self.received_at
+        if received.tzinfo is None:
+            received = received.replace(tzinfo=dt.UTC)
+        return received.astimezone(dt.UTC).isoformat(timespec="seconds")
+
     def public(self, document: str) -> dict:
         """What readers see: the stored submission (its Document) plus the server's id, status and time of receipt."""
-        return {"id": self.id, "status": self.status, "received_at": self.received_at.isoformat(),
-                **json.loads(document)}
+        return {"id": self.id, "status": self.status, "received_at": self.received, **json.loads(document)}
 
 
 class Document(Base):

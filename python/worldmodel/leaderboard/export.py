@@ -28,7 +28,7 @@ def csv_cell(value) -> str | int | float:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
@@ -37,7 +37,8 @@ def results_csv(rows: list[tuple[Result, str]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row, _document in rows:
-        writer.writerow([csv_cell(getattr(row, column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(row.received if column == "received_at" else getattr(row, column))
+                         for column in CSV_COLUMNS])
     return out.getvalue()
 
 
