@@ -105,3 +105,51 @@ def test_serve_mounts_the_api_beside_the_app(tmp_path):
         assert client.get("/").text == "<h1>app</h1>"
         assert client.get("/bundle/manifest.json").json()["benchmark"]["suite"] == "v1"
         assert client.get("/api/v1/health").headers["cross-origin-opener-policy"] == "same-origin"
+
+
+def test_the_command_serves_the_api_and_logs_neither_token_nor_addresses(tmp_path):
+    """`worldmodel leaderboard` for real (uvicorn, a free port): it answers, and its output has no token or IP."""
+    import json
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "tok-" + "9" * 24
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "WORLDMODEL_LEADERBOARD_TOKEN": token}
+    log_file = tmp_path / "server.log"
+    with open(log_file, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "worldmodel.cli", "leaderboard", "--db",
+                                   f"sqlite:///{tmp_path / 'lb.db'}", "--bundle", str(write_manifest(tmp_path / "b")),
+                                   "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2) as response:
+                    assert json.load(response) == {"ok": True}
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError(log_file.read_text())
+        request = urllib.request.Request(base + "/results", data=json.dumps(submission()).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 201
+        for header in (f"Bearer {token}", "Bearer wrong"):
+            request = urllib.request.Request(base + "/admin/quarantine", headers={"Authorization": header})
+            try:
+                urllib.request.urlopen(request, timeout=10).close()
+            except urllib.error.HTTPError as error:
+                assert error.code == 401 and header == "Bearer wrong"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = log_file.read_text()
+    assert "leaderboard API on" in output and "admin on" in output
+    assert "result 1 accepted" in output  # its own log: what happened, never who asked
+    assert token not in output and '"GET ' not in output and '"POST ' not in output  # no access log lines

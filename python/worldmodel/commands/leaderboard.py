@@ -29,12 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
     import sys
 
     import uvicorn
 
     from worldmodel.leaderboard.app import TOKEN_ENV, build_leaderboard_app
 
+    # The server's own log says what happened (result 12 accepted, submission refused: proof_mismatch), never who.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # keep "Running upgrade …", not this
     missing = [str(folder) for folder in args.bundle if not folder.is_dir()]
     if missing:
         print(f"worldmodel leaderboard: no such bundle folder: {', '.join(missing)}", file=sys.stderr)
