@@ -153,3 +153,26 @@ def test_the_command_serves_the_api_and_logs_neither_token_nor_addresses(tmp_pat
     assert "leaderboard API on" in output and "admin on" in output
     assert "result 1 accepted" in output  # its own log: what happened, never who asked
     assert token not in output and '"GET ' not in output and '"POST ' not in output  # no access log lines
+
+
+def test_servers_starting_together_migrate_once(empty_db_url):
+    """Replicas or workers starting at the same time: each upgrade waits for the other, none fails."""
+    import threading
+
+    engines = [db.make_engine(empty_db_url) for _ in range(3)]
+    errors = []
+
+    def upgrade(engine):
+        try:
+            upgrade_to_head(engine)
+        except Exception as error:  # collected: a thread's exception would otherwise be lost
+            errors.append(error)
+
+    threads = [threading.Thread(target=upgrade, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and current_revision(engines[0]) == head_revision()
+    for engine in engines:
+        engine.dispose()

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent
+# PostgreSQL: servers starting together (replicas, several workers) migrate one at a time under this lock.
+ADVISORY_LOCK_ID = 0x574D4C42  # "WMLB"
 
 
 def alembic_config(connection=None):
@@ -25,10 +27,31 @@ def alembic_config(connection=None):
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Migrate to the newest revision. Servers starting together migrate one after the other: PostgreSQL under an
+    advisory lock, SQLite under its write lock (BEGIN IMMEDIATE), so the later ones find the work done."""
     from alembic import command
+    from sqlalchemy import text
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
+            command.upgrade(alembic_config(connection), "head")
+        return
+    with engine.connect() as connection:
+        # pysqlite starts no transaction before DDL on its own: take the write lock first, by hand.
+        driver = connection.connection.driver_connection
+        previous, driver.isolation_level = driver.isolation_level, None
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                command.upgrade(alembic_config(connection), "head")
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        finally:
+            driver.isolation_level = previous
 
 
 def current_revision(engine: Engine) -> str | None:
