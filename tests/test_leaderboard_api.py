@@ -349,6 +349,18 @@ def test_unknown_routes_and_methods_answer_json(client):
     assert (response.status_code, response.json()["error"]) == (405, "method_not_allowed")
 
 
+def test_a_database_that_does_not_answer_is_a_503_not_a_crash(client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(client.app.state.api.store, "ping", down)
+    monkeypatch.setattr(client.app.state.api.store, "add", down)
+    for response in (client.get("/api/v1/health"), post(client, submission())):
+        assert (response.status_code, response.json()["error"]) == (503, "unavailable")
+
+
 def test_a_manifest_for_another_suite_file_proves_nothing(db_url, tmp_path):
     stale = expected_block()
     stale["suite_sha256"] = "0" * 64

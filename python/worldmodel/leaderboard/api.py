@@ -117,7 +117,7 @@ class LeaderboardAPI:
     # --- public routes -------------------------------------------------------------------------------------------
 
     async def health(self, request: Request) -> Response:
-        await run_in_threadpool(self.store.count)  # proves the database answers
+        await run_in_threadpool(self.store.ping)  # the database answers
         return json_response({"ok": True})
 
     async def submit(self, request: Request) -> Response:

@@ -126,6 +126,10 @@ class Store:
             for (browser, device_class), (decodes, prefills) in sorted(groups.items())
         ]
 
+    def ping(self) -> None:
+        with self.sessions() as session:
+            session.execute(select(1))
+
     def count(self, status: str | None = None) -> int:
         query = select(func.count()).select_from(Result)
         with self.sessions() as session:
