@@ -176,3 +176,26 @@ def test_servers_starting_together_migrate_once(empty_db_url):
     assert errors == [] and current_revision(engines[0]) == head_revision()
     for engine in engines:
         engine.dispose()
+
+
+def test_serve_leaderboard_flag_mounts_the_api(tmp_path, monkeypatch):
+    """`worldmodel serve --leaderboard DB_URL`: serve's own --bundle manifest gives the expected results."""
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    from worldmodel.commands import serve as serve_command
+
+    app_dir, bundle = tmp_path / "dist", write_manifest(tmp_path / "bundle")
+    app_dir.mkdir()
+    (app_dir / "index.html").write_text("app")
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    parser = argparse.ArgumentParser()
+    serve_command.add_arguments(parser)
+    args = parser.parse_args(["--app", str(app_dir), "--bundle", str(bundle), "--port", "0",
+                              "--leaderboard", f"sqlite:///{tmp_path / 'lb.db'}"])
+    assert serve_command.run(args) == 0
+    with TestClient(served["app"]) as client:
+        assert client.post("/api/v1/results", json=submission()).json()["status"] == "accepted"
+        assert client.get("/api/v1/results").json()["total"] == 1
+        assert client.get("/").text == "app"
