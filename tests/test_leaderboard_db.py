@@ -199,3 +199,19 @@ def test_serve_leaderboard_flag_mounts_the_api(tmp_path, monkeypatch):
         assert client.post("/api/v1/results", json=submission()).json()["status"] == "accepted"
         assert client.get("/api/v1/results").json()["total"] == 1
         assert client.get("/").text == "app"
+
+
+def test_allowed_origins_get_cors_and_others_do_not(tmp_path):
+    from starlette.testclient import TestClient
+
+    from worldmodel.leaderboard.app import build_leaderboard_app
+
+    app = build_leaderboard_app(f"sqlite:///{tmp_path / 'lb.db'}", [write_manifest(tmp_path / "b")],
+                                allow_origins=("https://worldmodel.example",))
+    with TestClient(app) as client:
+        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+        allowed = client.options("/api/v1/results", headers={"Origin": "https://worldmodel.example", **preflight})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "https://worldmodel.example"
+        other = client.options("/api/v1/results", headers={"Origin": "https://evil.example", **preflight})
+        assert "access-control-allow-origin" not in other.headers
