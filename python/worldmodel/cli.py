@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "run": "run a .wat or .py program in the sandbox",
     "data": "build the curriculum dataset",
     "serve": "serve the web app and a model bundle (COOP/COEP, range requests)",
+    "leaderboard": "the benchmark leaderboard's API server (checked, proven results; SQLite or PostgreSQL)",
     "ask": "answer one question (the model writes WAT, the runtime computes)",
     "chat": "interactive question answering",
     "eval": "accuracy, compile rate and provenance on a question file",

@@ -117,8 +117,9 @@ def build_bundle_origin(folder: Path):
     )
 
 
-def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | None = None):
-    """The ASGI app: `/` the built web app, `/bundle` the model bundle, plus `extra_mounts` (path → folder)."""
+def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | None = None, api=None):
+    """The ASGI app: `/` the built web app, `/bundle` the model bundle, plus `extra_mounts` (path → folder) and
+    `api` (an ASGI app, the leaderboard's: worldmodel.leaderboard.app.build_api) at `/api`."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Mount
@@ -130,6 +131,7 @@ def build_app(app_dir: Path, bundle_dir: Path, extra_mounts: dict[str, Path] | N
         return relative.startswith("assets/")
 
     routes = [
+        *([Mount("/api", app=api, name="api")] if api is not None else []),
         *(Mount(path, app=_static_files(folder, never)) for path, folder in (extra_mounts or {}).items()),
         Mount("/bundle", app=_static_files(bundle_dir, never), name="bundle"),
         Mount("/", app=_static_files(app_dir, hashed_asset), name="app"),

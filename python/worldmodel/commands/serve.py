@@ -1,5 +1,5 @@
-"""`worldmodel serve [--bundle DIR] [--app DIR] [--host H] [--port N]`: the web app and a model bundle over HTTP
-(the server itself: worldmodel/serve.py)."""
+"""`worldmodel serve [--bundle DIR] [--app DIR] [--host H] [--port N] [--leaderboard DB_URL]`: the web app and a
+model bundle over HTTP (the server itself: worldmodel/serve.py), and optionally the leaderboard API at `/api`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bundle-origin", action="store_true", help="serve only --bundle (a releases folder or "
                         "one bundle) as a separate bundle origin, as a CDN: CORS, CORP cross-origin, immutable "
                         "content-addressed releases (docs/deploy.md)")
+    parser.add_argument("--leaderboard", metavar="DB_URL", default=None,
+                        help="also serve the benchmark leaderboard API at /api, storing results in DB_URL "
+                             "(sqlite:///leaderboard.db or postgresql+psycopg://…); --bundle's manifest gives the "
+                             "expected results (docs/leaderboard.md)")
 
 
 def check_dirs(app_dir: Path, bundle_dir: Path) -> str | None:
@@ -52,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"worldmodel serve: {problem}", file=sys.stderr)
         return 2
-    print(f"WorldModel on http://{args.host}:{args.port}/  (app {args.app}, bundle {args.bundle})", flush=True)
-    uvicorn.run(build_app(args.app, args.bundle), host=args.host, port=args.port, log_level="warning")
+    api = None
+    if getattr(args, "leaderboard", None):
+        from worldmodel.leaderboard.app import build_api
+
+        api = build_api(args.leaderboard, [args.bundle])
+    print(f"WorldModel on http://{args.host}:{args.port}/  (app {args.app}, bundle {args.bundle}"
+          f"{', leaderboard API at /api' if api is not None else ''})", flush=True)
+    uvicorn.run(build_app(args.app, args.bundle, api=api), host=args.host, port=args.port, log_level="warning")
     return 0
