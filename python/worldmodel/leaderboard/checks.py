@@ -14,13 +14,13 @@ the best accepted so far on its device class) is quarantined for review instead 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from worldmodel import benchmark_suite
 from worldmodel.leaderboard.schema import Submission
+from worldmodel.model.bundle import BundleError, parse_manifest
 
 log = logging.getLogger("worldmodel.leaderboard")
 
@@ -74,9 +74,8 @@ class Expected:
 
 
 def expected_from_manifest(manifest: dict) -> Expected | None:
-    """The expected results of one manifest, or None when it has no `benchmark` block.
-
-    Read as plain JSON until worldmodel.model.bundle's strict manifest reader knows the `benchmark` block."""
+    """The expected results of one manifest (as the strict reader, worldmodel.model.bundle, returns it), or None
+    when it has no `benchmark` block."""
     block = manifest.get("benchmark")
     if block is None:
         return None
@@ -110,9 +109,9 @@ def load_expected(folders: list[Path]) -> dict[tuple[str, str], Expected]:
             raise FileNotFoundError(f"no manifest.json in {folder}")
         for path in paths:
             try:
-                item = expected_from_manifest(json.loads(path.read_text(encoding="utf-8")))
-            except (ValueError, KeyError, TypeError) as error:
-                raise ValueError(f"{path}: not a manifest with a well-formed benchmark block ({error!r})") from None
+                item = expected_from_manifest(parse_manifest(path.read_bytes(), str(path)).model_dump())
+            except BundleError as error:
+                raise ValueError(str(error)) from None
             if item is None:
                 log.warning("%s has no benchmark block: its results cannot be checked", path)
                 continue

@@ -36,9 +36,16 @@ def expected_block(suite: str = "v1") -> dict:
 
 def write_manifest(folder: Path, model_id: str = MODEL_ID, model_version: str = MODEL_VERSION,
                    benchmark: dict | None = None) -> Path:
-    """A bundle folder holding only a manifest.json with a `benchmark` block (all the server reads of it)."""
+    """A bundle folder holding only a manifest.json with a `benchmark` block (all the server reads of it, through the
+    strict manifest reader: the rest is the smallest manifest it accepts)."""
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"format_version": 1, "model": {"id": model_id, "version": model_version},
+    graph = {"path": "onnx/model.onnx", "role": "graph", "size": 1, "sha256": "0" * 64}
+    manifest = {"format_version": 1, "model": {"id": model_id, "version": model_version}, "protocol_version": 1,
+                "architecture": {"num_layers": 2, "num_attention_heads": 4, "num_kv_heads": 2, "head_dim": 16,
+                                 "vocab_size": 49152, "hidden_size": 64, "max_position_embeddings": 2048},
+                "generation": {"max_new_tokens": 64, "temperature": 0.0, "top_p": 1.0, "eos_token_ids": [2],
+                               "stop_strings": []},
+                "tokenizer": {"files": ["onnx/model.onnx"]}, "graph": graph["path"], "files": [graph],
                 "benchmark": expected_block() if benchmark is None else benchmark}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
