@@ -77,6 +77,10 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         // The leaderboard API's CSV/JSON exports are opened as pages: the server answers them, never the app shell.
         navigateFallbackDenylist: [/^\/bundle/, /\/api\//],
+        // Pages take settings as query parameters (?threads=, ?bundle=): a precached page is still that page with
+        // them. Workbox's default ignores only utm_*/fbclid, so benchmark.html?threads=1 missed the precache and the
+        // navigation fallback answered it with index.html, the app instead of the benchmark.
+        ignoreURLParametersMatching: [/.*/],
         cleanupOutdatedCaches: true,
       },
     }),
