@@ -2,7 +2,7 @@
 // a full run of suite v1 on the tiny bundle, its proof against the manifest's benchmark block, the submit dialog,
 // the POST to the real API, and the row on the leaderboard page. Nothing is mocked.
 import { expect, test } from '@playwright/test';
-import { openApp, threadsFor } from './app-helpers';
+import { openApp, presetSettings, threadsFor } from './app-helpers';
 
 // The tiny random model never ends an answer on its own: 16 tokens per question keep the 20 questions short.
 const benchmarkUrl = (browserName: string) => `/benchmark.html?threads=${threadsFor(browserName)}&questionTokens=16`;
@@ -78,4 +78,30 @@ test('Cancel stops a benchmark run promptly and the page can run again', async (
   await expect(page.locator('#bench-status')).toContainText('Cancelled', { timeout: 10_000 });
   await expect(page.getByRole('button', { name: 'Start the benchmark' })).toBeEnabled();
   await expect(page.locator('#bench-results')).toBeHidden();
+});
+
+test('usage counts are sent only when the setting is on, as aggregate counters', async ({ page, browserName }) => {
+  const events: unknown[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/events')) events.push(request.postDataJSON());
+  });
+  const answerOnce = async () => {
+    await page.locator('#chat-input').fill('What is 17 times 23?');
+    await page.locator('#chat-input').press('Enter');
+    await expect(page.locator('#chat-history .message.assistant').last()).toHaveAttribute('data-reason', /eos|max_tokens/);
+    await page.evaluate(() => (window as unknown as { worldmodel: { usage: { flush(): void } } }).worldmodel.usage.flush());
+  };
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 4 });
+  await openApp(page, browserName);
+  await expect(page.locator('#set-analytics')).not.toBeChecked(); // off by default
+  await answerOnce();
+  await page.waitForTimeout(500);
+  expect(events).toEqual([]);
+
+  await page.locator('#toggle-settings').click();
+  await page.getByLabel('Send anonymous usage counts').check();
+  await page.locator('#settings-form').getByRole('button', { name: 'Save' }).click();
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/events') && r.method() === 'POST');
+  await answerOnce();
+  expect((await sent).postDataJSON()).toEqual({ kind: 'answer', count: 1 });
 });

@@ -570,4 +570,4 @@ void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
 // `grammar` loads web-xgrammar only when asked (the grammar conformance test; the inference worker has its own copy).
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, usage, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };
