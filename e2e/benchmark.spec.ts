@@ -1,7 +1,8 @@
 // The benchmark page and the leaderboard (docs/leaderboard.md) against `worldmodel serve --leaderboard` (e2e/serve.sh):
 // a full run of suite v1 on the tiny bundle, its proof against the manifest's benchmark block, the submit dialog,
-// the POST to the real API, and the row on the leaderboard page. Nothing is mocked.
-import { expect, test } from '@playwright/test';
+// the POST to the real API, and the row on the leaderboard page. The API is never mocked; two tests change the
+// manifest the page reads for its proof, to see an invalid and an unprovable run.
+import { expect, test, type Page } from '@playwright/test';
 import { openApp, presetSettings, threadsFor } from './app-helpers';
 
 // The tiny random model never ends an answer on its own: 16 tokens per question keep the 20 questions short.
@@ -80,11 +81,49 @@ test('Cancel stops a benchmark run promptly and the page can run again', async (
   await expect(page.locator('#bench-results')).toBeHidden();
 });
 
-test('usage counts are sent only when the setting is on, as aggregate counters', async ({ page, browserName }) => {
-  const events: unknown[] = [];
-  page.on('request', (request) => {
-    if (request.url().endsWith('/api/v1/events')) events.push(request.postDataJSON());
+/** The benchmark page with the manifest it reads for the proof changed by `edit` (the worker still loads the real one). */
+async function runWithManifest(page: Page, browserName: string, edit: (manifest: Record<string, unknown>) => void) {
+  await page.route('**/bundle/manifest.json', async (route) => {
+    const response = await route.fetch();
+    const manifest = await response.json();
+    edit(manifest);
+    await route.fulfill({ response, body: JSON.stringify(manifest) });
   });
+  await page.goto(`/benchmark.html?threads=${threadsFor(browserName)}&questionTokens=2`);
+  await page.getByRole('button', { name: 'Start the benchmark' }).click();
+  await expect(page.locator('body')).toHaveAttribute('data-outcome', /valid|invalid|unproven|failed/, { timeout: 120_000 });
+}
+
+test('a run that differs from the manifest is shown invalid, naming the item, and cannot be submitted', async ({ page, browserName }) => {
+  await runWithManifest(page, browserName, (m) => {
+    const b = m.benchmark as { greedy: { sha256: string }[] };
+    b.greedy[1].sha256 = '0'.repeat(64);
+  });
+  await expect(page.locator('#bench-verdict')).toHaveAttribute('data-kind', 'invalid');
+  await expect(page.locator('#bench-verdict')).toContainText('greedy long differs');
+  await expect(page.locator('#bench-proof-items li.bad')).toHaveText([/^✗ greedy long: the first \d+ token ids differ/]);
+  await expect(page.getByRole('button', { name: 'Submit to the leaderboard…' })).toBeDisabled();
+});
+
+test('a bundle without expected results cannot be proven and offers no submit', async ({ page, browserName }) => {
+  await runWithManifest(page, browserName, (m) => delete m.benchmark);
+  await expect(page.locator('#bench-provable')).toContainText('cannot be proven');
+  await expect(page.locator('#bench-verdict')).toHaveAttribute('data-kind', 'unproven');
+  await expect(page.getByRole('button', { name: 'Submit to the leaderboard…' })).toBeDisabled();
+  await expect(page.locator('#submit-why')).toContainText('cannot be proven');
+});
+
+test('usage counts are sent only when the setting is on, as aggregate counters', async ({ page, browserName }) => {
+  // What the page sends, read page side: Firefox's Playwright shows no body for a keepalive request.
+  await page.addInitScript(() => {
+    const sent: unknown[] = ((window as unknown as { sentEvents: unknown[] }).sentEvents = []);
+    const fetch = window.fetch.bind(window);
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/api/v1/events')) sent.push(JSON.parse(String(init?.body)));
+      return fetch(input, init);
+    };
+  });
+  const sentEvents = () => page.evaluate(() => (window as unknown as { sentEvents: unknown[] }).sentEvents);
   const answerOnce = async () => {
     await page.locator('#chat-input').fill('What is 17 times 23?');
     await page.locator('#chat-input').press('Enter');
@@ -95,13 +134,13 @@ test('usage counts are sent only when the setting is on, as aggregate counters',
   await openApp(page, browserName);
   await expect(page.locator('#set-analytics')).not.toBeChecked(); // off by default
   await answerOnce();
-  await page.waitForTimeout(500);
-  expect(events).toEqual([]);
+  expect(await sentEvents()).toEqual([]);
 
   await page.locator('#toggle-settings').click();
   await page.getByLabel('Send anonymous usage counts').check();
   await page.locator('#settings-form').getByRole('button', { name: 'Save' }).click();
-  const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/events') && r.method() === 'POST');
+  const delivered = page.waitForResponse((r) => r.url().endsWith('/api/v1/events') && r.request().method() === 'POST');
   await answerOnce();
-  expect((await sent).postDataJSON()).toEqual({ kind: 'answer', count: 1 });
+  expect(await sentEvents()).toEqual([{ kind: 'answer', count: 1 }]);
+  expect((await delivered).ok()).toBe(true);
 });

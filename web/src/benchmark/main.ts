@@ -85,6 +85,7 @@ $('bench-start').addEventListener('click', async () => {
   pendingSubmission = null;
   $('bench-results').hidden = true;
   $('submit-answer').textContent = '';
+  $('bench-notice').textContent = '';
   $<HTMLButtonElement>('submit-open').disabled = true;
   runStarted = performance.now();
   currentStep = null;
@@ -97,7 +98,7 @@ $('bench-start').addEventListener('click', async () => {
       questionTokens,
       signal: controller.signal,
       onStep,
-      onNotice: (text) => ($('bench-time').textContent = text),
+      onNotice: (text) => ($('bench-notice').textContent = text),
     });
     $<HTMLProgressElement>('bench-progress').value = $<HTMLProgressElement>('bench-progress').max;
     $('bench-status').textContent = `Finished in ${formatSeconds(run.total_ms)}.`;

@@ -35,9 +35,9 @@ export function suiteSha256(): Promise<string> {
 /** Twin of worldmodel.benchmark_suite.ANSWER_REL_TOL. */
 const ANSWER_REL_TOL = 1e-6;
 
-/** Python's float(): digits with optional sign, point, exponent, or inf/nan; anything else is not a number. */
+/** Python's float() after removing commas: sign, digits (underscores between them), point, exponent, inf/nan. */
 function asNumber(text: string): number | null {
-  const t = text.replace(/,/g, '');
+  const t = text.replace(/,/g, '').replace(/(?<=\d)_(?=\d)/g, '');
   if (!/^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf(inity)?|nan)$/i.test(t)) return null;
   return Number(t.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity').replace(/^[+-]?nan$/i, 'NaN'));
 }
