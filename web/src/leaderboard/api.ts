@@ -91,8 +91,11 @@ export function toRow(raw: Json): ResultRow {
   };
 }
 
+/** The newest this many accepted results are listed (the stats cover all of them). */
+export const RESULTS_LIMIT = 200;
+
 export async function fetchResults(filters: Partial<Filters>): Promise<ResultRow[]> {
-  return listOf(await getJson(`api/v1/results${query(filters, { limit: '1000' })}`)).map(toRow);
+  return listOf(await getJson(`api/v1/results${query(filters, { limit: String(RESULTS_LIMIT) })}`)).map(toRow);
 }
 
 export async function fetchStats(filters: Partial<Filters>): Promise<GroupStats[]> {

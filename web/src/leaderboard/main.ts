@@ -2,7 +2,7 @@
 // charts of decode speed by browser and device class and of its distribution. Nothing here writes HTML from data.
 import '../pages.css';
 import { barChart } from '../charts';
-import { fetchResults, fetchStats, query, type Filters, type GroupStats, type ResultRow } from './api';
+import { RESULTS_LIMIT, fetchResults, fetchStats, query, type Filters, type GroupStats, type ResultRow } from './api';
 import { SortableTable, type Column } from './table';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -99,7 +99,8 @@ async function refresh(refillChoices: boolean) {
     if (refillChoices) fillFilterChoices(rows);
     table.setRows(rows);
     showCharts(groupsFrom(stats, rows), rows);
-    $('lb-status').textContent = rows.length === 0 ? 'No accepted results match.' : `${rows.length} accepted result${rows.length === 1 ? '' : 's'}.`;
+    $('lb-status').textContent =
+      rows.length === 0 ? 'No accepted results match.' : rows.length >= RESULTS_LIMIT ? `The newest ${rows.length} accepted results.` : `${rows.length} accepted result${rows.length === 1 ? '' : 's'}.`;
     document.body.dataset.state = 'ready';
   } catch (e) {
     if (mine !== generation) return;
