@@ -32,7 +32,7 @@ test('a benchmark run is proven, submitted on request and listed on the leaderbo
   await expect(page.locator('#bench-verdict')).toContainText('Valid run');
 
   // Charts (Chart.js) and the table.
-  for (const id of ['chart-speed', 'chart-sandbox', 'chart-load']) {
+  for (const id of ['chart-prefill', 'chart-speed', 'chart-sandbox', 'chart-load']) {
     await expect(page.locator(`#${id}`)).toHaveAttribute('role', 'img');
     expect(await page.locator(`#${id}`).evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)).toBe(true);
   }
@@ -79,6 +79,11 @@ test('Cancel stops a benchmark run promptly and the page can run again', async (
   await expect(page.locator('#bench-status')).toContainText('Cancelled', { timeout: 10_000 });
   await expect(page.getByRole('button', { name: 'Start the benchmark' })).toBeEnabled();
   await expect(page.locator('#bench-results')).toBeHidden();
+  // Usable again: a second run starts from step 1 (and is cancelled during a load, which ends at once too).
+  await page.getByRole('button', { name: 'Start the benchmark' }).click();
+  await expect(page.locator('#bench-status')).toHaveText(/^Step [12] of 30: /);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('#bench-status')).toContainText('Cancelled', { timeout: 5_000 });
 });
 
 /** The benchmark page with the manifest it reads for the proof changed by `edit` (the worker still loads the real one). */

@@ -86,6 +86,7 @@ $('bench-start').addEventListener('click', async () => {
   $('bench-results').hidden = true;
   $('submit-answer').textContent = '';
   $('bench-notice').textContent = '';
+  delete document.body.dataset.outcome;
   $<HTMLButtonElement>('submit-open').disabled = true;
   runStarted = performance.now();
   currentStep = null;
@@ -102,6 +103,7 @@ $('bench-start').addEventListener('click', async () => {
     });
     $<HTMLProgressElement>('bench-progress').value = $<HTMLProgressElement>('bench-progress').max;
     $('bench-status').textContent = `Finished in ${formatSeconds(run.total_ms)}.`;
+    $('bench-time').textContent = '';
     await showResults(run, manifest);
   } catch (e) {
     $('bench-status').textContent = e instanceof RunCancelled ? 'Cancelled. Nothing was kept; start again when you like.' : `The benchmark failed: ${(e as Error).message}`;
@@ -109,6 +111,7 @@ $('bench-start').addEventListener('click', async () => {
   } finally {
     controller = null;
     setRunning(false);
+    if (document.body.dataset.outcome === 'cancelled') $('bench-time').textContent = `Stopped after ${formatSeconds(performance.now() - runStarted)}.`;
   }
 });
 $('bench-cancel').addEventListener('click', () => {
@@ -192,13 +195,17 @@ async function showResults(run: RunMeasurements, manifest: Manifest) {
   showDevice(device, manifest);
 
   const rate = (tokens: number, ms: number) => (ms > 0 ? (tokens * 1000) / ms : 0);
+  // Prefill and decode apart: prefill is often 10–50× faster, one axis would flatten the decode bars.
+  barChart($<HTMLCanvasElement>('chart-prefill'), {
+    title: 'Prefill speed per greedy prompt',
+    labels: run.greedy.map((g) => `${g.id} (${g.prompt_tokens} tokens)`),
+    series: [{ label: 'prefill tok/s', values: run.greedy.map((g) => rate(g.prompt_tokens, g.prefill_ms)) }],
+    yTitle: 'tokens/s',
+  });
   barChart($<HTMLCanvasElement>('chart-speed'), {
-    title: 'Speed per greedy prompt',
+    title: 'Decode speed per greedy prompt',
     labels: run.greedy.map((g) => g.id),
-    series: [
-      { label: 'prefill tok/s', values: run.greedy.map((g) => rate(g.prompt_tokens, g.prefill_ms)) },
-      { label: 'decode tok/s', values: run.greedy.map((g) => rate(Math.max(0, g.generated_tokens - 1), g.decode_ms)) },
-    ],
+    series: [{ label: 'decode tok/s', values: run.greedy.map((g) => rate(Math.max(0, g.generated_tokens - 1), g.decode_ms)) }],
     yTitle: 'tokens/s',
   });
   barChart($<HTMLCanvasElement>('chart-sandbox'), {
