@@ -5,6 +5,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openApp, presetSettings, threadsFor } from './app-helpers';
 
+const ADMIN_TOKEN = process.env.WORLDMODEL_LEADERBOARD_TOKEN ?? 'e2e-admin-token';
+
 // The tiny random model never ends an answer on its own: 16 tokens per question keep the 20 questions short.
 const benchmarkUrl = (browserName: string) => `/benchmark.html?threads=${threadsFor(browserName)}&questionTokens=16`;
 
@@ -53,9 +55,17 @@ test('a benchmark run is proven, submitted on request and listed on the leaderbo
   expect(sent.device.threads).toBe(threadsFor(browserName));
   await dialog.getByRole('button', { name: 'Send' }).click();
   await expect(dialog).toBeHidden();
-  // Accepted, not quarantined: only accepted results are listed, and a valid run on the served bundle is one.
-  await expect(page.locator('#submit-answer')).toHaveAttribute('data-kind', 'accepted');
+  const answer = page.locator('#submit-answer');
+  await expect(answer).toHaveAttribute('data-kind', /^(accepted|quarantined)$/);
   await expect(page.getByRole('button', { name: 'Submit to the leaderboard…' })).toBeDisabled();
+  if ((await answer.getAttribute('data-kind')) === 'quarantined') {
+    // The tiny random model can beat the server's review bounds for real devices (prefill above 20 000 tok/s):
+    // held for review, it is accepted through the admin API as a maintainer would (token: e2e/serve.sh).
+    await expect(answer).toContainText('held for review');
+    const id = await answer.getAttribute('data-result-id');
+    const accepted = await page.request.post(`/api/v1/admin/quarantine/${id}/accept`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(accepted.ok(), await accepted.text()).toBe(true);
+  }
 
   // The leaderboard lists it (accepted results only), device strings as text.
   await page.getByRole('link', { name: 'Leaderboard' }).click();

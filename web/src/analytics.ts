@@ -3,7 +3,8 @@
 // docs/leaderboard.md): `{"kind": "answer", "count": 3}` and nothing else, no text, no identifier. When off,
 // nothing is counted and nothing is sent.
 
-export type EventKind = 'answer' | 'compute_error' | 'load_error';
+/** The server's allow-list (docs/leaderboard.md, POST /events): the app's kinds, then the benchmark page's. */
+export type EventKind = 'answer' | 'compute_error' | 'load_error' | 'benchmark_started' | 'benchmark_finished' | 'benchmark_failed' | 'result_submitted';
 
 /** Batches go out at most this often, and when the page is hidden (closed, switched away from). */
 const FLUSH_INTERVAL_MS = 60_000;

@@ -3,6 +3,7 @@
 import '../pages.css';
 import { parseManifest, type Manifest } from '../../worker/manifest';
 import { loadSettings } from '../settings';
+import { UsageCounts } from '../analytics';
 import { barChart } from '../charts';
 import { deviceFacts, type DeviceFacts } from './device';
 import { stdoutSha256, verifyRun, type Verdict } from './proof';
@@ -17,6 +18,8 @@ const params = new URLSearchParams(location.search);
 /** Tokens per question (a testing knob: the tiny e2e model never stops on its own); default: the bundle's. */
 const questionTokens = Number(params.get('questionTokens')) || undefined;
 const submitUrl = new URL('api/v1/results', location.href).href;
+/** The app's opt-in usage counts (off unless the user turned them on in the app's settings). */
+const usage = new UsageCounts(settings.analytics);
 
 let controller: AbortController | null = null;
 let pendingSubmission: Submission | null = null;
@@ -91,6 +94,7 @@ $('bench-start').addEventListener('click', async () => {
   runStarted = performance.now();
   currentStep = null;
   setRunning(true);
+  usage.count('benchmark_started');
   try {
     const manifest = await fetchManifest();
     const run = await runSuite(SUITE, {
@@ -105,13 +109,16 @@ $('bench-start').addEventListener('click', async () => {
     $('bench-status').textContent = `Finished in ${formatSeconds(run.total_ms)}.`;
     $('bench-time').textContent = '';
     await showResults(run, manifest);
+    usage.count('benchmark_finished');
   } catch (e) {
+    if (!(e instanceof RunCancelled)) usage.count('benchmark_failed');
     $('bench-status').textContent = e instanceof RunCancelled ? 'Cancelled. Nothing was kept; start again when you like.' : `The benchmark failed: ${(e as Error).message}`;
     document.body.dataset.outcome = e instanceof RunCancelled ? 'cancelled' : 'failed';
   } finally {
     controller = null;
     setRunning(false);
     if (document.body.dataset.outcome === 'cancelled') $('bench-time').textContent = `Stopped after ${formatSeconds(performance.now() - runStarted)}.`;
+    usage.flush(); // sent now that the measurements are over: nothing competes with them
   }
 });
 $('bench-cancel').addEventListener('click', () => {
@@ -269,10 +276,13 @@ $('submit-send').addEventListener('click', async () => {
   const box = $('submit-answer');
   if (answer.ok) {
     box.dataset.kind = answer.status;
+    box.dataset.resultId = String(answer.id);
     box.textContent =
       answer.status === 'quarantined'
         ? `Received and held for review (quarantined, id ${answer.id}): it will appear once a maintainer accepts it.`
         : `Accepted (id ${answer.id}): it is on the leaderboard.`;
+    usage.count('result_submitted');
+    usage.flush();
     // A run is sent once: the server refuses its run_id a second time.
     pendingSubmission = null;
     $<HTMLButtonElement>('submit-open').disabled = true;
