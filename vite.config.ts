@@ -3,6 +3,7 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -15,7 +16,20 @@ export default defineConfig({
   base: './',
   // The app's version, which bundles name in release.compatibility.app (docs/bundle.md); one source: package.json.
   define: { __APP_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf-8')).version) },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2048,
+    // Three pages: the app, the benchmark and the leaderboard (docs/leaderboard.md).
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        benchmark: fileURLToPath(new URL('./web/benchmark.html', import.meta.url)),
+        leaderboard: fileURLToPath(new URL('./web/leaderboard.html', import.meta.url)),
+      },
+    },
+  },
   // onnxruntime-web's "extern wasm" build loads its glue module from env.wasm.wasmPaths instead of inlining
   // it, so its pthread workers start from that small file rather than from our worker bundle.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
@@ -47,7 +61,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell (ORT's 12 MB wasm included) is precached; the model bundle is cached by the
+        // The app shell (ORT's 12 MB wasm included) and the benchmark and leaderboard pages are precached; the model bundle is cached by the
         // inference worker itself (Cache Storage, verified by SHA-256), so the service worker leaves /bundle alone.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,wat,webmanifest}'],
         // The Python pane's Pyodide (~13 MB) is no part of the install-time precache: the page fills a cache of
@@ -61,7 +75,12 @@ export default defineConfig({
           },
         ],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
-        navigateFallbackDenylist: [/^\/bundle/],
+        // The leaderboard API's CSV/JSON exports are opened as pages: the server answers them, never the app shell.
+        navigateFallbackDenylist: [/^\/bundle/, /\/api\//],
+        // Pages take settings as query parameters (?threads=, ?bundle=): a precached page is still that page with
+        // them. Workbox's default ignores only utm_*/fbclid, so benchmark.html?threads=1 missed the precache and the
+        // navigation fallback answered it with index.html, the app instead of the benchmark.
+        ignoreURLParametersMatching: [/.*/],
         cleanupOutdatedCaches: true,
       },
     }),

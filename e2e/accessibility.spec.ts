@@ -45,3 +45,20 @@ test('the mode tabs work from the keyboard with a visible focus', async ({ page,
   const outline = await page.getByRole('tab', { name: 'Math solver' }).evaluate((el) => getComputedStyle(el).outlineStyle);
   expect(outline).not.toBe('none');
 });
+
+test('axe-core scans of the benchmark page (idle, with results, the submit dialog) and the leaderboard find no serious violations', async ({ page, browserName }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/benchmark.html?threads=${browserName === 'firefox' ? 1 : 2}&questionTokens=4`);
+  await expect(page.locator('#bench-provable')).not.toBeEmpty();
+  expect(await seriousViolations(page), 'benchmark, idle').toEqual([]);
+  await page.getByRole('button', { name: 'Start the benchmark' }).click();
+  await expect(page.locator('body')).toHaveAttribute('data-outcome', /valid|invalid|unproven/, { timeout: 200_000 });
+  expect(await seriousViolations(page), 'benchmark, results').toEqual([]);
+  await page.getByRole('button', { name: 'Submit to the leaderboard…' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  expect(await seriousViolations(page), 'benchmark, submit dialog').toEqual([]);
+  await page.getByRole('button', { name: 'Cancel' }).last().click();
+  await page.goto('/leaderboard.html');
+  await expect(page.locator('body')).toHaveAttribute('data-state', /ready|error/);
+  expect(await seriousViolations(page), 'leaderboard').toEqual([]);
+});

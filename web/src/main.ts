@@ -15,9 +15,11 @@ import { ReleaseUpdates, clientId, type UpdateNotice } from './updates';
 import { cachePyodideFiles } from './pyodide-cache';
 import { programFromHash } from './share-link';
 import type { PythonPane } from './python-pane';
+import { UsageCounts } from './analytics';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 let settings: Settings = loadSettings();
+const usage = new UsageCounts(settings.analytics);
 let model: WorldModel | null = null;
 let busy = false;
 /** performance.now() when the model became ready: page navigation to first possible answer. */
@@ -124,7 +126,7 @@ const settingInputs = {
   votes: $<HTMLInputElement>('set-votes'),
   retries: $<HTMLInputElement>('set-retries'),
 };
-const settingChecks = { grammar: $<HTMLInputElement>('set-grammar'), jumpForward: $<HTMLInputElement>('set-jump-forward') };
+const settingChecks = { grammar: $<HTMLInputElement>('set-grammar'), jumpForward: $<HTMLInputElement>('set-jump-forward'), analytics: $<HTMLInputElement>('set-analytics') };
 for (const [key, input] of Object.entries(settingInputs)) input.value = String(settings[key as keyof Settings]);
 for (const [key, input] of Object.entries(settingChecks)) input.checked = settings[key as keyof typeof settingChecks];
 if (!settings.maxTokens) settingInputs.maxTokens.value = ''; // empty: the bundle's default, shown as the placeholder
@@ -156,8 +158,10 @@ $('settings-form').addEventListener('submit', (event) => {
     jumpForward: settingChecks.jumpForward.checked,
     votes: Math.max(1, Math.round(Number(settingInputs.votes.value) || 1)),
     retries: Math.max(0, Math.round(Number(settingInputs.retries.value) || 0)),
+    analytics: settingChecks.analytics.checked,
   };
   saveSettings(settings);
+  usage.setEnabled(settings.analytics);
   if (model) Object.assign(model.sandbox.limits, { timeoutMs: settings.timeoutMs });
   if (updates && variantChanged && !needsReload) {
     // The other variant downloads in the background and is offered like an update.
@@ -260,6 +264,7 @@ async function loadModel() {
       void updates.checkForUpdate().then(showVariants);
     }
   } catch (e) {
+    usage.count('load_error');
     $('loader').dataset.state = 'error';
     $('load-status').textContent = `Could not load the model: ${(e as Error).message}`;
     const retry = document.createElement('button');
@@ -321,6 +326,7 @@ async function answerChat(attempt = 1) {
       else if (event.type === 'wat') view.setRunning();
       else if (event.type === 'vote') view.setVote(voteSummary(event.vote));
       else if (event.type === 'computed') {
+        if (!event.result.ok) usage.count('compute_error');
         view.setResult(event.result);
         view.update((text += `\n${event.block}\n`));
       } else if (event.type === 'done') {
@@ -328,6 +334,7 @@ async function answerChat(attempt = 1) {
         view.finish(text, event.reason, event.stats.generatedTokens);
         history.push({ role: 'assistant', content: text, reason: event.reason, generatedTokens: event.stats.generatedTokens, attempt });
         saveChat(history);
+        if (event.reason !== 'aborted') usage.count('answer');
         showGenerationStats(event.stats);
         void updates?.answered();
       }
@@ -432,12 +439,14 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
         $('solver-computed').textContent = 'running…';
       } else if (event.type === 'computed') {
         raw += `\n${event.block}\n`;
+        if (!event.result.ok) usage.count('compute_error');
         computedText = event.result.ok ? event.result.computedText : null;
         showComputed(event.result, userModule ? 'your module, in this browser' : 'in this browser');
       } else if (event.type === 'vote') {
         $('solver-vote').textContent = voteSummary(event.vote);
         $('solver-vote').hidden = false;
       } else if (event.type === 'done') {
+        if (event.reason !== 'aborted') usage.count('answer');
         $('solver-raw').textContent = event.text;
         const a = event.answer;
         if (!$('solver-vote').hidden && a.wat !== null) {
@@ -561,4 +570,4 @@ void loadModel();
 
 // The e2e tests and the benchmark drive the same API the UI uses.
 // `grammar` loads web-xgrammar only when asked (the grammar conformance test; the inference worker has its own copy).
-(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };
+(window as unknown as { worldmodel: unknown }).worldmodel = { get model() { return model; }, get readyAt() { return readyAt; }, updates, usage, WorldModel, Sandbox, parseAnswer, fitHistory, CONTEXT_BUDGET, TurnView, openPythonPane, grammar: () => import('../worker/grammar') };

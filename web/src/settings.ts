@@ -21,6 +21,8 @@ export interface Settings {
   channelName: 'stable' | 'beta';
   /** A/B variant chosen by the user; empty: the one assigned from this browser's random id. */
   variant: string;
+  /** Send anonymous aggregate usage counts to the leaderboard server (analytics.ts); off unless the user turns it on. */
+  analytics: boolean;
 }
 
 /** The channel a build follows by default (VITE_WORLDMODEL_CHANNEL at build time, docs/deploy.md). */
@@ -43,6 +45,7 @@ export function defaultSettings(): Settings {
     channel: DEFAULT_CHANNEL,
     channelName: 'stable',
     variant: '',
+    analytics: false,
   };
 }
 

@@ -276,7 +276,9 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
     context.carry = '';
   }
   const ctx = context!;
-  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [] };
+  const generated: number[] = [];
+  // `tokenIds` is the list being filled: posted once with the 'stopped' message, no copy per token.
+  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], tokenIds: generated };
   const vocab = m.manifest.architecture.vocab_size;
   const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
   const constraint = options.grammar
@@ -292,7 +294,6 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   if (promptIds.length > 0) await forward(m, ctx, promptIds);
   stats.prefillMs = performance.now() - t;
 
-  const generated: number[] = [];
   let text = '';
   let shown = 0;
   const show = (upTo: number) => {

@@ -41,6 +41,17 @@ export interface Manifest {
   files: BundleFile[];
   /** The semantic model version and the app and protocol versions it works with (absent in older bundles). */
   release?: Release | null;
+  /** Expected results of the benchmark suite on this bundle (docs/leaderboard.md); absent: a run cannot be proven. */
+  benchmark?: BenchmarkExpectation | null;
+}
+
+/** What `python -m export` measured: a greedy prompt's stable token prefix and each sandbox module's stdout. */
+export interface BenchmarkExpectation {
+  suite: string;
+  suite_sha256: string;
+  /** `tokens`: generated tokens before the first near tie; `sha256`: of those ids as decimals joined by ",". */
+  greedy: { id: string; tokens: number; sha256: string }[];
+  sandbox: { id: string; stdout_sha256: string }[];
 }
 
 export interface Release {
@@ -156,6 +167,17 @@ export function validateManifest(value: unknown, url: string): Manifest {
     const c = r.compatibility as Record<string, unknown> | undefined;
     if (!isObject(r) || !isSemver(r.version)) fail('release.version must be MAJOR.MINOR.PATCH');
     if (!isObject(c) || !isRange(c.app) || !isRange(c.protocol)) fail('release.compatibility.app and .protocol must be version ranges such as ">=0.1.0,<1.0.0"');
+  }
+  if (m.benchmark != null) {
+    const b = m.benchmark as unknown as Record<string, unknown>;
+    if (!isObject(b) || typeof b.suite !== 'string' || typeof b.suite_sha256 !== 'string' || !SHA256.test(b.suite_sha256))
+      fail('benchmark.suite must be a string and benchmark.suite_sha256 a SHA-256 hex digest');
+    const greedy = b.greedy as unknown[];
+    if (!Array.isArray(greedy) || !greedy.every((g) => isObject(g) && typeof g.id === 'string' && isCount(g.tokens) && typeof g.sha256 === 'string' && SHA256.test(g.sha256)))
+      fail('benchmark.greedy must be a list of {id, tokens, sha256}');
+    const sandbox = b.sandbox as unknown[];
+    if (!Array.isArray(sandbox) || !sandbox.every((x) => isObject(x) && typeof x.id === 'string' && typeof x.stdout_sha256 === 'string' && SHA256.test(x.stdout_sha256)))
+      fail('benchmark.sandbox must be a list of {id, stdout_sha256}');
   }
   return m;
 }

@@ -35,6 +35,8 @@ export interface DecodeStats {
   jumpTokens: number;
   /** Per masked token: computing and applying the grammar's mask, in ms. */
   maskMs: number[];
+  /** The token ids generated in this call, in order (the benchmark's proof of a greedy run hashes a prefix). */
+  tokenIds: number[];
 }
 
 export interface LoadInfo {
