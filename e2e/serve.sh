@@ -2,9 +2,8 @@
 # Builds everything the e2e tests need from the repository alone, then serves it:
 #   a tiny bundle (random 2-layer model, real tokenizer) from the exporter, the conformance corpus from the
 #   Python runtime, the hostile bundles beside it (/bundle/hostile/), releases 1.0.0–4.0.0 for the second
-#   origin (e2e/serve-bundle-origin.sh serves build/e2e/releases), the bundle's benchmark block where the export
-#   wrote none (e2e/add_benchmark_block.py), the web app, and `worldmodel serve` with a fresh leaderboard
-#   database on the given port.
+#   origin (e2e/serve-bundle-origin.sh serves build/e2e/releases), the web app, and `worldmodel serve` with a
+#   fresh leaderboard database on the given port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-4173}"
@@ -21,8 +20,6 @@ cp "$OUT/releases/channel.json" "$OUT/releases/e2e-channel-1.0.0.json"
 "$PY" e2e/make_conformance_corpus.py "$OUT/conformance.json"
 "$PY" e2e/make_grammar_corpus.py "$OUT/grammar.json"
 "$PY" e2e/make_hostile_bundles.py "$OUT/bundle/hostile"
-# Last of the Python steps: until the manifest schema knows `benchmark`, the bundle readers above would refuse it.
-"$PY" e2e/add_benchmark_block.py "$OUT/bundle"
 PYTHON="$PY" npm run build --silent
 rm -f "$OUT/leaderboard.db"
 # The admin token lets e2e/benchmark.spec.ts accept a quarantined result (the tiny model can be implausibly fast).
