@@ -181,13 +181,7 @@ def say_quantity(x: float | int, symbol: str, rng: random.Random, *, words: bool
 
 
 # Question dressing: chatty openings and closings, commands vs questions, irrelevant details.
-OPENERS = (
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
+OPENERS = ("",) * 6 + (  # six blanks: a question in three or four comes without an opener
     "Hi! ",
     "Hey, ",
     "Quick question: ",
@@ -203,13 +197,7 @@ OPENERS = (
     "Here's one for you: ",
     "My teacher asked us this: ",
 )
-CLOSERS = (
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
+CLOSERS = ("",) * 6 + (  # six blanks: three questions in seven come without a closer
     " Thanks!",
     " Thank you.",
     " Thanks in advance.",
