@@ -8,9 +8,9 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
+from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.families.story import FRAMES, Ask, join_clauses, people, person, slots_for, variable
-from worldmodel.data.spec import Family, real
+from worldmodel.data.spec import real
 
 FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 MONEY_FINALS = ("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "{q} in all.")
@@ -94,22 +94,21 @@ def _shopping_render(p: dict, rng: random.Random) -> dict:
         ask = Ask("how much change", who.name, "get", "gets", rng.choice(("", "back")))
     else:
         ask = Ask("how much", who.name, "spend", "spends", rng.choice(("in total", "altogether", "")))
-    return {**slots_for(story, clause, ask, rng), "plan": _shopping_plan(p)[0].text(), "name": who.name,
-            "things": p["goods"][0][0], "others": p["goods"][1][0]}
+    return {**slots_for(story, clause, ask, rng), "name": who.name, "things": p["goods"][0][0], "others": p["goods"][1][0]}
 
 
 def _cap(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
-SHOPPING_CHANGE = Family(
+SHOPPING_CHANGE = planned(
+    _shopping_plan,
+    money=True,
     name="shopping_change",
     stage="complex",
     templates=FRAMES,
     sample=_shopping_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_shopping_plan(p)),
     truth=_shopping_truth,
-    think=("{plan}",),
     finals=MONEY_FINALS,
     units=lambda p: "$",
     render=_shopping_render,
@@ -164,17 +163,16 @@ def _pool_render(p: dict, rng: random.Random) -> dict:
     clause = f"{join_clauses(haves)} and they {split}"
     receiver = "each " + {"friends": "friend", "bags": "bag", "kids": "kid", "boxes": "box"}[into]
     ask = Ask(f"how many {t}", receiver, "get", "gets")
-    return {**slots_for(story, clause, ask, rng), "plan": _pool_plan(p)[0].text(), "group": group, "things": t}
+    return {**slots_for(story, clause, ask, rng), "group": group, "things": t}
 
 
-POOL_AND_SHARE = Family(
+POOL_AND_SHARE = planned(
+    _pool_plan,
     name="pool_and_share",
     stage="basic",
     templates=FRAMES,
     sample=_pool_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_pool_plan(p)),
     truth=lambda p: int(Fraction(sum(p["amounts"]), p["share"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_pool_render,
     exact=True,
@@ -245,18 +243,17 @@ def _two_step_render(p: dict, rng: random.Random) -> dict:
         "first": first,
         "first_lc": first[0].lower() + first[1:],
         "second": rng.choice(_SECOND[p["second"]]).format(c=p["c"]),
-        "plan": _two_step_plan(p)[0].text(),
     }
 
 
-TWO_STEP_ARITHMETIC = Family(
+TWO_STEP_ARITHMETIC = planned(
+    _two_step_plan,
+    digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
     name="two_step_arithmetic",
     stage="basic",
     templates=_ARITHMETIC_FRAMES,
     sample=_two_step_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=4 if "/" in p["first"] + p["second"] else None))(*_two_step_plan(p)),
     truth=lambda p: float(_apply(p["second"], _apply(p["first"], Fraction(p["a"]), p["b"]), p["c"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_two_step_render,
     rel_tol=1e-3,
@@ -308,17 +305,16 @@ def _rate_render(p: dict, rng: random.Random) -> dict:
     else:
         clause = f"{name} {third} {per} and has {p['amount']} {things} to do"
         ask = Ask(f"how many {unit}s", "it", "take", "takes", f"to {base} {p['amount']} {things}")
-    return {**slots_for(story, clause, ask, rng), "plan": _rate_plan(p)[0].text(), "name": name, "things": things, "unit": unit}
+    return {**slots_for(story, clause, ask, rng), "name": name, "things": things, "unit": unit}
 
 
-RATE_STORY = Family(
+RATE_STORY = planned(
+    _rate_plan,
     name="rate_story",
     stage="basic",
     templates=FRAMES,
     sample=_rate_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_rate_plan(p)),
     truth=lambda p: p["rate"] * p["time"] if p["ask"] == "amount" else int(Fraction(p["amount"], p["rate"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_rate_render,
     exact=True,
@@ -412,18 +408,16 @@ def _several_render(p: dict, rng: random.Random) -> dict:
         ask = Ask(f"how many {p['whole']}", "", "are", "", f"{where} now")
     else:
         ask = Ask(f"how many more {target_name} than {_kind_name(p, p['other'])}", "", "are", "", f"{where} now")
-    return {**slots_for(story, clause, ask, rng), "plan": _several_plan(p)[0].text(), "place": p["place"],
-            "whole": p["whole"]}
+    return {**slots_for(story, clause, ask, rng), "place": p["place"], "whole": p["whole"]}
 
 
-SEVERAL_QUANTITIES = Family(
+SEVERAL_QUANTITIES = planned(
+    _several_plan,
     name="several_quantities",
     stage="basic",
     templates=FRAMES,
     sample=_several_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_several_plan(p)),
     truth=_several_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_several_render,
     exact=True,

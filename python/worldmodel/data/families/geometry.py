@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
+from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.spec import Family
 
 PI = Fraction("3.14159265358979323846")
@@ -276,10 +276,12 @@ def _triangle_render(p: dict, rng: random.Random) -> dict:
         facts = f"a triangle has sides of {q['s1']}, {q['s2']} and {q['s3']}"
         ask = "what is its area"
     return {"facts": facts, "Facts": facts[0].upper() + facts[1:], "ask_q": ask[0].upper() + ask[1:] + "?",
-            "ask": ask, "plan": _triangle_plan(p)[0].text()}
+            "ask": ask}
 
 
-TRIANGLES = Family(
+TRIANGLES = planned(
+    _triangle_plan,
+    digits=lambda p: None if p["kind"] == "angle" else 2,
     name="triangles",
     stage="complex",
     templates=(
@@ -295,11 +297,7 @@ TRIANGLES = Family(
         "{Facts}; {ask}?",
     ),
     sample=_triangle_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=None if p["kind"] == "angle" else 2))(
-        *_triangle_plan(p)
-    ),
     truth=_triangle_truth,
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: "°" if p["kind"] == "angle" else p["unit"] + "^2" if p["kind"] == "heron" else p["unit"],
     render=lambda p, rng: {**_triangle_render(p, rng), "ask_short": {
@@ -340,10 +338,12 @@ def _polygon_render(p: dict, rng: random.Random) -> dict:
         "diagonals": "the number of diagonals",
     }[p["kind"]]
     article = "an" if f"{regular}{shape}"[0] in "aeiou8" or shape.startswith(("11-", "18-")) else "a"
-    return {"shape": f"{article} {regular}{shape}", "what": what, "plan": _polygon_plan(p)[0].text()}
+    return {"shape": f"{article} {regular}{shape}", "what": what}
 
 
-POLYGONS = Family(
+POLYGONS = planned(
+    _polygon_plan,
+    digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
     name="polygons",
     stage="complex",
     templates=(
@@ -359,12 +359,8 @@ POLYGONS = Family(
         "What's {what} of {shape}?",
     ),
     sample=_polygon_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["kind"] in ("interior", "exterior") else None))(
-        *_polygon_plan(p)
-    ),
     truth=lambda p: {"sum": 180 * (p["sides"] - 2), "interior": 180 - 360 / p["sides"], "exterior": 360 / p["sides"],
                      "diagonals": math.comb(p["sides"], 2) - p["sides"]}[p["kind"]],
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: None if p["kind"] == "diagonals" else "°",
     render=_polygon_render,

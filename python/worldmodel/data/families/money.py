@@ -7,8 +7,8 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family, drawn_for_held_out
+from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.spec import drawn_for_held_out
 
 # What changes: (noun, money?).
 _SUBJECTS = (
@@ -82,7 +82,7 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
                             else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
                             f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
         }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
     if p["kind"] == "new":
         story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
         ask = "what is it now"
@@ -95,7 +95,7 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
     else:
         story = f"{_cap(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
         ask = f"by what percent did it {'increase' if p['up'] else 'decrease'}"
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
 
 
 def _cap(text: str) -> str:
@@ -115,14 +115,14 @@ PERCENT_TEMPLATES = (
     "{story} {Ask}? Show the number.",
 )
 
-PERCENT_CHANGE = Family(
+PERCENT_CHANGE = planned(
+    _percent_plan,
+    digits=2,
     name="percent_change",
     stage="basic",
     templates=PERCENT_TEMPLATES,
     sample=_percent_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_percent_plan(p)),
     truth=_percent_truth,
-    think=("{plan}",),
     finals=("{q}.", "It is {q}.", "The answer is {q}.", "That's {q}.", "It comes to {q}."),
     units=lambda p: "%" if p["kind"] in ("change", "by_how_much") else "$" if p["money"] else None,
     render=_percent_render,
@@ -197,7 +197,7 @@ def _bill_render(p: dict, rng: random.Random) -> dict:
                               "what is the total at checkout"),
             "saved": (f"A {money} phone is discounted by {off}.", "how many dollars is the discount"),
         }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
+        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
     story, ask = {
         "tip": (f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
         "total_with_tip": (f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
@@ -209,7 +209,7 @@ def _bill_render(p: dict, rng: random.Random) -> dict:
                           "what do I pay at the register"),
         "saved": (f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
     }[p["kind"]]
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
+    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
 
 
 BILL_TEMPLATES = (
@@ -225,14 +225,14 @@ BILL_TEMPLATES = (
     "{story} Quick, {ask}?",
 )
 
-TIPS_TAX_DISCOUNT = Family(
+TIPS_TAX_DISCOUNT = planned(
+    _bill_plan,
+    money=True,
     name="tips_tax_discount",
     stage="system",
     templates=BILL_TEMPLATES,
     sample=_bill_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_bill_plan(p)),
     truth=_bill_truth,
-    think=("{plan}",),
     finals=("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "The amount is {q}."),
     units=lambda p: "$",
     render=_bill_render,
