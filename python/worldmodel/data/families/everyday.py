@@ -102,12 +102,12 @@ def _cap(text: str) -> str:
 
 
 SHOPPING_CHANGE = planned(
-    _shopping_plan,
-    money=True,
     name="shopping_change",
     stage="complex",
     templates=FRAMES,
     sample=_shopping_sample,
+    plan=_shopping_plan,
+    money=True,
     truth=_shopping_truth,
     finals=MONEY_FINALS,
     units=lambda p: "$",
@@ -167,11 +167,11 @@ def _pool_render(p: dict, rng: random.Random) -> dict:
 
 
 POOL_AND_SHARE = planned(
-    _pool_plan,
     name="pool_and_share",
     stage="basic",
     templates=FRAMES,
     sample=_pool_sample,
+    plan=_pool_plan,
     truth=lambda p: int(Fraction(sum(p["amounts"]), p["share"])),
     finals=FINALS,
     render=_pool_render,
@@ -247,12 +247,12 @@ def _two_step_render(p: dict, rng: random.Random) -> dict:
 
 
 TWO_STEP_ARITHMETIC = planned(
-    _two_step_plan,
-    digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
     name="two_step_arithmetic",
     stage="basic",
     templates=_ARITHMETIC_FRAMES,
     sample=_two_step_sample,
+    plan=_two_step_plan,
+    digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
     truth=lambda p: float(_apply(p["second"], _apply(p["first"], Fraction(p["a"]), p["b"]), p["c"])),
     finals=FINALS,
     render=_two_step_render,
@@ -309,11 +309,11 @@ def _rate_render(p: dict, rng: random.Random) -> dict:
 
 
 RATE_STORY = planned(
-    _rate_plan,
     name="rate_story",
     stage="basic",
     templates=FRAMES,
     sample=_rate_sample,
+    plan=_rate_plan,
     truth=lambda p: p["rate"] * p["time"] if p["ask"] == "amount" else int(Fraction(p["amount"], p["rate"])),
     finals=FINALS,
     render=_rate_render,
@@ -412,11 +412,11 @@ def _several_render(p: dict, rng: random.Random) -> dict:
 
 
 SEVERAL_QUANTITIES = planned(
-    _several_plan,
     name="several_quantities",
     stage="basic",
     templates=FRAMES,
     sample=_several_sample,
+    plan=_several_plan,
     truth=_several_truth,
     finals=FINALS,
     render=_several_render,

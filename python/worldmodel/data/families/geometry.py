@@ -280,8 +280,6 @@ def _triangle_render(p: dict, rng: random.Random) -> dict:
 
 
 TRIANGLES = planned(
-    _triangle_plan,
-    digits=lambda p: None if p["kind"] == "angle" else 2,
     name="triangles",
     stage="complex",
     templates=(
@@ -297,6 +295,8 @@ TRIANGLES = planned(
         "{Facts}; {ask}?",
     ),
     sample=_triangle_sample,
+    plan=_triangle_plan,
+    digits=lambda p: None if p["kind"] == "angle" else 2,
     truth=_triangle_truth,
     finals=FINALS,
     units=lambda p: "°" if p["kind"] == "angle" else p["unit"] + "^2" if p["kind"] == "heron" else p["unit"],
@@ -342,8 +342,6 @@ def _polygon_render(p: dict, rng: random.Random) -> dict:
 
 
 POLYGONS = planned(
-    _polygon_plan,
-    digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
     name="polygons",
     stage="complex",
     templates=(
@@ -359,6 +357,8 @@ POLYGONS = planned(
         "What's {what} of {shape}?",
     ),
     sample=_polygon_sample,
+    plan=_polygon_plan,
+    digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
     truth=lambda p: {"sum": 180 * (p["sides"] - 2), "interior": 180 - 360 / p["sides"], "exterior": 360 / p["sides"],
                      "diagonals": math.comb(p["sides"], 2) - p["sides"]}[p["kind"]],
     finals=FINALS,

@@ -116,12 +116,12 @@ PERCENT_TEMPLATES = (
 )
 
 PERCENT_CHANGE = planned(
-    _percent_plan,
-    digits=2,
     name="percent_change",
     stage="basic",
     templates=PERCENT_TEMPLATES,
     sample=_percent_sample,
+    plan=_percent_plan,
+    digits=2,
     truth=_percent_truth,
     finals=("{q}.", "It is {q}.", "The answer is {q}.", "That's {q}.", "It comes to {q}."),
     units=lambda p: "%" if p["kind"] in ("change", "by_how_much") else "$" if p["money"] else None,
@@ -226,12 +226,12 @@ BILL_TEMPLATES = (
 )
 
 TIPS_TAX_DISCOUNT = planned(
-    _bill_plan,
-    money=True,
     name="tips_tax_discount",
     stage="system",
     templates=BILL_TEMPLATES,
     sample=_bill_sample,
+    plan=_bill_plan,
+    money=True,
     truth=_bill_truth,
     finals=("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "The amount is {q}."),
     units=lambda p: "$",

@@ -89,11 +89,11 @@ def _counting_render(p: dict, rng: random.Random) -> dict:
 
 
 COUNTING = planned(
-    _counting_plan,
     name="counting",
     stage="complex",
     templates=COUNTING_TEMPLATES,
     sample=_counting_sample,
+    plan=_counting_plan,
     truth=lambda p: _COUNTING[p["kind"]][2](p["n"], p["k"]),
     finals=FINALS + ("There are {v} ways.",),
     render=_counting_render,
@@ -159,11 +159,11 @@ DIVISIBILITY_TEMPLATES = (
 )
 
 DIVISIBILITY = planned(
-    _divisibility_plan,
     name="divisibility",
     stage="complex",
     templates=DIVISIBILITY_TEMPLATES,
     sample=_divisibility_sample,
+    plan=_divisibility_plan,
     truth=lambda p: {
         "gcd": lambda: math.gcd(p["a"], p["b"]),
         "lcm": lambda: p["a"] * p["b"] // math.gcd(p["a"], p["b"]),
@@ -254,11 +254,11 @@ SEQUENCE_TEMPLATES = (
 )
 
 SEQUENCES = planned(
-    _sequence_plan,
     name="sequences",
     stage="complex",
     templates=SEQUENCE_TEMPLATES,
     sample=_sequence_sample,
+    plan=_sequence_plan,
     truth=_sequence_truth,
     finals=FINALS,
     render=_sequence_render,

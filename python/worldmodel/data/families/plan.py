@@ -131,7 +131,7 @@ def stated(family: Family) -> Family:
     return dataclasses.replace(family, think=("{plan}",), render=render)
 
 
-def planned(plan: Callable[[dict], tuple[Plan, str]], *, render: Callable[[dict, random.Random], dict],
+def planned(*, plan: Callable[[dict], tuple[Plan, str]], render: Callable[[dict, random.Random], dict],
             digits: int | None | Callable[[dict], int | None] = None, money: bool = False, **fields) -> Family:
     """A family whose program and think step both come from `plan(p) -> (Plan, result)`: the program prints
     `result` (rounded to `digits`, which may depend on the params, or as money) and the think step is the plan's
