@@ -82,7 +82,7 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
                             else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
                             f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
         }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
+        return _story_slots(story, ask)
     if p["kind"] == "new":
         story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
         ask = "what is it now"
@@ -95,11 +95,16 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
     else:
         story = f"{_cap(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
         ask = f"by what percent did it {'increase' if p['up'] else 'decrease'}"
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
+    return _story_slots(story, ask)
 
 
 def _cap(text: str) -> str:
     return text[0].upper() + text[1:]
+
+
+def _story_slots(story: str, ask: str) -> dict:
+    """The slots of the story templates: the story, and its question lower-case ({ask}) and capitalised ({Ask})."""
+    return {"story": story, "ask": ask, "Ask": _cap(ask)}
 
 
 PERCENT_TEMPLATES = (
@@ -186,30 +191,28 @@ def _bill_truth(p: dict) -> float:
 def _bill_render(p: dict, rng: random.Random) -> dict:
     money = phrasing.say_money(p["bill"], rng)
     tip, tax, off = (phrasing.say_percent(p[k], rng) for k in ("tip", "tax", "off"))
-    if drawn_for_held_out(BILL_TEMPLATES, p):  # the test split tells each situation its own way
-        story, ask = {
-            "tip": (f"I want to tip {tip} on a {money} meal.", "how much should the tip be"),
-            "total_with_tip": (f"Lunch was {money} and I add a {tip} tip.", "what's the total"),
-            "split": (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share"),
-            "tax": (f"I buy a {money} item and sales tax is {tax}.", "what is the final price"),
-            "sale": (f"A {money} jacket is marked down {off}.", "what does it cost now"),
-            "sale_then_tax": (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
-                              "what is the total at checkout"),
-            "saved": (f"A {money} phone is discounted by {off}.", "how many dollars is the discount"),
-        }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
-    story, ask = {
-        "tip": (f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
-        "total_with_tip": (f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
-        "split": (f"Dinner for {p['people']} costs {money} before a {tip} tip. We split the total, tip included, evenly.",
-                  "how much does each person pay"),
-        "tax": (f"A bike costs {money} before tax, and sales tax is {tax}.", "what is the price with tax"),
-        "sale": (f"A pair of shoes costs {money} and is on sale for {off} off.", "what is the sale price"),
-        "sale_then_tax": (f"A lamp is priced at {money}. It is {off} off, and then {tax} sales tax is added to the sale price.",
-                          "what do I pay at the register"),
-        "saved": (f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
+    # Each kind told two ways (story, question): for training, and the test split's own (held-out templates).
+    told = {
+        "tip": ((f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
+                (f"I want to tip {tip} on a {money} meal.", "how much should the tip be")),
+        "total_with_tip": ((f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
+                           (f"Lunch was {money} and I add a {tip} tip.", "what's the total")),
+        "split": ((f"Dinner for {p['people']} costs {money} before a {tip} tip. We split the total, tip included, evenly.",
+                   "how much does each person pay"),
+                  (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share")),
+        "tax": ((f"A bike costs {money} before tax, and sales tax is {tax}.", "what is the price with tax"),
+                (f"I buy a {money} item and sales tax is {tax}.", "what is the final price")),
+        "sale": ((f"A pair of shoes costs {money} and is on sale for {off} off.", "what is the sale price"),
+                 (f"A {money} jacket is marked down {off}.", "what does it cost now")),
+        "sale_then_tax": ((f"A lamp is priced at {money}. It is {off} off, and then {tax} sales tax is added to the sale price.",
+                           "what do I pay at the register"),
+                          (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
+                           "what is the total at checkout")),
+        "saved": ((f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
+                  (f"A {money} phone is discounted by {off}.", "how many dollars is the discount")),
     }[p["kind"]]
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:]}
+    story, ask = told[1] if drawn_for_held_out(BILL_TEMPLATES, p) else told[0]
+    return _story_slots(story, ask)
 
 
 BILL_TEMPLATES = (
