@@ -89,16 +89,12 @@ def _shopping_render(p: dict, rng: random.Random) -> dict:
     if p["ask_change"]:
         pays = who.third("pay", "pays")
         bill = rng.choice((f"a ${p['bill']} bill", f"${p['bill']}", f"a {p['bill']}-dollar bill"))
-        story += f" {_cap(who.pronoun)} {pays} with {bill}."
+        story += f" {phrasing.capitalized(who.pronoun)} {pays} with {bill}."
         clause += f" and {pays} with {bill}"
         ask = Ask("how much change", who.name, "get", "gets", rng.choice(("", "back")))
     else:
         ask = Ask("how much", who.name, "spend", "spends", rng.choice(("in total", "altogether", "")))
     return {**slots_for(story, clause, ask, rng), "name": who.name, "things": p["goods"][0][0], "others": p["goods"][1][0]}
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 SHOPPING_CHANGE = planned(
@@ -298,7 +294,7 @@ def _rate_render(p: dict, rng: random.Random) -> dict:
     agent = p["agent"]
     name, base, third, things, unit = agent[:5]
     per = rng.choice((f"{p['rate']} {things} per {unit}", f"{p['rate']} {things} every {unit}", f"{p['rate']} {things} a {unit}"))
-    story = f"{_cap(name)} {third} {per}."
+    story = f"{phrasing.capitalized(name)} {third} {per}."
     if p["ask"] == "amount":
         clause = f"{name} {third} {per}"
         ask = Ask(f"how many {things}", "it", base, third, f"in {p['time']} {unit}s")
@@ -390,7 +386,7 @@ def _several_truth(p: dict) -> int:
 def _several_render(p: dict, rng: random.Random) -> dict:
     who = person(rng)
     listing = join_clauses([f"{n} {_kind_name(p, i)}" for i, n in enumerate(p["counts"])])
-    story = f"{_cap(p['place'])} has {listing}."
+    story = f"{phrasing.capitalized(p['place'])} has {listing}."
     t = p["target"]
     n = abs(p["change"])
     target_name = _kind_name(p, t)

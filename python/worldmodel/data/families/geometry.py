@@ -174,26 +174,22 @@ def _shape_render(shapes: tuple[Shape, ...]):
         holder = rng.choice(shape.holders)
         return {
             "desc": rng.choice(shape.descriptions).format(**said),
-            "holder": holder,
-            "Holder": holder[0].upper() + holder[1:],
-            "measure": p["measure"],
-            "Measure": p["measure"][0].upper() + p["measure"][1:],
+            **phrasing.with_capitals(holder=holder, measure=p["measure"]),
             "unit_name": phrasing.UNITS[_unit(p)][1],
-            "plan": _shape_plan(shapes, p)[0].text(),
         }
 
     return render
 
 
 def _shape_family(name: str, shapes: tuple[Shape, ...], refusal: tuple[str, str]) -> Family:
-    return Family(
+    return planned(
         name=name,
         stage="complex",
         templates=PLANE_FRAMES,
         sample=_shape_sampler(shapes),
-        solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_shape_plan(shapes, p)),
+        plan=lambda p: _shape_plan(shapes, p),
+        digits=2,
         truth=lambda p: float(_shape(shapes, p).measures[p["measure"]][1]({d: _F(p, d) for d in _shape(shapes, p).dims})),
-        think=("{plan}",),
         finals=FINALS,
         units=_unit,
         render=_shape_render(shapes),
@@ -275,8 +271,7 @@ def _triangle_render(p: dict, rng: random.Random) -> dict:
     else:
         facts = f"a triangle has sides of {q['s1']}, {q['s2']} and {q['s3']}"
         ask = "what is its area"
-    return {"facts": facts, "Facts": facts[0].upper() + facts[1:], "ask_q": ask[0].upper() + ask[1:] + "?",
-            "ask": ask}
+    return {**phrasing.with_capitals(facts=facts), "ask_q": phrasing.capitalized(ask) + "?", "ask": ask}
 
 
 TRIANGLES = planned(

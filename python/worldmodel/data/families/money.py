@@ -73,38 +73,34 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
     subject = p["subject"]
     if drawn_for_held_out(PERCENT_TEMPLATES, p):  # the test split words the change its own way
         story, ask = {
-            "new": (f"{_cap(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
-            "original": (f"{_cap(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
+            "new": (f"{phrasing.capitalized(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
+            "original": (f"{phrasing.capitalized(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
                          "what was the original value"),
             "change": (f"Last year {subject} was {say(p['old'])}; this year it is {say(p['new'])}.",
                        "what is the percent change, with a minus sign if it went down"),
-            "by_how_much": (f"{_cap(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
-                            else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
+            "by_how_much": (f"{phrasing.capitalized(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
+                            else f"{phrasing.capitalized(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
                             f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
         }[p["kind"]]
         return _story_slots(story, ask)
     if p["kind"] == "new":
-        story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
+        story = f"{phrasing.capitalized(subject)} was {say(p['old'])} and {went} by {pc}."
         ask = "what is it now"
     elif p["kind"] == "original":
         story = f"After it {went} by {pc}, {subject} is {say(p['new'])}."
         ask = "what was it before the change"
     elif p["kind"] == "change":
-        story = f"{_cap(subject)} changed from {say(p['old'])} to {say(p['new'])}."
+        story = f"{phrasing.capitalized(subject)} changed from {say(p['old'])} to {say(p['new'])}."
         ask = rng.choice(("what is the percentage change", "what is the percent change (negative for a fall)"))
     else:
-        story = f"{_cap(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
+        story = f"{phrasing.capitalized(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
         ask = f"by what percent did it {'increase' if p['up'] else 'decrease'}"
     return _story_slots(story, ask)
 
 
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
-
-
 def _story_slots(story: str, ask: str) -> dict:
     """The slots of the story templates: the story, and its question lower-case ({ask}) and capitalised ({Ask})."""
-    return {"story": story, "ask": ask, "Ask": _cap(ask)}
+    return {"story": story, **phrasing.with_capitals(ask=ask)}
 
 
 PERCENT_TEMPLATES = (

@@ -62,8 +62,7 @@ def _projectile_render(p: dict, rng: random.Random) -> dict:
         "height": rng.choice(("how high does it go", "what is its maximum height", "how high does it rise")),
         "range": rng.choice(("how far away does it land", "what is its horizontal range", "how far does it travel horizontally")),
     }[ask]
-    return {"launch": launch, "Launch": launch[0].upper() + launch[1:], "question": question,
-            "Question": question[0].upper() + question[1:]}
+    return phrasing.with_capitals(launch=launch, question=question)
 
 
 PROJECTILE = planned(
@@ -122,8 +121,7 @@ def _fall_render(p: dict, rng: random.Random) -> dict:
         "distance": (f"{p['thing']} falls freely from rest for {t}", rng.choice(("how far does it fall", "what distance does it drop"))),
         "speed_after": (f"{p['thing']} falls freely from rest for {t}", rng.choice(("how fast is it falling then", "what speed does it reach"))),
     }[p["ask"]]
-    return {"scene": scene, "Scene": scene[0].upper() + scene[1:], "question": question,
-            "Question": question[0].upper() + question[1:]}
+    return phrasing.with_capitals(scene=scene, question=question)
 
 
 FREE_FALL = planned(

@@ -114,9 +114,8 @@ STATISTICS = planned(
     finals=("The {stat} is {v}.", "{v}.", "It is {v}.", "That gives {v}.", "The answer is {v}."),
     render=lambda p, rng: {
         "values": _values_text(p["values"], rng),
-        "stat": (stat := _stat_name(p, rng)),
-        "Stat": stat[0].upper() + stat[1:],
-        "what": p["list"][0][0].upper() + p["list"][0][1:],
+        **phrasing.with_capitals(stat=_stat_name(p, rng)),
+        "what": phrasing.capitalized(p["list"][0]),
         "what_lc": p["list"][0],
     },
     rel_tol=1e-3,

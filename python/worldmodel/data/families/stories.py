@@ -122,7 +122,7 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         else:
             opening = rng.choice(("{name} {had} {start}.", "{name} {had} {start} in the morning.", "At first {name} {had} {start}."))
             story = opening.format(name=who.name, had=had, start=start)
-            body = f"{_cap(pron)} {events[0]}"
+            body = f"{phrasing.capitalized(pron)} {events[0]}"
             for event in events[1:]:
                 body += rng.choice(_JOINERS).format(pron=pron) + event
             story += f" {body}."
@@ -132,13 +132,9 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         else:
             ask = Ask(f"how many {thing[0]}", who.name, "have", "has", rng.choice(("now", "at the end", "now")))
     if p["extra"]:
-        story += f" {_cap(pron)} also {have} {p['extra']} {_noun(p['other'], p['extra'])}."
+        story += f" {phrasing.capitalized(pron)} also {have} {p['extra']} {_noun(p['other'], p['extra'])}."
     slots = slots_for(story, clause, ask, rng)
     return {**slots, "name": who.name, "things": thing[0], "n1": str(p["amounts"][0])}
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 def _change_truth(p: dict) -> int:
