@@ -9,10 +9,9 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
-from worldmodel.data.families.story import FRAMES, Ask, join_clauses, people, person, slots_for, variable
+from worldmodel.data.families.story import FINALS, FRAMES, Ask, join_clauses, people, person, slots_for, variable
 from worldmodel.data.spec import real
 
-FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 MONEY_FINALS = ("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "{q} in all.")
 
 # (plural, singular, program name, lowest and highest price)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.families.story import (
+    FINALS,
     FRAMES,
     RELATIVES,
     THINGS,
@@ -25,8 +26,6 @@ from worldmodel.data.families.story import (
     slots_for,
     variable,
 )
-
-FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 
 # Events of a change story: kind -> (sign, program name, verb (past, third person, base), phrasings with
 # {v} {n} {t} {ts} {poss} {rel}); a story is told in the past or the present tense.

@@ -129,6 +129,9 @@ def slots_for(story: str, clause: str, ask: Ask, rng: random.Random) -> dict[str
 
 # Frames shared by story families: question after the story, a conditional, a command, question first.
 # Every fifth from the fourth (3, 8, 13) is held out: a conditional clause and a "given that" command.
+# The answer sentences of the story families: a count or amount, said without a unit.
+FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
+
 FRAMES = (
     "{story} {ask}",
     "Word problem: {story} {ask}",
