@@ -15,6 +15,7 @@ import json
 import statistics
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -90,14 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     figures["export_s"] = time.perf_counter() - started
     fp32_session = LlamaOnnxSession(fp32_graph.SerializeToString(), args.threads)
     parity = check_parity(source.model, fp32_session, token_ids)
-    figures["parity"] = parity.as_dict()
+    figures["parity"] = asdict(parity)
     print(f"export {figures['export_s']:.1f} s; parity: {parity.summary()}", flush=True)
 
     with torch.no_grad():
         torch_logits = source.model(torch.tensor([token_ids]), use_cache=False).logits[0].numpy()
     int8_graph = quantize_model(fp32_graph, "int8")
     quality = compare_to_fp32("int8", fp32_session, LlamaOnnxSession(int8_graph.SerializeToString(), args.threads), token_ids)
-    figures["quality"] = {"perplexity_torch": perplexity(torch_logits, token_ids), **quality.as_dict()}
+    figures["quality"] = {"perplexity_torch": perplexity(torch_logits, token_ids), **asdict(quality)}
     del fp32_session
 
     out_dir = args.out_dir or Path(tempfile.mkdtemp(prefix="export-bench-"))

@@ -198,6 +198,19 @@ def contexts(turns: list[tuple[str, str]]) -> list[dict]:
     return cases
 
 
+def expected_results(kind: str, run, programs: list[tuple[str, str]]) -> list[dict]:
+    """One case per named program (its text under `kind`): what the reference runner printed or raised.
+    Programs whose outcome depends on the machine (NONDETERMINISTIC) are left out."""
+    cases = []
+    for name, text in programs:
+        result = run(text)
+        if result.error_kind in NONDETERMINISTIC:
+            continue
+        cases.append({"name": name, kind: text, "ok": result.ok, "error_kind": result.error_kind,
+                      "computed_text": result.computed_text})
+    return cases
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -227,19 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     follow_ups = contexts(turns)
     counts["contexts"] = len(follow_ups)
 
-    cases = []
-    for name, wat in modules:
-        result = run_wat(wat)
-        if result.error_kind in NONDETERMINISTIC:
-            continue
-        cases.append({"name": name, "wat": wat, "ok": result.ok, "error_kind": result.error_kind,
-                      "computed_text": result.computed_text})
-    for name, source in programs:
-        result = run_bytelog(source)
-        if result.error_kind in NONDETERMINISTIC:
-            continue
-        cases.append({"name": name, "bytelog": source, "ok": result.ok, "error_kind": result.error_kind,
-                      "computed_text": result.computed_text})
+    cases = expected_results("wat", run_wat, modules) + expected_results("bytelog", run_bytelog, programs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"counts": counts, "cases": cases, "answers": answers,
                                          "contexts": follow_ups, "context_budget": CONTEXT_BUDGET}, indent=1), encoding="utf-8")

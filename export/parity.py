@@ -3,11 +3,12 @@ through the KV cache. The build fails below `MIN_TOP1_AGREEMENT`."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from quantization.evaluate import logit_agreement
 from worldmodel.model.onnx_backend import LlamaOnnxSession
 
 MIN_TOP1_AGREEMENT = 0.995
@@ -26,9 +27,6 @@ class Parity:
     incremental_max_abs: float
     prefill_tokens: int
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
     def passed(self) -> bool:
         return min(self.full_top1, self.incremental_top1) >= MIN_TOP1_AGREEMENT
 
@@ -36,11 +34,6 @@ class Parity:
         return (f"full pass: top-1 {self.full_top1:.2%}, max |Δlogit| {self.full_max_abs:.2e}; "
                 f"prefill {self.prefill_tokens} + {self.tokens - self.prefill_tokens} steps: top-1 "
                 f"{self.incremental_top1:.2%}, max |Δlogit| {self.incremental_max_abs:.2e}")
-
-
-def _compare(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
-    top1 = float(np.mean(reference.argmax(-1) == candidate.argmax(-1)))
-    return top1, float(np.abs(reference - candidate).max())
 
 
 def incremental_logits(session: LlamaOnnxSession, token_ids: list[int], prefill: int) -> np.ndarray:
@@ -62,6 +55,6 @@ def check_parity(hf_model, session: LlamaOnnxSession, token_ids: list[int], max_
     full, _ = session.run(token_ids, session.empty_past(), keep=0)
     prefill = max(1, len(token_ids) - max_steps)
     incremental = incremental_logits(session, token_ids, prefill)
-    full_top1, full_max = _compare(reference, full)
-    inc_top1, inc_max = _compare(reference, incremental)
+    full_top1, full_max = logit_agreement(reference, full)
+    inc_top1, inc_max = logit_agreement(reference, incremental)
     return Parity(len(token_ids), full_top1, full_max, inc_top1, inc_max, prefill)

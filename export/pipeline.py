@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from export.benchmark_expectations import write_benchmark_block
@@ -81,7 +81,7 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
 
     with stage(f"parity vs PyTorch on {len(token_ids)} tokens"):
         parity = check_parity(source.model, fp32_session, token_ids)
-        report.parity = parity.as_dict()
+        report.parity = asdict(parity)
         progress("      " + parity.summary())
         if not parity.passed():
             raise ParityError(f"ONNX graph disagrees with PyTorch: {parity.summary()} "
@@ -91,7 +91,7 @@ def build_bundle(out: "str | Path", tiny: bool = False, adapter: "str | Path | N
         graph = quantize_model(fp32_graph, quantization)
         if quantization != "fp32":
             quality = compare_to_fp32(quantization, fp32_session, LlamaOnnxSession(graph.SerializeToString(), threads), token_ids)
-            report.quality = quality.as_dict()
+            report.quality = asdict(quality)
             progress("      " + quality.summary())
             check_quality(quality)
         del fp32_graph, fp32_session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,23 +27,28 @@ class QuantQuality:
     top1_vs_fp32: float
     max_abs_vs_fp32: float
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
     def summary(self) -> str:
         return (f"{self.level}: perplexity {self.perplexity:.3f} (fp32 {self.perplexity_fp32:.3f}), "
                 f"top-1 vs fp32 {self.top1_vs_fp32:.2%}, max |Δlogit| {self.max_abs_vs_fp32:.3f} "
                 f"on {self.tokens} tokens")
 
 
+def logit_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
+    """Top-1 agreement (the fraction of positions whose argmax agrees) and max |Δlogit| over every position and
+    the whole vocabulary."""
+    top1 = float(np.mean(reference.argmax(-1) == candidate.argmax(-1)))
+    return top1, float(np.abs(reference - candidate).max())
+
+
 def compare_to_fp32(level: str, fp32: LlamaOnnxSession, candidate: LlamaOnnxSession, token_ids: list[int]) -> QuantQuality:
     reference, _ = fp32.run(token_ids, fp32.empty_past(), keep=0)
     logits, _ = candidate.run(token_ids, candidate.empty_past(), keep=0)
+    top1, max_abs = logit_agreement(reference, logits)
     return QuantQuality(
         level=level,
         tokens=len(token_ids),
         perplexity_fp32=perplexity(reference, token_ids),
         perplexity=perplexity(logits, token_ids),
-        top1_vs_fp32=float(np.mean(reference.argmax(-1) == logits.argmax(-1))),
-        max_abs_vs_fp32=float(np.abs(reference - logits).max()),
+        top1_vs_fp32=top1,
+        max_abs_vs_fp32=max_abs,
     )

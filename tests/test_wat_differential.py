@@ -33,6 +33,13 @@ class Gen:
     def pick(self, seq):
         return self.draw(st.sampled_from(seq))
 
+    def compound(self, kinds, operand, depth, forms) -> str:
+        """A compound expression: its kind, then two operands, then the kind's form of them (a lambda each, so
+        that only the chosen form draws more)."""
+        kind = self.pick(kinds)
+        a, b = operand(depth + 1), operand(depth + 1)
+        return forms(a, b)[kind]()
+
     def int_expr(self, depth=0) -> str:
         leaf = depth >= 2 or self.draw(st.booleans())
         if leaf:
@@ -45,27 +52,19 @@ class Gen:
             if kind == "len":
                 return self.pick(["len(xs)", "len(s0)"])
             return self.pick(INT_VARS)
-        kind = self.pick(["bin", "bin", "bin", "pow", "abs", "minmax", "int", "round", "sum", "index", "call", "ifexp"])
-        a, b = self.int_expr(depth + 1), self.int_expr(depth + 1)
-        if kind == "bin":
-            return f"({a} {self.pick(['+', '-', '*', '//', '%'])} {b})"
-        if kind == "pow":
-            return f"({a} ** {self.draw(st.integers(0, 4))})"
-        if kind == "abs":
-            return f"abs({a})"
-        if kind == "minmax":
-            return f"{self.pick(['min', 'max'])}({a}, {b})"
-        if kind == "int":
-            return f"int({self.float_expr(depth + 1)})"
-        if kind == "round":
-            return f"round({self.float_expr(depth + 1)})"
-        if kind == "sum":
-            return "sum(xs)"
-        if kind == "index":
-            return f"xs[{self.draw(st.integers(-4, 4))}]"
-        if kind == "call":
-            return f"scale({a})"
-        return f"({a} if {self.bool_expr(depth + 1)} else {b})"
+        kinds = ["bin", "bin", "bin", "pow", "abs", "minmax", "int", "round", "sum", "index", "call", "ifexp"]
+        return self.compound(kinds, self.int_expr, depth, lambda a, b: {
+            "bin": lambda: f"({a} {self.pick(['+', '-', '*', '//', '%'])} {b})",
+            "pow": lambda: f"({a} ** {self.draw(st.integers(0, 4))})",
+            "abs": lambda: f"abs({a})",
+            "minmax": lambda: f"{self.pick(['min', 'max'])}({a}, {b})",
+            "int": lambda: f"int({self.float_expr(depth + 1)})",
+            "round": lambda: f"round({self.float_expr(depth + 1)})",
+            "sum": lambda: "sum(xs)",
+            "index": lambda: f"xs[{self.draw(st.integers(-4, 4))}]",
+            "call": lambda: f"scale({a})",
+            "ifexp": lambda: f"({a} if {self.bool_expr(depth + 1)} else {b})",
+        })
 
     def float_expr(self, depth=0) -> str:
         leaf = depth >= 2 or self.draw(st.booleans())
@@ -74,21 +73,16 @@ class Gen:
                 v = self.draw(floats)
                 return f"({v!r})" if str(v).startswith("-") else repr(v)
             return self.pick(FLOAT_VARS)
-        kind = self.pick(["bin", "bin", "mixed", "div", "float", "sqrt", "round", "call"])
-        a, b = self.float_expr(depth + 1), self.float_expr(depth + 1)
-        if kind == "bin":
-            return f"({a} {self.pick(['+', '-', '*'])} {b})"
-        if kind == "mixed":
-            return f"({a} {self.pick(['+', '-', '*'])} {self.int_expr(depth + 1)})"
-        if kind == "div":
-            return f"({self.pick([a, self.int_expr(depth + 1)])} / {self.pick([b, self.int_expr(depth + 1)])})"
-        if kind == "float":
-            return f"float({self.int_expr(depth + 1)})"
-        if kind == "sqrt":
-            return f"math.sqrt(abs({a}))"
-        if kind == "round":
-            return f"round({a}, {self.draw(st.integers(0, 3))})"
-        return f"scale({a})"
+        kinds = ["bin", "bin", "mixed", "div", "float", "sqrt", "round", "call"]
+        return self.compound(kinds, self.float_expr, depth, lambda a, b: {
+            "bin": lambda: f"({a} {self.pick(['+', '-', '*'])} {b})",
+            "mixed": lambda: f"({a} {self.pick(['+', '-', '*'])} {self.int_expr(depth + 1)})",
+            "div": lambda: f"({self.pick([a, self.int_expr(depth + 1)])} / {self.pick([b, self.int_expr(depth + 1)])})",
+            "float": lambda: f"float({self.int_expr(depth + 1)})",
+            "sqrt": lambda: f"math.sqrt(abs({a}))",
+            "round": lambda: f"round({a}, {self.draw(st.integers(0, 3))})",
+            "call": lambda: f"scale({a})",
+        })
 
     def bool_expr(self, depth=0) -> str:
         kind = self.pick(["cmp", "cmp", "chain", "logic", "not", "in", "var"])
@@ -96,46 +90,41 @@ class Gen:
             return "b0"
         num = self.int_expr if self.draw(st.booleans()) else self.float_expr
         ops = ["<", "<=", ">", ">=", "==", "!="]
-        if kind == "cmp":
-            return f"({num(depth + 1)} {self.pick(ops)} {self.int_expr(depth + 1)})"
-        if kind == "chain":
-            return f"({num(depth + 1)} {self.pick(ops)} {num(depth + 1)} {self.pick(ops)} {num(depth + 1)})"
-        if kind == "logic":
-            return f"({self.bool_expr(depth + 1)} {self.pick(['and', 'or'])} {self.bool_expr(depth + 1)})"
-        if kind == "not":
-            return f"(not {self.bool_expr(depth + 1)})"
-        return f"({self.pick(['s0', repr('a')])} in {self.pick(['s0', repr('abc')])})"
+        forms = {
+            "cmp": lambda: f"({num(depth + 1)} {self.pick(ops)} {self.int_expr(depth + 1)})",
+            "chain": lambda: f"({num(depth + 1)} {self.pick(ops)} {num(depth + 1)} {self.pick(ops)} {num(depth + 1)})",
+            "logic": lambda: f"({self.bool_expr(depth + 1)} {self.pick(['and', 'or'])} {self.bool_expr(depth + 1)})",
+            "not": lambda: f"(not {self.bool_expr(depth + 1)})",
+            "in": lambda: f"({self.pick(['s0', repr('a')])} in {self.pick(['s0', repr('abc')])})",
+        }
+        return forms[kind]()
 
     def str_expr(self, depth=0) -> str:
         kind = self.pick(["var", "lit", "concat", "str", "method", "fstring"])
         if kind == "var" or depth >= 2:
             return "s0"
-        if kind == "lit":
-            return repr(self.draw(st.text("abcXY ±°", max_size=5)))
-        if kind == "concat":
+        forms = {
+            "lit": lambda: repr(self.draw(st.text("abcXY ±°", max_size=5))),
             # one side a literal: strings grow linearly, never by doubling inside loops
-            return f"({self.str_expr(depth + 1)} + {self.draw(st.text('ab±', max_size=3))!r})"
-        if kind == "str":
-            return f"str({self.pick([self.int_expr, self.float_expr, self.bool_expr])(depth + 1)})"
-        if kind == "method":
-            return f"{self.str_expr(depth + 1)}.{self.pick(['upper()', 'lower()', 'title()', 'strip()'])}"
-        return self.fstring(depth + 1)
+            "concat": lambda: f"({self.str_expr(depth + 1)} + {self.draw(st.text('ab±', max_size=3))!r})",
+            "str": lambda: f"str({self.pick([self.int_expr, self.float_expr, self.bool_expr])(depth + 1)})",
+            "method": lambda: f"{self.str_expr(depth + 1)}.{self.pick(['upper()', 'lower()', 'title()', 'strip()'])}",
+            "fstring": lambda: self.fstring(depth + 1),
+        }
+        return forms[kind]()
 
     def fstring(self, depth) -> str:
         parts = []
         for _ in range(self.draw(st.integers(1, 3))):
             kind = self.pick(["int", "float", "str", "plain"])
-            if kind == "int":
-                spec = self.pick(INT_SPECS + [""])
-                parts.append("{" + self.int_expr(depth) + (":" + spec if spec else "") + "}")
-            elif kind == "float":
-                spec = self.pick(FLOAT_SPECS + [""])
-                parts.append("{" + self.float_expr(depth) + (":" + spec if spec else "") + "}")
-            elif kind == "str":
-                spec = self.pick(STR_SPECS + [""])
-                parts.append("{s0" + (":" + spec if spec else "") + "}")
-            else:
+            if kind == "plain":
                 parts.append(self.pick(["x=", " | ", "°C ", "%"]))
+                continue
+            # a replacement field: its format spec first, then its value
+            specs, value = {"int": (INT_SPECS, self.int_expr), "float": (FLOAT_SPECS, self.float_expr),
+                            "str": (STR_SPECS, lambda depth: "s0")}[kind]
+            spec = self.pick(specs + [""])
+            parts.append("{" + value(depth) + (":" + spec if spec else "") + "}")
         return 'f"' + "".join(parts) + '"'
 
     def stmt(self, depth=0, indent="") -> list[str]:

@@ -180,14 +180,23 @@ def say_quantity(x: float | int, symbol: str, rng: random.Random, *, words: bool
     return f"{say_number(x, rng, words=words, short=False)} {say_unit(symbol, rng, x)}"
 
 
+def capitalized(text: str) -> str:
+    """`text` with its first letter upper-case and the rest as it is ("the ball rolls" -> "The ball rolls")."""
+    return text[0].upper() + text[1:]
+
+
+def with_capitals(**texts: str) -> dict[str, str]:
+    """Slots for texts a template may put at the start of a sentence: each as written ({scene}) and capitalized
+    ({Scene})."""
+    slots = {}
+    for name, text in texts.items():
+        slots[name] = text
+        slots[capitalized(name)] = capitalized(text)
+    return slots
+
+
 # Question dressing: chatty openings and closings, commands vs questions, irrelevant details.
-OPENERS = (
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
+OPENERS = ("",) * 6 + (  # six blanks: a question in three or four comes without an opener
     "Hi! ",
     "Hey, ",
     "Quick question: ",
@@ -203,13 +212,7 @@ OPENERS = (
     "Here's one for you: ",
     "My teacher asked us this: ",
 )
-CLOSERS = (
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
+CLOSERS = ("",) * 6 + (  # six blanks: three questions in seven come without a closer
     " Thanks!",
     " Thank you.",
     " Thanks in advance.",

@@ -12,6 +12,7 @@ import re
 import shlex
 
 from worldmodel.tiss.errors import SecurityError, TissError
+from worldmodel.tiss.quoting import outside_quotes
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
 _SHELL_OPERATORS = (";", "&", "|", "<", ">", "`", "$(")
@@ -45,25 +46,11 @@ def _text(value) -> str:
 
 def check_shell_syntax(command: str) -> None:
     """Refuse unquoted shell operators in the command as written in the script."""
-    quote = None
-    index = 0
-    while index < len(command):
-        char = command[index]
-        if quote:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "\\":
-            index += 1
-        else:
-            for operator in _SHELL_OPERATORS:
-                if command.startswith(operator, index):
-                    raise SecurityError(f"RUN never goes through a shell, so {operator!r} (column {index + 1} of "
-                                        "the command) has no meaning: write one RUN per command", kind="shell_syntax")
-        index += 1
+    for index in outside_quotes(command, shell=True):
+        for operator in _SHELL_OPERATORS:
+            if command.startswith(operator, index):
+                raise SecurityError(f"RUN never goes through a shell, so {operator!r} (column {index + 1} of "
+                                    "the command) has no meaning: write one RUN per command", kind="shell_syntax")
 
 
 def command_argv(command: str, variables: dict, unknown: str | None = None) -> list[str]:

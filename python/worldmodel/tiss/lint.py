@@ -137,7 +137,7 @@ class _Linter:
             self.strings(node, node.prompt)
             name = node.into or DEFAULT_AGENT_VARIABLE
             self.defined.update({name, f"{name}.computed", f"{name}.error"})
-        elif isinstance(node, (n.Log, n.RequestReview, n.Pause)):
+        elif isinstance(node, n.Message):
             self.strings(node, node.message)
         return True
 

@@ -86,17 +86,15 @@ class Block(Node):
     body: list[Node]
 
 
-@dataclass
+# The kinds of block differ only in their keyword (no fields of their own, so no @dataclass).
 class Task(Block):
     keyword: ClassVar[str] = "TASK"
 
 
-@dataclass
 class Setup(Block):
     keyword: ClassVar[str] = "SETUP"
 
 
-@dataclass
 class Step(Block):
     keyword: ClassVar[str] = "STEP"
 
@@ -146,22 +144,27 @@ class Assert(Node):
 
 
 @dataclass
-class Var(Node):
+class Assignment(Node):
+    """A name given a value: VAR and SET_BUDGET."""
     name: str
     value: Operand
+
+
+class Var(Assignment):
     keyword: ClassVar[str] = "VAR"
 
 
-@dataclass
-class SetBudget(Node):
-    name: str
-    value: Operand
+class SetBudget(Assignment):
     keyword: ClassVar[str] = "SET_BUDGET"
 
 
 @dataclass
-class Log(Node):
+class Message(Node):
+    """A statement that shows one (interpolated) message: LOG, REQUEST_REVIEW and PAUSE."""
     message: str
+
+
+class Log(Message):
     keyword: ClassVar[str] = "LOG"
 
 
@@ -172,15 +175,11 @@ class PromptAgent(Node):
     keyword: ClassVar[str] = "PROMPT_AGENT"
 
 
-@dataclass
-class RequestReview(Node):
-    message: str
+class RequestReview(Message):
     keyword: ClassVar[str] = "REQUEST_REVIEW"
 
 
-@dataclass
-class Pause(Node):
-    message: str
+class Pause(Message):
     keyword: ClassVar[str] = "PAUSE"
 
 

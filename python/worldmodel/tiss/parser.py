@@ -18,6 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from worldmodel.tiss import nodes as n
 from worldmodel.tiss.errors import TissError, TissSyntaxError
+from worldmodel.tiss.quoting import outside_quotes
 
 MAX_SCRIPT_BYTES = 2 * 1024 * 1024  # a script larger than this is refused before parsing (script_too_large)
 UNSUPPORTED = {
@@ -49,21 +50,7 @@ def _lark() -> Lark:
 
 def code_end(line: str) -> int:
     """Index where the comment of `line` starts (or its length): a `#` outside a quoted string."""
-    quote = None
-    index = 0
-    while index < len(line):
-        char = line[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return index
-        index += 1
-    return len(line)
+    return next((index for index in outside_quotes(line) if line[index] == "#"), len(line))
 
 
 def extract_heredocs(source: str) -> tuple[str, dict[int, Heredoc]]:
@@ -101,6 +88,19 @@ def _pos(item) -> dict:
     return {"line": item.line, "column": item.column}
 
 
+def _item(item):
+    return item
+
+
+def _node(node_class, *converters, **fixed):
+    """The transformer method of a rule whose node takes the rule's items in order, each through its converter,
+    then the `fixed` keyword values (negated=True) and the rule's position."""
+    @v_args(meta=True)
+    def method(self, meta, items):
+        return node_class(*(convert(item) for convert, item in zip(converters, items)), **fixed, **_pos(meta))
+    return method
+
+
 class _ToTree(Transformer):
     def __init__(self, source: str, heredocs: dict[int, Heredoc]):
         super().__init__()
@@ -117,21 +117,30 @@ class _ToTree(Transformer):
     def block(self, items):
         return list(items)
 
+    # Rules that map item for item onto one node: each item through its converter (`_item` keeps it as it is).
+    setup = _node(n.Setup, unquote, _item)
+    step = _node(n.Step, unquote, _item)
+    run = _node(n.Run, unquote)
+    read = _node(n.Read, unquote, str)
+    var = _node(n.Var, str, _item)
+    set_budget = _node(n.SetBudget, str, _item)
+    log = _node(n.Log, unquote)
+    try_stmt = _node(n.Try, _item, _item)
+    review = _node(n.RequestReview, unquote)
+    pause = _node(n.Pause, unquote)
+    # ... and assertion expressions
+    negation = _node(n.Not, _item)
+    compare = _node(n.Compare, _item, str, _item)
+    contains = _node(n.Contains, _item, _item)
+    not_contains = _node(n.Contains, _item, _item, negated=True)
+    is_empty = _node(n.IsEmpty, _item)
+    is_not_empty = _node(n.IsEmpty, _item, negated=True)
+    file_exists = _node(n.FileExists, unquote)
+    file_missing = _node(n.FileExists, unquote, negated=True)
+
     @v_args(meta=True)
     def task(self, meta, items):
         return n.Task(unquote(items[0]), items[1] if len(items) > 1 else [], **_pos(meta))
-
-    @v_args(meta=True)
-    def setup(self, meta, items):
-        return n.Setup(unquote(items[0]), items[1], **_pos(meta))
-
-    @v_args(meta=True)
-    def step(self, meta, items):
-        return n.Step(unquote(items[0]), items[1], **_pos(meta))
-
-    @v_args(meta=True)
-    def run(self, meta, items):
-        return n.Run(unquote(items[0]), **_pos(meta))
 
     @v_args(meta=True)
     def write(self, meta, items):
@@ -143,24 +152,8 @@ class _ToTree(Transformer):
         return n.Write(unquote(path), heredoc.content, heredoc.interpolate, **_pos(meta))
 
     @v_args(meta=True)
-    def read(self, meta, items):
-        return n.Read(unquote(items[0]), str(items[1]), **_pos(meta))
-
-    @v_args(meta=True)
     def assert_stmt(self, meta, items):
         return n.Assert(items[0], self._text(meta)[len("ASSERT"):].strip(), **_pos(meta))
-
-    @v_args(meta=True)
-    def var(self, meta, items):
-        return n.Var(str(items[0]), items[1], **_pos(meta))
-
-    @v_args(meta=True)
-    def set_budget(self, meta, items):
-        return n.SetBudget(str(items[0]), items[1], **_pos(meta))
-
-    @v_args(meta=True)
-    def log(self, meta, items):
-        return n.Log(unquote(items[0]), **_pos(meta))
 
     @v_args(meta=True)
     def if_stmt(self, meta, items):
@@ -169,20 +162,8 @@ class _ToTree(Transformer):
         return n.If(condition, items[1], items[2] if len(items) > 2 else None, source, **_pos(meta))
 
     @v_args(meta=True)
-    def try_stmt(self, meta, items):
-        return n.Try(items[0], items[1], **_pos(meta))
-
-    @v_args(meta=True)
     def prompt(self, meta, items):
         return n.PromptAgent(unquote(items[0]), str(items[1]) if len(items) > 1 else None, **_pos(meta))
-
-    @v_args(meta=True)
-    def review(self, meta, items):
-        return n.RequestReview(unquote(items[0]), **_pos(meta))
-
-    @v_args(meta=True)
-    def pause(self, meta, items):
-        return n.Pause(unquote(items[0]), **_pos(meta))
 
     def directive(self, items):
         token = items[0]
@@ -211,38 +192,6 @@ class _ToTree(Transformer):
         for item in items[1:]:
             result = n.Logical(op, result, item, **_pos(meta))
         return result
-
-    @v_args(meta=True)
-    def negation(self, meta, items):
-        return n.Not(items[0], **_pos(meta))
-
-    @v_args(meta=True)
-    def compare(self, meta, items):
-        return n.Compare(items[0], str(items[1]), items[2], **_pos(meta))
-
-    @v_args(meta=True)
-    def contains(self, meta, items):
-        return n.Contains(items[0], items[1], **_pos(meta))
-
-    @v_args(meta=True)
-    def not_contains(self, meta, items):
-        return n.Contains(items[0], items[1], negated=True, **_pos(meta))
-
-    @v_args(meta=True)
-    def is_empty(self, meta, items):
-        return n.IsEmpty(items[0], **_pos(meta))
-
-    @v_args(meta=True)
-    def is_not_empty(self, meta, items):
-        return n.IsEmpty(items[0], negated=True, **_pos(meta))
-
-    @v_args(meta=True)
-    def file_exists(self, meta, items):
-        return n.FileExists(unquote(items[0]), **_pos(meta))
-
-    @v_args(meta=True)
-    def file_missing(self, meta, items):
-        return n.FileExists(unquote(items[0]), negated=True, **_pos(meta))
 
     def last_run(self, items):
         token = items[0]

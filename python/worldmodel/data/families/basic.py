@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,6 +21,12 @@ FINALS_NUMBER = (
     "It comes out to {v}.",
     "That equals {v}.",
 )
+
+
+def _printed(expression: str):
+    """The solution that prints `expression` with its {slots} filled by the question's numbers, as literals."""
+    names = re.findall(r"\{(\w+)\}", expression)
+    return lambda p: program(f"print({expression.format(**{name: lit(p[name]) for name in names})})")
 
 
 def _sized(rng: random.Random, low_digits: int, high_digits: int) -> int:
@@ -49,7 +56,7 @@ ADDITION = Family(
         "how much is {a} + {b}",
     ),
     sample=_two_sized,
-    solution=lambda p: program(f"print({lit(p['a'])} + {lit(p['b'])})"),
+    solution=_printed("{a} + {b}"),
     truth=lambda p: sum((p["a"], p["b"])),
     think=("Add the two numbers.", "This is a sum of two numbers.", "Add them up."),
     finals=FINALS_NUMBER + ("The sum is {v}.", "The total is {v}."),
@@ -80,7 +87,7 @@ SUBTRACTION = Family(
         "whats {a} take away {b}",
     ),
     sample=lambda rng: (lambda a, b: {"a": max(a, b), "b": min(a, b)})(_sized(rng, 2, 6), _sized(rng, 1, 6)),
-    solution=lambda p: program(f"print({lit(p['a'])} - {lit(p['b'])})"),
+    solution=_printed("{a} - {b}"),
     truth=lambda p: int(Fraction(p["a"]) - Fraction(p["b"])),
     think=("Subtract the second number from the first.", "Take the difference.", "Subtract."),
     finals=FINALS_NUMBER + ("The difference is {v}.", "{v} is left."),
@@ -111,7 +118,7 @@ MULTIPLICATION = Family(
         "whats {a} times {b}",
     ),
     sample=lambda rng: {"a": _sized(rng, 1, 5), "b": _sized(rng, 1, 4)},
-    solution=lambda p: program(f"print({lit(p['a'])} * {lit(p['b'])})"),
+    solution=_printed("{a} * {b}"),
     truth=lambda p: math.prod((p["a"], p["b"])),
     think=("Multiply the two numbers.", "This is a product.", "Multiply them."),
     finals=FINALS_NUMBER + ("The product is {v}.",),
@@ -147,7 +154,7 @@ DIVISION = Family(
         "{a} split into {b} equal groups is how many per group?",
     ),
     sample=_division_sample,
-    solution=lambda p: program(f"print({lit(p['a'])} // {lit(p['b'])})"),
+    solution=_printed("{a} // {b}"),
     truth=lambda p: int(Fraction(p["a"], p["b"])),
     think=("Divide the first number by the second; it divides evenly.", "Divide.", "This is an exact division."),
     finals=FINALS_NUMBER + ("The quotient is {v}.", "Each gets {v}."),
@@ -183,7 +190,7 @@ REMAINDER = Family(
         "After filling as many boxes of {b} as possible from {a} items, how many items remain?",
     ),
     sample=lambda rng: {"a": _sized(rng, 2, 6), "b": rng.randint(3, 97)},
-    solution=lambda p: program(f"print({lit(p['a'])} % {lit(p['b'])})"),
+    solution=_printed("{a} % {b}"),
     truth=lambda p: p["a"] - p["b"] * math.floor(Fraction(p["a"], p["b"])),
     think=("Take the remainder of the division.", "Use the modulo operation."),
     finals=FINALS_NUMBER + ("The remainder is {v}.", "{v} left over."),
@@ -218,7 +225,7 @@ DECIMALS = Family(
         "A pump moves {b} liters per minute. How many liters does it move in {a} minutes?",
     ),
     sample=_decimal_sample,
-    solution=lambda p: program(f"print(round({lit(p['a'])} * {lit(p['b'])}, 2))"),
+    solution=_printed("round({a} * {b}, 2)"),
     truth=lambda p: float(Decimal(str(p["a"])) * Decimal(str(p["b"]))),
     think=("Multiply the decimals and round to two places.", "Multiply, then round to 2 decimals."),
     finals=FINALS_NUMBER + ("Rounded to two decimals, it's {v}.",),
@@ -253,7 +260,7 @@ BIG_NUMBERS = Family(
         "How much is {a} multiplied by {b}?",
     ),
     sample=_big_sample,
-    solution=lambda p: program(f"print({lit(p['a'])} * {lit(p['b'])})"),
+    solution=_printed("{a} * {b}"),
     truth=lambda p: int(Fraction(p["a"]) * p["b"]),
     think=("Multiply; the result is a large whole number.", "Multiply the big number by the small one."),
     finals=FINALS_NUMBER + ("The total is {v}.",),
@@ -293,7 +300,7 @@ POWERS = Family(
         "Work out {a} to the {bth}.",
     ),
     sample=_power_sample,
-    solution=lambda p: program(f"print({lit(p['a'])} ** {lit(p['b'])})"),
+    solution=_printed("{a} ** {b}"),
     truth=lambda p: math.prod([p["a"]] * p["b"]),
     think=("Raise the base to the exponent.", "This is a power."),
     render=lambda p, rng: {"a": phrasing.say_number(p["a"], rng), "b": str(p["b"]), "bth": phrasing.ordinal(p["b"])},
@@ -325,7 +332,7 @@ SQUARE_ROOTS = Family(
         "Square root of {x}, please.",
     ),
     sample=_root_sample,
-    solution=lambda p: program(f"print(round({lit(p['x'])} ** 0.5, 4))"),
+    solution=_printed("round({x} ** 0.5, 4)"),
     truth=lambda p: float(Decimal(p["x"]).sqrt()),
     think=("Take the square root and round to 4 decimals.", "Square root, rounded to 4 places."),
     rel_tol=1e-4,
@@ -452,7 +459,7 @@ PERCENT_RATIO = Family(
         "A team won {a} of its {b} games. What is its win percentage?",
     ),
     sample=_ratio_sample,
-    solution=lambda p: program(f"print(round({lit(p['a'])} / {lit(p['b'])} * 100, 2))"),
+    solution=_printed("round({a} / {b} * 100, 2)"),
     truth=lambda p: float(Fraction(p["a"] * 100, p["b"])),
     think=("Divide the part by the whole and multiply by 100.", "Part over whole, times 100."),
     finals=("That's {q}.", "{q}.", "It is {q}.", "The percentage is {q}.", "You get {q}."),

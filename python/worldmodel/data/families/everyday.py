@@ -8,11 +8,10 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.families.story import FRAMES, Ask, join_clauses, people, person, slots_for, variable
-from worldmodel.data.spec import Family, real
+from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.story import FINALS, FRAMES, Ask, join_clauses, people, person, slots_for, variable
+from worldmodel.data.spec import real
 
-FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 MONEY_FINALS = ("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "{q} in all.")
 
 # (plural, singular, program name, lowest and highest price)
@@ -89,27 +88,22 @@ def _shopping_render(p: dict, rng: random.Random) -> dict:
     if p["ask_change"]:
         pays = who.third("pay", "pays")
         bill = rng.choice((f"a ${p['bill']} bill", f"${p['bill']}", f"a {p['bill']}-dollar bill"))
-        story += f" {_cap(who.pronoun)} {pays} with {bill}."
+        story += f" {phrasing.capitalized(who.pronoun)} {pays} with {bill}."
         clause += f" and {pays} with {bill}"
         ask = Ask("how much change", who.name, "get", "gets", rng.choice(("", "back")))
     else:
         ask = Ask("how much", who.name, "spend", "spends", rng.choice(("in total", "altogether", "")))
-    return {**slots_for(story, clause, ask, rng), "plan": _shopping_plan(p)[0].text(), "name": who.name,
-            "things": p["goods"][0][0], "others": p["goods"][1][0]}
+    return {**slots_for(story, clause, ask, rng), "name": who.name, "things": p["goods"][0][0], "others": p["goods"][1][0]}
 
 
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
-
-
-SHOPPING_CHANGE = Family(
+SHOPPING_CHANGE = planned(
     name="shopping_change",
     stage="complex",
     templates=FRAMES,
     sample=_shopping_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_shopping_plan(p)),
+    plan=_shopping_plan,
+    money=True,
     truth=_shopping_truth,
-    think=("{plan}",),
     finals=MONEY_FINALS,
     units=lambda p: "$",
     render=_shopping_render,
@@ -164,17 +158,16 @@ def _pool_render(p: dict, rng: random.Random) -> dict:
     clause = f"{join_clauses(haves)} and they {split}"
     receiver = "each " + {"friends": "friend", "bags": "bag", "kids": "kid", "boxes": "box"}[into]
     ask = Ask(f"how many {t}", receiver, "get", "gets")
-    return {**slots_for(story, clause, ask, rng), "plan": _pool_plan(p)[0].text(), "group": group, "things": t}
+    return {**slots_for(story, clause, ask, rng), "group": group, "things": t}
 
 
-POOL_AND_SHARE = Family(
+POOL_AND_SHARE = planned(
     name="pool_and_share",
     stage="basic",
     templates=FRAMES,
     sample=_pool_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_pool_plan(p)),
+    plan=_pool_plan,
     truth=lambda p: int(Fraction(sum(p["amounts"]), p["share"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_pool_render,
     exact=True,
@@ -245,18 +238,17 @@ def _two_step_render(p: dict, rng: random.Random) -> dict:
         "first": first,
         "first_lc": first[0].lower() + first[1:],
         "second": rng.choice(_SECOND[p["second"]]).format(c=p["c"]),
-        "plan": _two_step_plan(p)[0].text(),
     }
 
 
-TWO_STEP_ARITHMETIC = Family(
+TWO_STEP_ARITHMETIC = planned(
     name="two_step_arithmetic",
     stage="basic",
     templates=_ARITHMETIC_FRAMES,
     sample=_two_step_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=4 if "/" in p["first"] + p["second"] else None))(*_two_step_plan(p)),
+    plan=_two_step_plan,
+    digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
     truth=lambda p: float(_apply(p["second"], _apply(p["first"], Fraction(p["a"]), p["b"]), p["c"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_two_step_render,
     rel_tol=1e-3,
@@ -301,24 +293,23 @@ def _rate_render(p: dict, rng: random.Random) -> dict:
     agent = p["agent"]
     name, base, third, things, unit = agent[:5]
     per = rng.choice((f"{p['rate']} {things} per {unit}", f"{p['rate']} {things} every {unit}", f"{p['rate']} {things} a {unit}"))
-    story = f"{_cap(name)} {third} {per}."
+    story = f"{phrasing.capitalized(name)} {third} {per}."
     if p["ask"] == "amount":
         clause = f"{name} {third} {per}"
         ask = Ask(f"how many {things}", "it", base, third, f"in {p['time']} {unit}s")
     else:
         clause = f"{name} {third} {per} and has {p['amount']} {things} to do"
         ask = Ask(f"how many {unit}s", "it", "take", "takes", f"to {base} {p['amount']} {things}")
-    return {**slots_for(story, clause, ask, rng), "plan": _rate_plan(p)[0].text(), "name": name, "things": things, "unit": unit}
+    return {**slots_for(story, clause, ask, rng), "name": name, "things": things, "unit": unit}
 
 
-RATE_STORY = Family(
+RATE_STORY = planned(
     name="rate_story",
     stage="basic",
     templates=FRAMES,
     sample=_rate_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_rate_plan(p)),
+    plan=_rate_plan,
     truth=lambda p: p["rate"] * p["time"] if p["ask"] == "amount" else int(Fraction(p["amount"], p["rate"])),
-    think=("{plan}",),
     finals=FINALS,
     render=_rate_render,
     exact=True,
@@ -394,7 +385,7 @@ def _several_truth(p: dict) -> int:
 def _several_render(p: dict, rng: random.Random) -> dict:
     who = person(rng)
     listing = join_clauses([f"{n} {_kind_name(p, i)}" for i, n in enumerate(p["counts"])])
-    story = f"{_cap(p['place'])} has {listing}."
+    story = f"{phrasing.capitalized(p['place'])} has {listing}."
     t = p["target"]
     n = abs(p["change"])
     target_name = _kind_name(p, t)
@@ -412,18 +403,16 @@ def _several_render(p: dict, rng: random.Random) -> dict:
         ask = Ask(f"how many {p['whole']}", "", "are", "", f"{where} now")
     else:
         ask = Ask(f"how many more {target_name} than {_kind_name(p, p['other'])}", "", "are", "", f"{where} now")
-    return {**slots_for(story, clause, ask, rng), "plan": _several_plan(p)[0].text(), "place": p["place"],
-            "whole": p["whole"]}
+    return {**slots_for(story, clause, ask, rng), "place": p["place"], "whole": p["whole"]}
 
 
-SEVERAL_QUANTITIES = Family(
+SEVERAL_QUANTITIES = planned(
     name="several_quantities",
     stage="basic",
     templates=FRAMES,
     sample=_several_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_several_plan(p)),
+    plan=_several_plan,
     truth=_several_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_several_render,
     exact=True,

@@ -387,8 +387,7 @@ def _render(formula: Formula):
         unit_name = phrasing.UNITS[answer_unit][1] if answer_unit in phrasing.UNITS else answer_unit
         facts = [(v.noun, said[v.name]) for v in order]
         return {
-            "Scene": scene[0].upper() + scene[1:],
-            "scene": scene,
+            **phrasing.with_capitals(scene=scene),
             "ask": ask,
             "ask_lc": ask[0].lower() + ask[1:],
             "target": target.noun,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
+from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.spec import Family
 
 PI = Fraction("3.14159265358979323846")
@@ -174,26 +174,22 @@ def _shape_render(shapes: tuple[Shape, ...]):
         holder = rng.choice(shape.holders)
         return {
             "desc": rng.choice(shape.descriptions).format(**said),
-            "holder": holder,
-            "Holder": holder[0].upper() + holder[1:],
-            "measure": p["measure"],
-            "Measure": p["measure"][0].upper() + p["measure"][1:],
+            **phrasing.with_capitals(holder=holder, measure=p["measure"]),
             "unit_name": phrasing.UNITS[_unit(p)][1],
-            "plan": _shape_plan(shapes, p)[0].text(),
         }
 
     return render
 
 
 def _shape_family(name: str, shapes: tuple[Shape, ...], refusal: tuple[str, str]) -> Family:
-    return Family(
+    return planned(
         name=name,
         stage="complex",
         templates=PLANE_FRAMES,
         sample=_shape_sampler(shapes),
-        solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_shape_plan(shapes, p)),
+        plan=lambda p: _shape_plan(shapes, p),
+        digits=2,
         truth=lambda p: float(_shape(shapes, p).measures[p["measure"]][1]({d: _F(p, d) for d in _shape(shapes, p).dims})),
-        think=("{plan}",),
         finals=FINALS,
         units=_unit,
         render=_shape_render(shapes),
@@ -275,11 +271,10 @@ def _triangle_render(p: dict, rng: random.Random) -> dict:
     else:
         facts = f"a triangle has sides of {q['s1']}, {q['s2']} and {q['s3']}"
         ask = "what is its area"
-    return {"facts": facts, "Facts": facts[0].upper() + facts[1:], "ask_q": ask[0].upper() + ask[1:] + "?",
-            "ask": ask, "plan": _triangle_plan(p)[0].text()}
+    return {**phrasing.with_capitals(facts=facts), "ask_q": phrasing.capitalized(ask) + "?", "ask": ask}
 
 
-TRIANGLES = Family(
+TRIANGLES = planned(
     name="triangles",
     stage="complex",
     templates=(
@@ -295,11 +290,9 @@ TRIANGLES = Family(
         "{Facts}; {ask}?",
     ),
     sample=_triangle_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=None if p["kind"] == "angle" else 2))(
-        *_triangle_plan(p)
-    ),
+    plan=_triangle_plan,
+    digits=lambda p: None if p["kind"] == "angle" else 2,
     truth=_triangle_truth,
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: "°" if p["kind"] == "angle" else p["unit"] + "^2" if p["kind"] == "heron" else p["unit"],
     render=lambda p, rng: {**_triangle_render(p, rng), "ask_short": {
@@ -340,10 +333,10 @@ def _polygon_render(p: dict, rng: random.Random) -> dict:
         "diagonals": "the number of diagonals",
     }[p["kind"]]
     article = "an" if f"{regular}{shape}"[0] in "aeiou8" or shape.startswith(("11-", "18-")) else "a"
-    return {"shape": f"{article} {regular}{shape}", "what": what, "plan": _polygon_plan(p)[0].text()}
+    return {"shape": f"{article} {regular}{shape}", "what": what}
 
 
-POLYGONS = Family(
+POLYGONS = planned(
     name="polygons",
     stage="complex",
     templates=(
@@ -359,12 +352,10 @@ POLYGONS = Family(
         "What's {what} of {shape}?",
     ),
     sample=_polygon_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["kind"] in ("interior", "exterior") else None))(
-        *_polygon_plan(p)
-    ),
+    plan=_polygon_plan,
+    digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
     truth=lambda p: {"sum": 180 * (p["sides"] - 2), "interior": 180 - 360 / p["sides"], "exterior": 360 / p["sides"],
                      "diagonals": math.comb(p["sides"], 2) - p["sides"]}[p["kind"]],
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: None if p["kind"] == "diagonals" else "°",
     render=_polygon_render,

@@ -24,6 +24,7 @@ COURSES = ("Algebra Geometry Calculus Statistics Physics Chemistry Biology Progr
 PAGES = ("Home About Blog Contact Pricing Docs Careers Support Login Signup News Events").split()
 
 TRANSITIVE = "RULE {to}: SCAN {rel}, EMIT {to} $0 $1\nRULE {to}: SCAN {rel}, JOIN {to} $1, EMIT {to} $0 $2"
+TWO_STEPS = "RULE {to}: SCAN {rel}, JOIN {rel} $1, EMIT {to} $0 $2"
 
 
 def and_list(names: list[str]) -> str:
@@ -78,6 +79,29 @@ def say_edges(edges: list[tuple[str, str]], rng: random.Random, forms: tuple[str
     return " ".join(sentences)
 
 
+def names_family(name: str, sample, about: str, given: str, derived: str, rule: str, *, templates: tuple[str, ...],
+                 says: tuple[tuple[str, ...], tuple[str, ...]], think: tuple[str, ...], finals: tuple[str, ...]) -> Family:
+    """A question answered by the names `derived` from `p[about]` over the sampled `given` edges: by closure
+    (`rule` TRANSITIVE) or by one join of `given` with itself (TWO_STEPS). The facts are said in `says`' forms
+    (one fact a sentence, then one sentence for all of a source's targets)."""
+    answer = closure if rule is TRANSITIVE else two_steps
+    forms, grouped = says
+    return Family(
+        name=name,
+        stage="complex",
+        language="bytelog",
+        templates=templates,
+        sample=sample,
+        render=lambda p, rng: {"facts": say_edges(p["edges"], rng, forms, grouped)},
+        solution=lambda p: facts_program(given, p["edges"], [derived], rule.format(to=derived, rel=given),
+                                         f"QUERY {derived} {p[about]} ?"),
+        truth=lambda p: answer(p["edges"], p[about]),
+        think=think,
+        finals=finals,
+        answer_slots=list_slots,
+    )
+
+
 # ---- family trees: grandchildren ----
 
 def _family_tree(rng: random.Random) -> Params:
@@ -98,10 +122,8 @@ def _family_tree(rng: random.Random) -> Params:
             return {"edges": edges, "who": who}
 
 
-GRANDCHILDREN = Family(
-    name="logic_grandchildren",
-    stage="complex",
-    language="bytelog",
+GRANDCHILDREN = names_family(
+    "logic_grandchildren", _family_tree, "who", "parent", "grandparent", TWO_STEPS,
     templates=(
         "{facts} Who are {who}'s grandchildren?",
         "Here is a family: {facts} Which people are grandchildren of {who}?",
@@ -109,17 +131,11 @@ GRANDCHILDREN = Family(
         "Family tree: {facts} List the grandkids of {who}.",
         "In this family, {facts} Who are the grandchildren of {who}?",
     ),
-    sample=_family_tree,
-    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} is {b}'s parent.", "{a} is the parent of {b}.", "{b} is a child of {a}."),
-                                              ("{a} is the parent of {bs}.", "{a}'s children are {bs}.", "{bs} are children of {a}."))},
-    solution=lambda p: facts_program("parent", p["edges"], ["grandparent"],
-                                     "RULE grandparent: SCAN parent, JOIN parent $1, EMIT grandparent $0 $2",
-                                     f"QUERY grandparent {p['who']} ?"),
-    truth=lambda p: two_steps(p["edges"], p["who"]),
+    says=(("{a} is {b}'s parent.", "{a} is the parent of {b}.", "{b} is a child of {a}."),
+          ("{a} is the parent of {bs}.", "{a}'s children are {bs}.", "{bs} are children of {a}.")),
     think=("Write the parent facts, join parent with parent to get grandparents, and ask for {who}'s grandchildren.",
            "A grandchild is a child of a child: join the parent relation with itself and query {who}."),
     finals=("{who}'s grandchildren are {names}.", "The grandchildren of {who}: {names}.", "{names}.",),
-    answer_slots=list_slots,
 )
 
 
@@ -186,10 +202,8 @@ def _destinations(rng: random.Random) -> Params:
             return {"edges": edges, "start": start}
 
 
-DESTINATIONS = Family(
-    name="logic_destinations",
-    stage="complex",
-    language="bytelog",
+DESTINATIONS = names_family(
+    "logic_destinations", _destinations, "start", "flight", "reach", TRANSITIVE,
     templates=(
         "{facts} Which cities can I reach from {start}, with as many connections as needed?",
         "Flights: {facts} Where can a traveller starting in {start} end up?",
@@ -197,33 +211,33 @@ DESTINATIONS = Family(
         "Direct flights: {facts} Starting from {start}, which cities can I fly to, possibly changing planes?",
         "Given these flights, {facts} what destinations are reachable from {start}?",
     ),
-    sample=_destinations,
-    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("There is a flight from {a} to {b}.", "{a} has a direct flight to {b}.", "You can fly {a} to {b}."),
-                                              ("{a} has direct flights to {bs}.", "From {a} you can fly to {bs}."))},
-    solution=lambda p: facts_program("flight", p["edges"], ["reach"], TRANSITIVE.format(to="reach", rel="flight"),
-                                     f"QUERY reach {p['start']} ?"),
-    truth=lambda p: closure(p["edges"], p["start"]),
+    says=(("There is a flight from {a} to {b}.", "{a} has a direct flight to {b}.", "You can fly {a} to {b}."),
+          ("{a} has direct flights to {bs}.", "From {a} you can fly to {bs}.")),
     think=("Take the transitive closure of the flights and list everything reachable from {start}.",
            "Reach is a flight, or a flight followed by reach: query every city reached from {start}."),
     finals=("From {start} you can reach {names}.", "{names}.", "The reachable cities are {names}."),
-    answer_slots=list_slots,
 )
 
 
 # ---- prerequisites ----
 
-def _courses(rng: random.Random) -> Params:
-    while True:
-        nodes, edges = dag(rng, COURSES, 5, 8, 0.3)
-        target = rng.choice(nodes[:3])
-        if closure(edges, target):
-            return {"edges": edges, "target": target}
+def dag_question(pool: tuple[str, ...] | list[str], p: float, about: str, answer):
+    """A sampler: a random DAG of 5 to 8 nodes from `pool` and one of its first three nodes as `about`, redrawn
+    until `answer` (closure or two_steps) names someone."""
+    def sample(rng: random.Random) -> Params:
+        while True:
+            nodes, edges = dag(rng, pool, 5, 8, p)
+            start = rng.choice(nodes[:3])
+            if answer(edges, start):
+                return {"edges": edges, about: start}
+    return sample
 
 
-PREREQUISITES = Family(
-    name="logic_prerequisites",
-    stage="complex",
-    language="bytelog",
+_courses = dag_question(COURSES, 0.3, "target", closure)
+
+
+PREREQUISITES = names_family(
+    "logic_prerequisites", _courses, "target", "requires", "before", TRANSITIVE,
     templates=(
         "{facts} Which courses must I take before {target}?",
         "Course requirements: {facts} What do I need to have completed before I can take {target}?",
@@ -231,33 +245,21 @@ PREREQUISITES = Family(
         "At my school, {facts} Which courses come before {target}?",
         "{facts} To enroll in {target}, which courses do I need first?",
     ),
-    sample=_courses,
-    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} requires {b}.", "{b} is a prerequisite for {a}.", "You need {b} before {a}."),
-                                              ("{a} requires {bs}.", "{bs} are prerequisites for {a}."))},
-    solution=lambda p: facts_program("requires", p["edges"], ["before"], TRANSITIVE.format(to="before", rel="requires"),
-                                     f"QUERY before {p['target']} ?"),
-    truth=lambda p: closure(p["edges"], p["target"]),
+    says=(("{a} requires {b}.", "{b} is a prerequisite for {a}.", "You need {b} before {a}."),
+          ("{a} requires {bs}.", "{bs} are prerequisites for {a}.")),
     think=("Prerequisites chain: take the transitive closure of requires and list what comes before {target}.",
            "Derive every course needed before another, directly or through others, then query {target}."),
     finals=("Before {target} you need {names}.", "{names}.", "The prerequisites of {target} are {names}."),
-    answer_slots=list_slots,
 )
 
 
 # ---- friend of a friend ----
 
-def _friends(rng: random.Random) -> Params:
-    while True:
-        nodes, edges = dag(rng, PEOPLE, 5, 8, 0.35)
-        who = rng.choice(nodes[:3])
-        if two_steps(edges, who):
-            return {"edges": edges, "who": who}
+_friends = dag_question(PEOPLE, 0.35, "who", two_steps)
 
 
-FRIENDS_OF_FRIENDS = Family(
-    name="logic_friends_of_friends",
-    stage="complex",
-    language="bytelog",
+FRIENDS_OF_FRIENDS = names_family(
+    "logic_friends_of_friends", _friends, "who", "knows", "via", TWO_STEPS,
     templates=(
         "{facts} Who can {who} meet through someone {who} knows?",
         "On a social network, {facts} Who are the friends of {who}'s friends?",
@@ -265,15 +267,10 @@ FRIENDS_OF_FRIENDS = Family(
         "Acquaintances: {facts} Whom could {who} be introduced to by a person {who} knows?",
         "{facts} List the people known by the people {who} knows.",
     ),
-    sample=_friends,
-    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} knows {b}.", "{a} is friends with {b}."), ("{a} knows {bs}.",))},
-    solution=lambda p: facts_program("knows", p["edges"], ["via"], "RULE via: SCAN knows, JOIN knows $1, EMIT via $0 $2",
-                                     f"QUERY via {p['who']} ?"),
-    truth=lambda p: two_steps(p["edges"], p["who"]),
+    says=(("{a} knows {b}.", "{a} is friends with {b}."), ("{a} knows {bs}.",)),
     think=("Join knows with knows to get friends of friends, then query {who}.",
            "A friend of a friend is two knows steps away: derive via and ask for {who}."),
     finals=("{who} can meet {names}.", "{names}.", "Through friends, {who} reaches {names}."),
-    answer_slots=list_slots,
 )
 
 
@@ -288,10 +285,8 @@ def _org_chart(rng: random.Random) -> Params:
             return {"edges": edges, "boss": boss}
 
 
-REPORTS = Family(
-    name="logic_reports",
-    stage="complex",
-    language="bytelog",
+REPORTS = names_family(
+    "logic_reports", _org_chart, "boss", "manages", "over", TRANSITIVE,
     templates=(
         "{facts} Who works under {boss}, directly or indirectly?",
         "Org chart: {facts} List everyone who reports to {boss}, at any level.",
@@ -299,16 +294,11 @@ REPORTS = Family(
         "In our company, {facts} Who ultimately reports to {boss}?",
         "{facts} Name all the people {boss} is responsible for, including indirect reports.",
     ),
-    sample=_org_chart,
-    render=lambda p, rng: {"facts": say_edges(p["edges"], rng, ("{a} manages {b}.", "{b} reports to {a}.", "{b}'s manager is {a}."),
-                                              ("{a} manages {bs}.", "{bs} report to {a}."))},
-    solution=lambda p: facts_program("manages", p["edges"], ["over"], TRANSITIVE.format(to="over", rel="manages"),
-                                     f"QUERY over {p['boss']} ?"),
-    truth=lambda p: closure(p["edges"], p["boss"]),
+    says=(("{a} manages {b}.", "{b} reports to {a}.", "{b}'s manager is {a}."),
+          ("{a} manages {bs}.", "{bs} report to {a}.")),
     think=("Reporting is transitive: derive who is over whom and list everyone under {boss}.",
            "Take the transitive closure of manages and query the people below {boss}."),
     finals=("Under {boss}: {names}.", "{names}.", "{boss} is over {names}."),
-    answer_slots=list_slots,
 )
 
 FAMILIES = [GRANDCHILDREN, ROUTE_EXISTS, DESTINATIONS, PREREQUISITES, FRIENDS_OF_FRIENDS, REPORTS]

@@ -7,8 +7,8 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family, drawn_for_held_out
+from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.spec import drawn_for_held_out
 
 # What changes: (noun, money?).
 _SUBJECTS = (
@@ -73,33 +73,34 @@ def _percent_render(p: dict, rng: random.Random) -> dict:
     subject = p["subject"]
     if drawn_for_held_out(PERCENT_TEMPLATES, p):  # the test split words the change its own way
         story, ask = {
-            "new": (f"{_cap(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
-            "original": (f"{_cap(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
+            "new": (f"{phrasing.capitalized(subject)} used to be {say(p['old'])}, and then it {went} {pc}.", "what is the new value"),
+            "original": (f"{phrasing.capitalized(subject)} is {say(p['new'])} now, which is {pc} {'more' if p['up'] else 'less'} than before.",
                          "what was the original value"),
             "change": (f"Last year {subject} was {say(p['old'])}; this year it is {say(p['new'])}.",
                        "what is the percent change, with a minus sign if it went down"),
-            "by_how_much": (f"{_cap(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
-                            else f"{_cap(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
+            "by_how_much": (f"{phrasing.capitalized(subject)} went from {say(p['old'])} down to {say(p['new'])}." if not p["up"]
+                            else f"{phrasing.capitalized(subject)} went from {say(p['old'])} up to {say(p['new'])}.",
                             f"what percentage {'increase' if p['up'] else 'decrease'} is that"),
         }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+        return _story_slots(story, ask)
     if p["kind"] == "new":
-        story = f"{_cap(subject)} was {say(p['old'])} and {went} by {pc}."
+        story = f"{phrasing.capitalized(subject)} was {say(p['old'])} and {went} by {pc}."
         ask = "what is it now"
     elif p["kind"] == "original":
         story = f"After it {went} by {pc}, {subject} is {say(p['new'])}."
         ask = "what was it before the change"
     elif p["kind"] == "change":
-        story = f"{_cap(subject)} changed from {say(p['old'])} to {say(p['new'])}."
+        story = f"{phrasing.capitalized(subject)} changed from {say(p['old'])} to {say(p['new'])}."
         ask = rng.choice(("what is the percentage change", "what is the percent change (negative for a fall)"))
     else:
-        story = f"{_cap(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
+        story = f"{phrasing.capitalized(subject)} {went} from {say(p['old'])} to {say(p['new'])}."
         ask = f"by what percent did it {'increase' if p['up'] else 'decrease'}"
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _percent_plan(p)[0].text()}
+    return _story_slots(story, ask)
 
 
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
+def _story_slots(story: str, ask: str) -> dict:
+    """The slots of the story templates: the story, and its question lower-case ({ask}) and capitalised ({Ask})."""
+    return {"story": story, **phrasing.with_capitals(ask=ask)}
 
 
 PERCENT_TEMPLATES = (
@@ -115,14 +116,14 @@ PERCENT_TEMPLATES = (
     "{story} {Ask}? Show the number.",
 )
 
-PERCENT_CHANGE = Family(
+PERCENT_CHANGE = planned(
     name="percent_change",
     stage="basic",
     templates=PERCENT_TEMPLATES,
     sample=_percent_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_percent_plan(p)),
+    plan=_percent_plan,
+    digits=2,
     truth=_percent_truth,
-    think=("{plan}",),
     finals=("{q}.", "It is {q}.", "The answer is {q}.", "That's {q}.", "It comes to {q}."),
     units=lambda p: "%" if p["kind"] in ("change", "by_how_much") else "$" if p["money"] else None,
     render=_percent_render,
@@ -186,30 +187,28 @@ def _bill_truth(p: dict) -> float:
 def _bill_render(p: dict, rng: random.Random) -> dict:
     money = phrasing.say_money(p["bill"], rng)
     tip, tax, off = (phrasing.say_percent(p[k], rng) for k in ("tip", "tax", "off"))
-    if drawn_for_held_out(BILL_TEMPLATES, p):  # the test split tells each situation its own way
-        story, ask = {
-            "tip": (f"I want to tip {tip} on a {money} meal.", "how much should the tip be"),
-            "total_with_tip": (f"Lunch was {money} and I add a {tip} tip.", "what's the total"),
-            "split": (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share"),
-            "tax": (f"I buy a {money} item and sales tax is {tax}.", "what is the final price"),
-            "sale": (f"A {money} jacket is marked down {off}.", "what does it cost now"),
-            "sale_then_tax": (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
-                              "what is the total at checkout"),
-            "saved": (f"A {money} phone is discounted by {off}.", "how many dollars is the discount"),
-        }[p["kind"]]
-        return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
-    story, ask = {
-        "tip": (f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
-        "total_with_tip": (f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
-        "split": (f"Dinner for {p['people']} costs {money} before a {tip} tip. We split the total, tip included, evenly.",
-                  "how much does each person pay"),
-        "tax": (f"A bike costs {money} before tax, and sales tax is {tax}.", "what is the price with tax"),
-        "sale": (f"A pair of shoes costs {money} and is on sale for {off} off.", "what is the sale price"),
-        "sale_then_tax": (f"A lamp is priced at {money}. It is {off} off, and then {tax} sales tax is added to the sale price.",
-                          "what do I pay at the register"),
-        "saved": (f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
+    # Each kind told two ways (story, question): for training, and the test split's own (held-out templates).
+    told = {
+        "tip": ((f"Our dinner bill is {money}.", f"how much is a {tip} tip"),
+                (f"I want to tip {tip} on a {money} meal.", "how much should the tip be")),
+        "total_with_tip": ((f"The bill at a restaurant comes to {money} and we leave a {tip} tip.", "how much do we pay in total"),
+                           (f"Lunch was {money} and I add a {tip} tip.", "what's the total")),
+        "split": ((f"Dinner for {p['people']} costs {money} before a {tip} tip. We split the total, tip included, evenly.",
+                   "how much does each person pay"),
+                  (f"{p['people']} friends share a {money} check and add {tip} for the tip.", "what is each friend's share")),
+        "tax": ((f"A bike costs {money} before tax, and sales tax is {tax}.", "what is the price with tax"),
+                (f"I buy a {money} item and sales tax is {tax}.", "what is the final price")),
+        "sale": ((f"A pair of shoes costs {money} and is on sale for {off} off.", "what is the sale price"),
+                 (f"A {money} jacket is marked down {off}.", "what does it cost now")),
+        "sale_then_tax": ((f"A lamp is priced at {money}. It is {off} off, and then {tax} sales tax is added to the sale price.",
+                           "what do I pay at the register"),
+                          (f"A {money} chair gets {off} off, then {tax} tax is charged on the reduced price.",
+                           "what is the total at checkout")),
+        "saved": ((f"A coat costs {money} and the store takes {off} off.", "how much money do I save"),
+                  (f"A {money} phone is discounted by {off}.", "how many dollars is the discount")),
     }[p["kind"]]
-    return {"story": story, "ask": ask, "Ask": ask[0].upper() + ask[1:], "plan": _bill_plan(p)[0].text()}
+    story, ask = told[1] if drawn_for_held_out(BILL_TEMPLATES, p) else told[0]
+    return _story_slots(story, ask)
 
 
 BILL_TEMPLATES = (
@@ -225,14 +224,14 @@ BILL_TEMPLATES = (
     "{story} Quick, {ask}?",
 )
 
-TIPS_TAX_DISCOUNT = Family(
+TIPS_TAX_DISCOUNT = planned(
     name="tips_tax_discount",
     stage="system",
     templates=BILL_TEMPLATES,
     sample=_bill_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, money=True))(*_bill_plan(p)),
+    plan=_bill_plan,
+    money=True,
     truth=_bill_truth,
-    think=("{plan}",),
     finals=("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "The amount is {q}."),
     units=lambda p: "$",
     render=_bill_render,

@@ -7,8 +7,8 @@ import math
 import random
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family, drawn_for_held_out
+from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.spec import drawn_for_held_out
 
 FINALS = ("{v}.", "The answer is {v}.", "It's {v}.", "That gives {v}.", "The result is {v}.")
 
@@ -85,17 +85,16 @@ COUNTING_TEMPLATES = (
 def _counting_render(p: dict, rng: random.Random) -> dict:
     phrasing_index = COUNTING_TEMPLATES.index(p.get("_template", COUNTING_TEMPLATES[0])) % 5
     question = _COUNTING[p["kind"]][0][phrasing_index].format(n=p["n"], k=p["k"], things=p["things"])
-    return {"question": question, "plan": _counting_plan(p)[0].text()}
+    return {"question": question}
 
 
-COUNTING = Family(
+COUNTING = planned(
     name="counting",
     stage="complex",
     templates=COUNTING_TEMPLATES,
     sample=_counting_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_counting_plan(p)),
+    plan=_counting_plan,
     truth=lambda p: _COUNTING[p["kind"]][2](p["n"], p["k"]),
-    think=("{plan}",),
     finals=FINALS + ("There are {v} ways.",),
     render=_counting_render,
     exact=True,
@@ -159,25 +158,23 @@ DIVISIBILITY_TEMPLATES = (
     "Help me figure out {what}.",
 )
 
-DIVISIBILITY = Family(
+DIVISIBILITY = planned(
     name="divisibility",
     stage="complex",
     templates=DIVISIBILITY_TEMPLATES,
     sample=_divisibility_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_divisibility_plan(p)),
+    plan=_divisibility_plan,
     truth=lambda p: {
         "gcd": lambda: math.gcd(p["a"], p["b"]),
         "lcm": lambda: p["a"] * p["b"] // math.gcd(p["a"], p["b"]),
         "divisors": lambda: _divisor_count(p["n"]),
         "digit_sum": lambda: sum(map(int, str(p["big"]))),
     }[p["kind"]](),
-    think=("{plan}",),
     finals=FINALS,
     render=lambda p, rng: {
         "what": _held_or_train(_DIVISIBILITY_QUESTIONS[p["kind"]], DIVISIBILITY_TEMPLATES, p, rng).format(
             a=phrasing.say_number(p["a"], rng, short=False), b=phrasing.say_number(p["b"], rng, short=False),
             n=phrasing.say_number(p["n"], rng, short=False), big=phrasing.plain(p["big"])),
-        "plan": _divisibility_plan(p)[0].text(),
     },
     exact=True,
     refusals=(("What is the greatest common divisor of 24 and another number?", "Which other number? Give me both."),),
@@ -240,7 +237,7 @@ def _sequence_render(p: dict, rng: random.Random) -> dict:
                           f"the total if you add {n} numbers, starting at {p['first']} and multiplying by {p['ratio']} each time"),
     }[p["kind"]]
     what = _held_or_train(phrasings, SEQUENCE_TEMPLATES, p, rng)
-    return {"what": what, "plan": _sequence_plan(p)[0].text()}
+    return {"what": what}
 
 
 SEQUENCE_TEMPLATES = (
@@ -256,14 +253,13 @@ SEQUENCE_TEMPLATES = (
     "Compute {what}.",
 )
 
-SEQUENCES = Family(
+SEQUENCES = planned(
     name="sequences",
     stage="complex",
     templates=SEQUENCE_TEMPLATES,
     sample=_sequence_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_sequence_plan(p)),
+    plan=_sequence_plan,
     truth=_sequence_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_sequence_render,
     exact=True,

@@ -7,8 +7,7 @@ import math
 import random
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family
+from worldmodel.data.families.plan import Plan, planned
 
 G = 9.81
 FINALS = ("{q}.", "It is {q}.", "The answer is {q}.", "About {q}.", "That comes to {q}.")
@@ -63,11 +62,10 @@ def _projectile_render(p: dict, rng: random.Random) -> dict:
         "height": rng.choice(("how high does it go", "what is its maximum height", "how high does it rise")),
         "range": rng.choice(("how far away does it land", "what is its horizontal range", "how far does it travel horizontally")),
     }[ask]
-    return {"launch": launch, "Launch": launch[0].upper() + launch[1:], "question": question,
-            "Question": question[0].upper() + question[1:], "plan": _projectile_plan(p)[0].text()}
+    return phrasing.with_capitals(launch=launch, question=question)
 
 
-PROJECTILE = Family(
+PROJECTILE = planned(
     name="projectile",
     stage="complex",
     templates=(
@@ -83,9 +81,9 @@ PROJECTILE = Family(
         "{Launch}. With no air resistance, {question}?",
     ),
     sample=_projectile_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=3))(*_projectile_plan(p)),
+    plan=_projectile_plan,
+    digits=3,
     truth=_projectile_truth,
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: {"time": "s", "height": "m", "range": "m"}["time" if p["straight_up"] and p["ask"] == "range" else p["ask"]],
     render=lambda p, rng: {**_projectile_render(p, rng), "question_short": {
@@ -123,11 +121,10 @@ def _fall_render(p: dict, rng: random.Random) -> dict:
         "distance": (f"{p['thing']} falls freely from rest for {t}", rng.choice(("how far does it fall", "what distance does it drop"))),
         "speed_after": (f"{p['thing']} falls freely from rest for {t}", rng.choice(("how fast is it falling then", "what speed does it reach"))),
     }[p["ask"]]
-    return {"scene": scene, "Scene": scene[0].upper() + scene[1:], "question": question,
-            "Question": question[0].upper() + question[1:], "plan": _fall_plan(p)[0].text()}
+    return phrasing.with_capitals(scene=scene, question=question)
 
 
-FREE_FALL = Family(
+FREE_FALL = planned(
     name="free_fall",
     stage="complex",
     templates=(
@@ -143,10 +140,10 @@ FREE_FALL = Family(
         "{Scene}. Neglecting air, {question}?",
     ),
     sample=_fall_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2))(*_fall_plan(p)),
+    plan=_fall_plan,
+    digits=2,
     truth=lambda p: {"time": math.sqrt(2 * p["height"] / G), "speed": math.sqrt(2 * G * p["height"]),
                      "distance": G * p["seconds"] ** 2 / 2, "speed_after": G * p["seconds"]}[p["ask"]],
-    think=("{plan}",),
     finals=FINALS,
     units=lambda p: {"time": "s", "speed": "m/s", "distance": "m", "speed_after": "m/s"}[p["ask"]],
     render=_fall_render,

@@ -12,6 +12,7 @@ import dataclasses
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from worldmodel.data.spec import Family, lit, print_money, program, real
 
@@ -128,3 +129,19 @@ def stated(family: Family) -> Family:
         return {**family.render(p, rng), "plan": plan_of(family.solution(p))}
 
     return dataclasses.replace(family, think=("{plan}",), render=render)
+
+
+def planned(*, plan: Callable[[dict], tuple[Plan, str]], render: Callable[[dict, random.Random], dict],
+            digits: int | None | Callable[[dict], int | None] = None, money: bool = False, **fields) -> Family:
+    """A family whose program and think step both come from `plan(p) -> (Plan, result)`: the program prints
+    `result` (rounded to `digits`, which may depend on the params, or as money) and the think step is the plan's
+    text, added to `render`'s slots as {plan}. `fields` are the Family's others (name, templates, truth, …)."""
+
+    def solution(p: dict) -> str:
+        steps, result = plan(p)
+        return steps.program(result, digits=digits(p) if callable(digits) else digits, money=money)
+
+    def render_with_plan(p: dict, rng: random.Random) -> dict:
+        return {**render(p, rng), "plan": plan(p)[0].text()}
+
+    return Family(solution=solution, think=("{plan}",), render=render_with_plan, **fields)

@@ -9,8 +9,8 @@ from collections import Counter
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
-from worldmodel.data.spec import Family, drawn_for_held_out
+from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.spec import drawn_for_held_out
 
 # (what the numbers are, unit word or "")
 _LISTS = (
@@ -103,24 +103,20 @@ STATISTICS_TEMPLATES = (
     "Data set: {values}. Compute the {stat}.",
 )
 
-STATISTICS = Family(
+STATISTICS = planned(
     name="list_statistics",
     stage="system",
     templates=STATISTICS_TEMPLATES,
     sample=_statistics_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["kind"] == "mean" else None))(
-        *_statistics_plan(p)
-    ),
+    plan=_statistics_plan,
+    digits=lambda p: 2 if p["kind"] == "mean" else None,
     truth=_statistics_truth,
-    think=("{plan}",),
     finals=("The {stat} is {v}.", "{v}.", "It is {v}.", "That gives {v}.", "The answer is {v}."),
     render=lambda p, rng: {
         "values": _values_text(p["values"], rng),
-        "stat": (stat := _stat_name(p, rng)),
-        "Stat": stat[0].upper() + stat[1:],
-        "what": p["list"][0][0].upper() + p["list"][0][1:],
+        **phrasing.with_capitals(stat=_stat_name(p, rng)),
+        "what": phrasing.capitalized(p["list"][0]),
         "what_lc": p["list"][0],
-        "plan": _statistics_plan(p)[0].text(),
     },
     rel_tol=1e-3,
     refusals=(("What's the average of my test scores?", "I don't have your scores. List them and I'll compute it."),),
@@ -214,7 +210,7 @@ def _probability_render(p: dict, rng: random.Random) -> dict:
             "two_marbles": f"A bag has {p['red']} red, {p['blue']} blue and {p['green']} green marbles. Two are drawn without putting the first back. What is the probability both are red",
         }[kind]
     form = rng.choice(("as a percentage", "in percent")) if p["percent"] else rng.choice(("as a decimal", "as a decimal number"))
-    return {"question": question, "form": form, "plan": _probability_plan(p)[0].text()}
+    return {"question": question, "form": form}
 
 
 PROBABILITY_TEMPLATES = (
@@ -230,14 +226,14 @@ PROBABILITY_TEMPLATES = (
     "{question}? Write the probability {form}.",
 )
 
-PROBABILITY = Family(
+PROBABILITY = planned(
     name="probability",
     stage="complex",
     templates=PROBABILITY_TEMPLATES,
     sample=_probability_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=2 if p["percent"] else 4))(*_probability_plan(p)),
+    plan=_probability_plan,
+    digits=lambda p: 2 if p["percent"] else 4,
     truth=_probability_truth,
-    think=("{plan}",),
     finals=("The probability is {q}.", "{q}.", "It is {q}.", "That's {q}.", "The chance is {q}."),
     units=lambda p: "%" if p["percent"] else None,
     render=_probability_render,
@@ -261,7 +257,7 @@ def _bmi_plan(p: dict) -> tuple[Plan, str]:
     return plan, plan.step("bmi", "weight / height ** 2")
 
 
-BMI = Family(
+BMI = planned(
     name="body_mass_index",
     stage="system",
     templates=(
@@ -277,14 +273,13 @@ BMI = Family(
         "Compute the BMI of a {height} tall person weighing {kg}.",
     ),
     sample=_bmi_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result, digits=1))(*_bmi_plan(p)),
+    plan=_bmi_plan,
+    digits=1,
     truth=lambda p: float(Fraction(str(p["kg"])) / (Fraction(p["cm"], 100) ** 2)),
-    think=("{plan}",),
     finals=("The BMI is {v}.", "{v}.", "It's about {v}.", "That gives a BMI of {v}.", "BMI = {v}."),
     render=lambda p, rng: {
         "kg": phrasing.say_quantity(int(p["kg"]) if float(p["kg"]).is_integer() else p["kg"], "kg", rng),
         "height": phrasing.say_quantity(p["cm"] / 100, "m", rng) if p["metric"] else phrasing.say_quantity(p["cm"], "cm", rng),
-        "plan": _bmi_plan(p)[0].text(),
     },
     rel_tol=5e-3,
     refusals=(("What's my BMI? I weigh 70 kg.", "I also need your height. How tall are you?"),),

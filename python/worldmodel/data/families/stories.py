@@ -12,8 +12,9 @@ import random
 from fractions import Fraction
 
 from worldmodel.data import phrasing
-from worldmodel.data.families.plan import Plan
+from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.families.story import (
+    FINALS,
     FRAMES,
     RELATIVES,
     THINGS,
@@ -25,9 +26,6 @@ from worldmodel.data.families.story import (
     slots_for,
     variable,
 )
-from worldmodel.data.spec import Family
-
-FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
 
 # Events of a change story: kind -> (sign, program name, verb (past, third person, base), phrasings with
 # {v} {n} {t} {ts} {poss} {rel}); a story is told in the past or the present tense.
@@ -123,7 +121,7 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         else:
             opening = rng.choice(("{name} {had} {start}.", "{name} {had} {start} in the morning.", "At first {name} {had} {start}."))
             story = opening.format(name=who.name, had=had, start=start)
-            body = f"{_cap(pron)} {events[0]}"
+            body = f"{phrasing.capitalized(pron)} {events[0]}"
             for event in events[1:]:
                 body += rng.choice(_JOINERS).format(pron=pron) + event
             story += f" {body}."
@@ -133,13 +131,9 @@ def _change_render(p: dict, rng: random.Random) -> dict:
         else:
             ask = Ask(f"how many {thing[0]}", who.name, "have", "has", rng.choice(("now", "at the end", "now")))
     if p["extra"]:
-        story += f" {_cap(pron)} also {have} {p['extra']} {_noun(p['other'], p['extra'])}."
+        story += f" {phrasing.capitalized(pron)} also {have} {p['extra']} {_noun(p['other'], p['extra'])}."
     slots = slots_for(story, clause, ask, rng)
-    return {**slots, "plan": _change_plan(p)[0].text(), "name": who.name, "things": thing[0], "n1": str(p["amounts"][0])}
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
+    return {**slots, "name": who.name, "things": thing[0], "n1": str(p["amounts"][0])}
 
 
 def _change_truth(p: dict) -> int:
@@ -152,14 +146,13 @@ def _change_truth(p: dict) -> int:
     return count
 
 
-CHANGE_STORY = Family(
+CHANGE_STORY = planned(
     name="change_story",
     stage="basic",
     templates=FRAMES,
     sample=_change_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_change_plan(p)),
+    plan=_change_plan,
     truth=_change_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_change_render,
     exact=True,
@@ -267,18 +260,16 @@ def _comparison_render(p: dict, rng: random.Random) -> dict:
         else:
             target = b if p["kind"] == "chain" and not p["ask_last"] else names[len(p["links"])]
             ask = Ask(f"how many {t}", target.name, have_base, have)
-    return {**slots_for(" ".join(sentences), join_clauses(clauses), ask, rng), "plan": _comparison_plan(p)[0].text(),
-            "a": a.name, "b": b.name, "things": t}
+    return {**slots_for(" ".join(sentences), join_clauses(clauses), ask, rng), "a": a.name, "b": b.name, "things": t}
 
 
-COMPARISON_STORY = Family(
+COMPARISON_STORY = planned(
     name="comparison_story",
     stage="basic",
     templates=FRAMES,
     sample=_comparison_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_comparison_plan(p)),
+    plan=_comparison_plan,
     truth=_comparison_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_comparison_render,
     exact=True,
@@ -379,18 +370,17 @@ def _groups_render(p: dict, rng: random.Random) -> dict:
             ask = Ask(f"how many {many}", "", "are", "", "needed")
         else:
             ask = Ask(f"how many {many}", who.name, "need", "needs", rng.choice(("to hold them all", "for all of them", "")))
-    return {**slots_for(story, clause, ask, rng), "plan": _groups_plan(p)[0].text(), "name": who.name, "one": one,
+    return {**slots_for(story, clause, ask, rng), "name": who.name, "one": one,
             "many": many, "things": things}
 
 
-EQUAL_GROUPS = Family(
+EQUAL_GROUPS = planned(
     name="equal_groups",
     stage="basic",
     templates=FRAMES,
     sample=_groups_sample,
-    solution=lambda p: (lambda plan, result: plan.program(result))(*_groups_plan(p)),
+    plan=_groups_plan,
     truth=_groups_truth,
-    think=("{plan}",),
     finals=FINALS,
     render=_groups_render,
     exact=True,

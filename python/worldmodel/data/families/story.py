@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from worldmodel.data.phrasing import capitalized
+
 # (name, subject pronoun, possessive); "I" tells the story in the first person.
 PEOPLE = (
     ("Sarah", "she", "her"),
@@ -101,19 +103,15 @@ class Ask:
 
     def direct(self) -> str:
         if self.base == "are":  # "How many blue marbles are left in the bag?"
-            return _sentence(f"{self.wh} are {self.tail}") + "?"
+            return capitalized(f"{self.wh} are {self.tail}") + "?"
         aux = "did" if self.past else "do" if self._plural_subject() else "does"
-        return _sentence(f"{self.wh} {aux} {self.subject} {self.base} {self.tail}".strip()) + "?"
+        return capitalized(f"{self.wh} {aux} {self.subject} {self.base} {self.tail}".strip()) + "?"
 
     def indirect(self) -> str:
         if self.base == "are":
             return f"{self.wh} are {self.tail}"
         verb = self.past or (self.base if self._plural_subject() else self.third)
         return f"{self.wh} {self.subject} {verb} {self.tail}".strip()
-
-
-def _sentence(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 def slots_for(story: str, clause: str, ask: Ask, rng: random.Random) -> dict[str, str]:
@@ -131,6 +129,9 @@ def slots_for(story: str, clause: str, ask: Ask, rng: random.Random) -> dict[str
 
 # Frames shared by story families: question after the story, a conditional, a command, question first.
 # Every fifth from the fourth (3, 8, 13) is held out: a conditional clause and a "given that" command.
+# The answer sentences of the story families: a count or amount, said without a unit.
+FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
+
 FRAMES = (
     "{story} {ask}",
     "Word problem: {story} {ask}",
