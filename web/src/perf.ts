@@ -1,20 +1,12 @@
 // The performance panel: load time, prefill/decode speed, memory where the browser reports it, device capabilities.
 import type { GenerationStats, LoadInfo } from '../worker/worldmodel';
+import { fillDefinitionList } from './render';
 
 const rows = new Map<string, string>();
 
 export function setPerf(name: string, value: string): void {
   rows.set(name, value);
-  const list = document.getElementById('perf-list')!;
-  list.replaceChildren();
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    dd.dataset.metric = k;
-    list.append(dt, dd);
-  }
+  fillDefinitionList(document.getElementById('perf-list')!, rows, (dd, name) => (dd.dataset.metric = name));
 }
 
 export function showLoadInfo(info: LoadInfo): void {

@@ -1,4 +1,4 @@
-// Renders an answer's final text with the numbers that came from execution marked (provenance).
+// Renders an answer's final text with the numbers that came from execution marked (provenance), and name/value lists.
 import { fromComputation, numberMatches } from '../worker/protocol';
 
 export function renderFinal(element: HTMLElement, final: string, computedText: string | null): number {
@@ -19,4 +19,17 @@ export function renderFinal(element: HTMLElement, final: string, computedText: s
   }
   element.append(final.slice(last));
   return marked;
+}
+
+/** Fills a <dl> with one term and value per entry (as text: values may be device strings or other data). */
+export function fillDefinitionList(list: HTMLElement, entries: Iterable<[string, string]>, onValue?: (dd: HTMLElement, name: string) => void): void {
+  list.replaceChildren();
+  for (const [name, value] of entries) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    onValue?.(dd, name);
+    list.append(dt, dd);
+  }
 }

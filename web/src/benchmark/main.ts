@@ -5,6 +5,7 @@ import { parseManifest, type Manifest } from '../../worker/manifest';
 import { loadSettings } from '../settings';
 import { UsageCounts } from '../analytics';
 import { barChart } from '../charts';
+import { fillDefinitionList } from '../render';
 import { deviceFacts, type DeviceFacts } from './device';
 import { stdoutSha256, verifyRun, type Verdict } from './proof';
 import { RunCancelled, runSuite, type RunMeasurements, type StepProgress } from './runner';
@@ -176,15 +177,7 @@ function showDevice(device: DeviceFacts, manifest: Manifest) {
     ['App version', __APP_VERSION__],
     ['Suite', SUITE.suite],
   ];
-  const list = $('bench-device');
-  list.replaceChildren();
-  for (const [k, v] of facts) {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    list.append(dt, dd);
-  }
+  fillDefinitionList($('bench-device'), facts);
 }
 
 async function showResults(run: RunMeasurements, manifest: Manifest) {
