@@ -131,12 +131,13 @@ def test_a_committed_checkpoint_resumes_exactly_in_a_fresh_folder(setup, tmp_pat
 
 def test_resume_with_smaller_micro_batches_takes_the_same_steps(setup):
     """A machine with less memory resumes with rows_per_batch 1 × grad_accum 4 instead of 2 × 2: the same rows
-    make each step, so the weights end where the uninterrupted run's do (up to float summation order)."""
-    straight = _config(setup, "straight-regroup", lora_dropout=0.0)
+    make each step, so the weights end where the uninterrupted run's do (up to float summation order). In fp32: bf16
+    autocast (chosen by default on CPUs with AVX512-BF16) rounds differently per batch shape, beyond these tolerances."""
+    straight = _config(setup, "straight-regroup", lora_dropout=0.0, bf16=False)
     train(straight)
-    interrupted = _config(setup, "regrouped", lora_dropout=0.0, stop_after_steps=3)
+    interrupted = _config(setup, "regrouped", lora_dropout=0.0, stop_after_steps=3, bf16=False)
     train(interrupted)
-    resumed = _config(setup, "regrouped", lora_dropout=0.0, rows_per_batch=1, grad_accum=4)
+    resumed = _config(setup, "regrouped", lora_dropout=0.0, rows_per_batch=1, grad_accum=4, bf16=False)
     assert train(resumed)["steps"] == 8
     expected = load_file(Path(straight.out) / "adapter" / "adapter_model.safetensors")
     actual = load_file(Path(resumed.out) / "adapter" / "adapter_model.safetensors")
