@@ -57,8 +57,10 @@ web: setup $(NODE_STAMP)
 bundles/default/manifest.json: | setup
 	$(PY) -m export --out bundles/default
 
+# The benchmark page's results go to a local leaderboard (SQLite in runs/; docs/leaderboard.md), shown at /leaderboard.html.
 serve: web bundles/default/manifest.json
-	$(VENV)/bin/worldmodel serve --bundle bundles/default
+	mkdir -p runs
+	$(VENV)/bin/worldmodel serve --bundle bundles/default --leaderboard sqlite:///runs/leaderboard.db
 
 # e2e/serve.sh exports a tiny bundle, writes the conformance corpus, builds the app and serves it.
 test-e2e: setup $(NODE_STAMP) browsers
