@@ -1,6 +1,6 @@
 // Vite builds the PWA from web/ into web/dist. The isolation headers make the page cross-origin isolated
 // (SharedArrayBuffer → onnxruntime-web threads); `worldmodel serve` sends the same headers in production.
-import { defineConfig, defaultClientConditions } from 'vite';
+import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,19 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/** The head every page shares (index, benchmark, leaderboard), written once: each page keeps only its own title. */
+function pageHead(): Plugin {
+  return {
+    name: 'worldmodel-page-head',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { charset: 'UTF-8' }, injectTo: 'head-prepend' },
+      { tag: 'meta', attrs: { name: 'viewport', content: 'width=device-width, initial-scale=1.0' }, injectTo: 'head' },
+      { tag: 'meta', attrs: { name: 'theme-color', content: '#1f3a5f' }, injectTo: 'head' },
+      { tag: 'link', attrs: { rel: 'icon', href: 'icon.svg', type: 'image/svg+xml' }, injectTo: 'head' },
+    ],
+  };
+}
 
 export default defineConfig({
   root: 'web',
@@ -40,6 +53,7 @@ export default defineConfig({
   server: { headers: isolationHeaders, proxy: { '/bundle': process.env.WORLDMODEL_SERVE ?? 'http://127.0.0.1:8000' } },
   preview: { headers: isolationHeaders },
   plugins: [
+    pageHead(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,
