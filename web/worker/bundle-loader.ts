@@ -129,7 +129,7 @@ async function fetchManifest(url: string, cache: Cache | null, onProgress: (p: L
     networkError = e;
   }
   if (response?.ok) {
-    const bytes = await readWithProgress(response, MAX_MANIFEST_BYTES, `the bundle manifest ${url}`, () => {});
+    const bytes = await readAll(response, MAX_MANIFEST_BYTES, `the bundle manifest ${url}`);
     const manifest = parseManifestOrThrow(bytes, url);
     await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/json' } })).catch(() => {});
     onProgress({ kind: 'manifest', url, fromCache: false });
@@ -145,22 +145,14 @@ async function fetchManifest(url: string, cache: Cache | null, onProgress: (p: L
   throw new BundleError('network', `Could not fetch the bundle manifest ${url}: the network is unreachable (${String(networkError)}).`);
 }
 
-/** Reads a response body while reporting every chunk, so progress is byte-accurate; stops past `limit` bytes. */
-async function readWithProgress(response: Response, limit: number, what: string, onBytes: (n: number) => void): Promise<Uint8Array> {
-  const reader = response.body!.getReader();
+/** Reads a whole body of at most `limit` bytes (the manifest, before any size is declared). */
+async function readAll(response: Response, limit: number, what: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BundleError('integrity', `${what} is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-    onBytes(value.byteLength);
-  }
+  await readInto(response, limit, what, (chunk) => {
+    chunks.push(chunk);
+    length += chunk.byteLength;
+  }, `${what} is larger than ${limit} bytes`);
   return concat(chunks, length);
 }
 
@@ -348,7 +340,8 @@ function resumesAt(response: Response, offset: number): boolean {
 }
 
 /** Reads a body chunk by chunk (so progress is byte-accurate); more than `limit` bytes is an integrity fault. */
-async function readInto(response: Response, limit: number, what: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+async function readInto(response: Response, limit: number, what: string, onChunk: (chunk: Uint8Array) => void,
+  tooLarge = `${what} is larger than the manifest declares`): Promise<void> {
   const reader = response.body!.getReader();
   let length = 0;
   for (;;) {
@@ -357,7 +350,7 @@ async function readInto(response: Response, limit: number, what: string, onChunk
     length += value.byteLength;
     if (length > limit) {
       await reader.cancel().catch(() => {});
-      throw new BundleError('integrity', `${what} is larger than the manifest declares`);
+      throw new BundleError('integrity', tooLarge);
     }
     onChunk(value);
   }
