@@ -2,7 +2,7 @@
 
 Each command module exposes `add_arguments(parser)` and `run(args) -> int` and is imported only when chosen, so
 that `worldmodel convert` does not pay for torch. The `python -m …` forms the documentation names
-(`python -m worldmodel.train`, which torchrun runs, `python -m worldmodel.train.focus`,
+(`python -m worldmodel.train`, which torchrun runs, `python -m worldmodel.train.focus`, `python -m worldmodel.train.gpu_kit`,
 `python -m worldmodel.train.model_card`) are the same commands under another program name (`command_main`).
 Tools that regenerate committed files stay `python -m` only (`worldmodel.wat.exports_doc`, the generators in
 `worldmodel.wat.runtime.tools`), and so does the release command `python -m export`.
@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "train": "LoRA fine-tuning (resumable; DDP under torchrun)",
     "focus": "a training subset weighted by the adapter's loss per family",
     "model-card": "write an adapter's model card from its training run and evaluation",
+    "gpu-kit": "pack a training run for the lent GPU machine (base model in parts, rows, train.sh)",
     "tiss": "run or lint a TissLang task script (sandboxed commands, the model as agent)",
 }
 

@@ -1,4 +1,4 @@
-"""What a training run on the lent GPU machine carries, packed here: `python -m worldmodel.train.gpu_kit`.
+"""What a training run on the lent GPU machine carries, packed here: `worldmodel gpu-kit` (commands/gpu_kit.py).
 
 The machine (docs/training.md, "On the lent GPU machine") has PyTorch, transformers and peft but reaches no network,
 and each call carries at most 64 MiB beside the checkout. So the kit is:
@@ -14,7 +14,6 @@ Calls, back to back (the machine stays warm 30 s between them; the kit prints th
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import shutil
@@ -77,6 +76,8 @@ def split_file(source: Path, folder: Path, part_bytes: int = PART_BYTES) -> list
 
 def pack_rows(data: Path, out: Path) -> list[Path]:
     """The training rows (train.jsonl, and validation.jsonl when present) gzipped into `out`."""
+    if not any((data / name).is_file() for name in ("train.jsonl", "train.jsonl.gz")):
+        raise FileNotFoundError(f"{data} has no train.jsonl(.gz): build it with `worldmodel data build --out {data}`")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in ("train.jsonl", "validation.jsonl"):
@@ -86,8 +87,6 @@ def pack_rows(data: Path, out: Path) -> list[Path]:
         elif plain.is_file():
             with plain.open("rb") as source, gzip.open(out / packed.name, "wb", compresslevel=9) as target:
                 shutil.copyfileobj(source, target)
-        elif name == "train.jsonl":
-            raise FileNotFoundError(f"{data} has no train.jsonl(.gz): build it with `worldmodel data build --out {data}`")
         else:
             continue
         written.append(out / packed.name)
@@ -117,27 +116,7 @@ def build_kit(data: Path, kit: Path = KIT, extra_flags: str = "", wheels: bool =
     return {"parts": parts, "rows": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m worldmodel.train.gpu_kit", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("data/curriculum"), help="built curriculum (train.jsonl)")
-    parser.add_argument("--out", type=Path, default=KIT, help=f"kit folder (default {KIT}; replaced)")
-    parser.add_argument("--extra", default="", help="more `worldmodel train` flags, e.g. '--max-steps 20'")
-    parser.add_argument("--no-wheels", action="store_true", help="skip downloading wheels (testing the kit here)")
-    args = parser.parse_args(argv)
-    try:
-        kit = build_kit(args.data, args.out, args.extra, wheels=not args.no_wheels)
-    except (FileNotFoundError, FileExistsError, subprocess.CalledProcessError) as error:
-        print(f"gpu_kit: {error}", file=sys.stderr)
-        return 2
-    for path in sorted(p for p in args.out.rglob("*") if p.is_file()):
-        print(f"{path.stat().st_size / 2**20:7.1f} MiB  {path}")
-    *first, last = [part.parent for part in kit["parts"]]
-    calls = [f'run(carry=["{folder}"], command="bash {folder}/join.sh")' for folder in first]
-    calls.append(f'run(carry=["{last}", "{args.out}/run"], command="bash {last}/join.sh && bash {args.out}/run/train.sh", '
-                 'timeout_s=600)')  # the smallest part rides with the run
-    print("\nCalls, back to back (docs/training.md):\n  " + "\n  ".join(calls))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from worldmodel.cli import command_main
+
+    raise SystemExit(command_main("gpu-kit", "python -m worldmodel.train.gpu_kit"))
