@@ -74,7 +74,7 @@ export type GenerationEvent =
 type DoneEvent = Extract<GenerationEvent, { type: 'done' }>;
 
 /** The computed text of a finished answer whose program ran, else null (no program, or it failed). */
-function computedValue(done: DoneEvent): string | null {
+export function computedValue(done: DoneEvent): string | null {
   const a = done.answer;
   return (a.wat !== null || a.bytelog !== null) && a.computedError === null ? a.computed : null;
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from functools import cache
 from pathlib import Path
 
@@ -20,9 +19,6 @@ SUITES = ("v1",)
 # Greedy tokens are compared only before the first step whose top-two logit margin is below this: engines that sum
 # in another order (onnxruntime CPU vs wasm, 1 vs N threads) agree on the argmax only where it is not a near tie.
 NEAR_TIE = 0.05
-
-# A question is right when its computed value equals the answer within this relative tolerance (numbers).
-ANSWER_REL_TOL = 1e-6
 
 
 def suite_path(name: str = CURRENT_SUITE) -> Path:
@@ -59,15 +55,3 @@ def stable_prefix_length(margins: list[float], near_tie: float = NEAR_TIE) -> in
         if not margin >= near_tie:  # NaN counts as a tie
             return i
     return len(margins)
-
-
-def answer_matches(computed: str | None, expected: str, rel_tol: float = ANSWER_REL_TOL) -> bool:
-    """Numbers compare within `rel_tol` (and 1e-9 absolute), anything else as trimmed text."""
-    if computed is None:
-        return False
-    got, want = computed.strip(), expected.strip()
-    try:
-        a, b = float(got.replace(",", "")), float(want.replace(",", ""))
-    except ValueError:
-        return got == want
-    return math.isfinite(a) and math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-9)

@@ -1,6 +1,6 @@
 // Runs the suite (docs/leaderboard.md) on one bundle: cold and warm load, greedy speed, sandbox latency, task
 // accuracy. Each step reports progress; an AbortSignal stops the run between steps and inside a generation.
-import { WorldModel, clearBundleCache, type GenerationEvent, type LoadInfo } from '../../worker/worldmodel';
+import { WorldModel, clearBundleCache, computedValue, type GenerationEvent, type LoadInfo } from '../../worker/worldmodel';
 import { answerMatches, type Suite } from './suite';
 
 export interface GreedyResult {
@@ -70,12 +70,6 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-/** The computed value of a finished answer whose program ran, else null (worldmodel.ts' own rule). */
-function computedOf(done: Extract<GenerationEvent, { type: 'done' }>): string | null {
-  const a = done.answer;
-  return (a.wat !== null || a.bytelog !== null) && a.computedError === null ? a.computed : null;
 }
 
 export async function runSuite(suite: Suite, options: RunOptions): Promise<RunMeasurements> {
@@ -148,7 +142,7 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunMe
     for (const q of suite.questions) {
       step(`Task accuracy: ${q.id}`);
       const done = await finish(model.generate(q.question, { temperature: 0, execute: true, maxTokens: options.questionTokens, votes: 1, retries: 0, signal }), signal);
-      const computed = computedOf(done);
+      const computed = computedValue(done);
       questions.push({ id: q.id, expected: q.answer, computed, correct: answerMatches(computed, q.answer) });
     }
     return { info: model.info, load: { cold_ms: cold.ms, warm_ms: warm.ms }, greedy, sandbox, questions, total_ms: performance.now() - started };

@@ -32,7 +32,7 @@ export function suiteSha256(): Promise<string> {
   return sha256Hex(new TextEncoder().encode(suiteText));
 }
 
-/** Twin of worldmodel.benchmark_suite.ANSWER_REL_TOL. */
+/** docs/leaderboard.md: a computed number is right within this relative tolerance of the answer. */
 const ANSWER_REL_TOL = 1e-6;
 
 /** Python's float() after removing commas: sign, digits (underscores between them), point, exponent, inf/nan. */
@@ -42,7 +42,7 @@ function asNumber(text: string): number | null {
   return Number(t.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity').replace(/^[+-]?nan$/i, 'NaN'));
 }
 
-/** Twin of worldmodel.benchmark_suite.answer_matches: numbers within the tolerance, else trimmed text. */
+/** The suite's rule (docs/leaderboard.md; only the page scores questions): numbers within the tolerance, else trimmed text. */
 export function answerMatches(computed: string | null, expected: string): boolean {
   if (computed === null) return false;
   const got = computed.trim();
