@@ -129,6 +129,40 @@ def test_a_committed_checkpoint_resumes_exactly_in_a_fresh_folder(setup, tmp_pat
         train(_config(setup, "nothing-to-resume", resume_from=str(tmp_path / "missing")))
 
 
+def test_the_portable_checkpoint_resumes_in_a_fresh_folder(setup, tmp_path):
+    """What is committed between sessions: fp16 weights and the data position only (no checkpoint.pt). The run
+    continues at the same step and batch with fresh AdamW moments, the lr re-warming; the weights it starts from
+    are the interrupted run's, rounded to fp16."""
+    interrupted = _config(setup, "interrupted-portable", stop_after_steps=4)
+    train(interrupted)
+    checkpoint = Path(interrupted.out) / "checkpoint"
+    committed = tmp_path / "portable"
+    committed.mkdir()
+    for name in ("weights.safetensors", "state.json", "train_config.json"):
+        shutil.copy(checkpoint / name, committed / name)
+    exact = torch.load(checkpoint / "checkpoint.pt", weights_only=False)
+    portable = load_file(committed / "weights.safetensors")
+    for name, value in exact["trainable"].items():
+        assert portable[name].dtype == torch.float16
+        torch.testing.assert_close(portable[name].float(), value, rtol=1e-3, atol=1e-6)
+    assert json.loads((committed / "state.json").read_text())["step"] == 4
+
+    resumed = _config(setup, "fresh-machine-portable", resume_from=str(committed), rewarm_steps=2)
+    assert train(resumed)["steps"] == 8
+    metrics = [json.loads(line) for line in (Path(resumed.out) / "metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in metrics] == [5, 6, 7, 8]
+    straight_lr = [lr_factor(step, 8, 2, 0.1) * 3e-3 for step in range(4, 8)]  # the lr steps 5..8 ran at
+    # The first resumed step runs at half the schedule's lr (step 1 of a 2-step re-warm-up), then the schedule's.
+    assert [m["lr/lora"] for m in metrics] == pytest.approx([straight_lr[0] / 2, *straight_lr[1:]])
+    # Step 5 is computed before any update on the resumed side: the same batch (data position) and dropout (RNG) as
+    # an uninterrupted run's step 5, on weights that differ only by the fp16 rounding.
+    straight = _config(setup, "straight-portable")
+    train(straight)
+    assert metrics[0]["loss"] == pytest.approx(_losses(Path(straight.out))[4], rel=1e-3)
+    with pytest.raises(ValueError, match="does not match this run's trainable weights"):
+        train(_config(setup, "wrong-rank", resume_from=str(committed), lora_r=8))
+
+
 def test_resume_with_smaller_micro_batches_takes_the_same_steps(setup):
     """A machine with less memory resumes with rows_per_batch 1 × grad_accum 4 instead of 2 × 2: the same rows
     make each step, so the weights end where the uninterrupted run's do (up to float summation order). In fp32: bf16

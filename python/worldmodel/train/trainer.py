@@ -26,6 +26,10 @@ from worldmodel.generate import GenerationConfig
 from worldmodel.train.collator import IGNORE_INDEX, EncodedExample, collate, encode_example, pack
 
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+# The portable checkpoint (see save_checkpoint): fp16 weights + dropout RNG, and the position in the data.
+PORTABLE_WEIGHTS = "weights.safetensors"
+PORTABLE_STATE = "state.json"
+RNG_KEY = "__torch_rng_state__"
 
 
 @dataclass
@@ -60,6 +64,7 @@ class TrainConfig:
     early_stopping_patience: int = 3  # evaluations without improvement; 0 disables
     checkpoint_every: int = 50
     stop_after_steps: int | None = None  # simulate an interruption (tests): stop after this step, keep the checkpoint
+    rewarm_steps: int = 10  # after resuming a portable checkpoint (fresh AdamW moments): lr ramps up again
     add_wat_tokens: bool = False
     logger: str = "tensorboard"  # tensorboard | none
 
@@ -76,6 +81,7 @@ class TrainState:
     stopped_early: bool = False
     history: list[dict] = field(default_factory=list)  # eval results
     rows_per_batch: int = 0  # the micro-batch size batch_in_epoch counts in (0: a checkpoint older than this field)
+    rewarm_from: int = -1  # the step a portable resume restarted AdamW at (-1: none); the lr re-warms from there
 
 
 def regroup_micro_batches(state: TrainState, saved_rows_per_batch: int, config: TrainConfig) -> None:
@@ -242,16 +248,25 @@ def _trainable_state(model) -> dict[str, torch.Tensor]:
 
 
 def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState, config: dict | None = None) -> None:
-    """Everything resume needs, in one folder that can be committed and copied to another machine; the run's
-    configuration goes beside it so that whoever resumes can repeat the same command."""
+    """Everything resume needs, in one folder; the run's configuration goes beside it so that whoever resumes
+    can repeat the same command. Two forms side by side:
+
+    - `checkpoint.pt` (exact, ~59 MB): LoRA weights in fp32, AdamW moments, scheduler, RNG, data position;
+    - the portable form (~10 MB, what is committed): `weights.safetensors` (LoRA weights in fp16, the dropout RNG)
+      and `state.json` (the data position). It resumes with fresh AdamW moments and a short lr re-warm-up:
+      not bit for bit, but small enough to commit without pushing the checkout past what a lent GPU call carries.
+    """
+    from safetensors.torch import save_file
+
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     if config is not None:
         (tmp / "train_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    trainable = _trainable_state(model)
     torch.save(
         {
-            "trainable": _trainable_state(model),
+            "trainable": trainable,
             "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(),
             "rng": torch.get_rng_state(),
@@ -259,6 +274,9 @@ def save_checkpoint(folder: Path, model, optimizer, scheduler, state: TrainState
         },
         tmp / "checkpoint.pt",
     )
+    portable = {name: value.to(torch.float16).contiguous() for name, value in trainable.items()}
+    save_file({**portable, RNG_KEY: torch.get_rng_state()}, tmp / PORTABLE_WEIGHTS)
+    (tmp / PORTABLE_STATE).write_text(json.dumps(asdict(state), indent=2) + "\n")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # atomic: an interruption leaves the old or the new checkpoint, never half of one
 
@@ -306,6 +324,30 @@ def load_checkpoint(folder: Path, model, optimizer, scheduler) -> TrainState:
     scheduler.load_state_dict(payload["scheduler"])
     torch.set_rng_state(payload["rng"])
     return TrainState(**payload["state"])
+
+
+def load_portable_checkpoint(folder: Path, model) -> TrainState:
+    """The committed form: weights (fp16 → the model's dtype) and the data position; AdamW starts afresh."""
+    from safetensors.torch import load_file
+
+    tensors = load_file(folder / PORTABLE_WEIGHTS)
+    rng = tensors.pop(RNG_KEY, None)
+    parameters = {name: p for name, p in model.named_parameters() if p.requires_grad}
+    missing, unexpected = sorted(parameters.keys() - tensors.keys()), sorted(tensors.keys() - parameters.keys())
+    reshaped = [name for name in tensors.keys() & parameters.keys() if tensors[name].shape != parameters[name].shape]
+    if missing or unexpected or reshaped:
+        raise ValueError(f"{folder / PORTABLE_WEIGHTS} does not match this run's trainable weights (missing "
+                         f"{missing[:2]}, unexpected {unexpected[:2]}, other shape {reshaped[:2]}): same --lora-r?")
+    with torch.no_grad():
+        for name, value in tensors.items():
+            parameters[name].copy_(value.to(parameters[name].dtype))
+    if rng is not None:
+        torch.set_rng_state(rng)
+    return TrainState(**json.loads((folder / PORTABLE_STATE).read_text()))
+
+
+def has_checkpoint(folder: Path) -> bool:
+    return (folder / "checkpoint.pt").is_file() or (folder / PORTABLE_STATE).is_file()
 
 
 # ---------------------------------------------------------------- evaluation during training
@@ -401,20 +443,34 @@ def train(config: TrainConfig) -> dict:
         total_steps = min(total_steps, config.max_steps)
 
     optimizer = torch.optim.AdamW(parameter_groups(model, config), betas=(0.9, 0.999), eps=1e-8)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: lr_factor(step, total_steps, config.warmup_steps, config.min_lr_ratio)
-    )
+    state = TrainState()  # lr_at reads the state the checkpoint below may replace
+
+    def lr_at(step: int) -> float:
+        factor = lr_factor(step, total_steps, config.warmup_steps, config.min_lr_ratio)
+        if state.rewarm_from >= 0 and config.rewarm_steps:  # fresh AdamW moments: ramp the lr up again
+            factor *= min(1.0, (step - state.rewarm_from + 1) / config.rewarm_steps)
+        return factor
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_at)
     checkpoint = out / "checkpoint"
-    if config.resume_from and not (checkpoint / "checkpoint.pt").is_file():
-        if not (Path(config.resume_from) / "checkpoint.pt").is_file():
-            raise FileNotFoundError(f"--resume-from {config.resume_from}: no checkpoint.pt there")
+    if config.resume_from and not has_checkpoint(checkpoint):
+        if not has_checkpoint(Path(config.resume_from)):
+            raise FileNotFoundError(f"--resume-from {config.resume_from}: no checkpoint.pt or {PORTABLE_STATE} there")
         shutil.copytree(config.resume_from, checkpoint, ignore=shutil.ignore_patterns("train_config.json"))
         say(f"copied the checkpoint of {config.resume_from} into {checkpoint}")
-    state = TrainState()
     if (checkpoint / "checkpoint.pt").is_file():
         state = load_checkpoint(checkpoint, model, optimizer, scheduler)
         regroup_micro_batches(state, state.rows_per_batch or _saved_rows_per_batch(config), config)
         say(f"resumed from step {state.step} (epoch {state.epoch}, batch {state.batch_in_epoch})")
+    elif (checkpoint / PORTABLE_STATE).is_file():
+        state = load_portable_checkpoint(checkpoint, model)
+        regroup_micro_batches(state, state.rows_per_batch or _saved_rows_per_batch(config), config)
+        state.rewarm_from = state.step
+        scheduler.last_epoch = state.step
+        for group, base_lr in zip(optimizer.param_groups, scheduler.base_lrs):
+            group["lr"] = base_lr * lr_at(state.step)
+        say(f"resumed from the portable checkpoint at step {state.step} (epoch {state.epoch}, batch "
+            f"{state.batch_in_epoch}): fresh AdamW moments, lr re-warms over {config.rewarm_steps} steps")
     if is_main:
         (out / "train_config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
 
@@ -450,6 +506,7 @@ def train(config: TrainConfig) -> dict:
                 grad_norm = torch.nn.utils.clip_grad_norm_(
                     [p for p in model.parameters() if p.requires_grad], config.clip_grad_norm
                 )
+                step_lrs = {f"lr/{g['name']}": g["lr"] for g in optimizer.param_groups}  # what this step used
                 optimizer.step()
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
@@ -461,12 +518,11 @@ def train(config: TrainConfig) -> dict:
 
                 if state.step % config.log_every == 0 or state.step == total_steps:
                     elapsed = time.perf_counter() - window_start
-                    lrs = {f"lr/{g['name']}": g["lr"] for g in optimizer.param_groups}
                     values = {"loss": loss_total / step_tokens, "grad_norm": float(grad_norm),
-                              "tokens_per_s": window_tokens / max(elapsed, 1e-9), "epoch": state.epoch, **lrs}
+                              "tokens_per_s": window_tokens / max(elapsed, 1e-9), "epoch": state.epoch, **step_lrs}
                     logger.log(state.step, **values)
                     say(f"step {state.step}/{total_steps} loss {values['loss']:.4f} grad {values['grad_norm']:.3f} "
-                        f"lr {optimizer.param_groups[0]['lr']:.2e} {values['tokens_per_s']:.0f} tok/s")
+                        f"lr {values['lr/lora']:.2e} {values['tokens_per_s']:.0f} tok/s")
                     window_tokens, window_start = 0, time.perf_counter()
 
                 if config.eval_every and val_rows and (state.step % config.eval_every == 0 or state.step == total_steps):
