@@ -2,7 +2,7 @@
 import './style.css';
 import { registerSW } from 'virtual:pwa-register';
 import { Sandbox } from '../worker/sandbox';
-import { CONTEXT_BUDGET, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type LoadProgress, type RunResult } from '../worker/worldmodel';
+import { CONTEXT_BUDGET, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type GenerationStats, type LoadProgress, type RunResult } from '../worker/worldmodel';
 import { computedBlock, parseAnswer } from '../worker/protocol';
 import { voteSummary } from '../worker/voting';
 import { highlightInto } from './highlight';
@@ -299,6 +299,26 @@ function addUserBubble(text: string) {
   li.scrollIntoView({ block: 'end' });
 }
 
+/** One generation with the buttons set for it; `failed` shows an error it throws. Nothing runs before a model loads. */
+async function generating(failed: (message: string) => void, run: (running: WorldModel) => Promise<void>) {
+  const running = model;
+  if (!running) return;
+  setBusy(true);
+  try {
+    await run(running);
+  } catch (e) {
+    failed(`Error: ${(e as Error).message}`);
+  } finally {
+    setBusy(false);
+  }
+}
+
+/** A finished generation: its speeds in the perf panel, and the moment a waiting update may be offered. */
+function generationDone(stats: GenerationStats) {
+  showGenerationStats(stats);
+  void updates?.answered();
+}
+
 function addAnswerBubble(attempt = 1): TurnView {
   const view = new TurnView(attempt);
   $('chat-history').append(view.element);
@@ -313,14 +333,13 @@ for (const turn of history) {
 
 async function answerChat(attempt = 1) {
   if (!model) return;
-  setBusy(true);
   const view = addAnswerBubble(attempt);
   const extra: Partial<GenerateOptions> =
     attempt > 1 ? { temperature: settings.temperature > 0 ? settings.temperature : REGENERATE_TEMPERATURE, seed: Math.floor(Math.random() * 2 ** 31) } : {};
   let text = '';
-  try {
+  await generating((message) => view.finish(message, 'error'), async (running) => {
     const messages = history.map(({ role, content }) => ({ role, content }));
-    for await (const event of model.generate(messages, generateOptions(extra))) {
+    for await (const event of running.generate(messages, generateOptions(extra))) {
       if (event.type === 'context') setPerf('Chat context', `${event.messages.length} messages, ${event.promptTokens} prompt tokens`);
       else if (event.type === 'token') view.update((text += event.text));
       else if (event.type === 'wat') view.setRunning();
@@ -335,15 +354,10 @@ async function answerChat(attempt = 1) {
         history.push({ role: 'assistant', content: text, reason: event.reason, generatedTokens: event.stats.generatedTokens, attempt });
         saveChat(history);
         if (event.reason !== 'aborted') usage.count('answer');
-        showGenerationStats(event.stats);
-        void updates?.answered();
+        generationDone(event.stats);
       }
     }
-  } catch (e) {
-    view.finish(`Error: ${(e as Error).message}`, 'error');
-  } finally {
-    setBusy(false);
-  }
+  });
 }
 
 $('chat-form').addEventListener('submit', (event) => {
@@ -412,13 +426,11 @@ function showWat(wat: string) {
 
 /** `userModule`: the module came from the editor, so its failure is the user's, not the model's. */
 async function solve(question: string, options: GenerateOptions, userModule = false) {
-  if (!model) return;
-  setBusy(true);
   let raw = '';
   let computedText: string | null = null;
   let shownWat = '';
-  try {
-    for await (const event of model.generate(question, generateOptions(options))) {
+  await generating((message) => ($('solver-final').textContent = message), async (running) => {
+    for await (const event of running.generate(question, generateOptions(options))) {
       if (event.type === 'token') {
         raw += event.text;
         $('solver-raw').textContent = raw;
@@ -467,15 +479,10 @@ async function solve(question: string, options: GenerateOptions, userModule = fa
           if ($('step-wat').dataset.state === 'streaming') $('step-wat').dataset.state = 'error';
           if (!$('solver-computed').textContent) $('solver-computed').textContent = 'Nothing was run.';
         }
-        showGenerationStats(event.stats);
-        void updates?.answered();
+        generationDone(event.stats);
       }
     }
-  } catch (e) {
-    $('solver-final').textContent = `Error: ${(e as Error).message}`;
-  } finally {
-    setBusy(false);
-  }
+  });
 }
 
 $('solver-form').addEventListener('submit', (event) => {
@@ -535,13 +542,12 @@ function useAsModelProgram(wat: string) {
 // ---------- code completion ----------
 $('code-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (!model || busy) return;
-  setBusy(true);
+  if (busy) return;
   const language = $<HTMLSelectElement>('code-language').value as 'wasm' | 'python';
   const source = $<HTMLTextAreaElement>('code-input').value;
   let completion = '';
-  try {
-    for await (const e of model.generate(source, generateOptions({ raw: true, execute: false }))) {
+  await generating((message) => ($('code-output').textContent = message), async (running) => {
+    for await (const e of running.generate(source, generateOptions({ raw: true, execute: false }))) {
       if (e.type === 'token') {
         completion += e.text;
         const prompt = document.createElement('span');
@@ -552,15 +558,10 @@ $('code-form').addEventListener('submit', async (event) => {
         highlightInto(added, completion, language);
         $('code-output').replaceChildren(prompt, added);
       } else if (e.type === 'done') {
-        showGenerationStats(e.stats);
-        void updates?.answered();
+        generationDone(e.stats);
       }
     }
-  } catch (e) {
-    $('code-output').textContent = `Error: ${(e as Error).message}`;
-  } finally {
-    setBusy(false);
-  }
+  });
 });
 $('code-stop').addEventListener('click', () => model?.stop());
 

@@ -16,6 +16,15 @@ class BuiltinsMixin:
             self.fail(node, "Call", f"{name}() takes exactly one argument here")
         return self.expr(node.args[0])
 
+    def by_type(self, node, name, c, t, lowerings):
+        """`name`(x) by the type of x: `lowerings` maps a type to a thunk giving (code, type); code that never
+        returns passes through, any other type is unsupported."""
+        if t in lowerings:
+            return lowerings[t]()
+        if t == BOTTOM:
+            return c, BOTTOM
+        self.fail(node, name, f"{name}() of {show(t)} is not supported")
+
     def builtin_print(self, node):
         sep, end = " ", "\n"
         sep_code = end_code = None
@@ -128,29 +137,19 @@ class BuiltinsMixin:
         if len(node.args) == 2:
             self.fail(node, "int", "int(x, base) is not supported")
         c, t = self.one_arg(node, "int")
-        if t == INT:
-            return c, INT
-        if t == BOOL:
-            return ["i64.extend_i32_u", c], INT
-        if t == FLOAT:
-            return call("float_to_int", c), INT
-        if t == STR:
-            return self.lib_call("str_to_int", [(c, STR)], node)
-        if t == NUM:
-            return self.lib_call("num_to_int", [(c, NUM)], node)
-        if t == BOTTOM:
-            return c, BOTTOM
-        self.fail(node, "int", f"int() of {show(t)} is not supported")
+        return self.by_type(node, "int", c, t, {
+            INT: lambda: (c, INT),
+            BOOL: lambda: (["i64.extend_i32_u", c], INT),
+            FLOAT: lambda: (call("float_to_int", c), INT),
+            STR: lambda: self.lib_call("str_to_int", [(c, STR)], node),
+            NUM: lambda: self.lib_call("num_to_int", [(c, NUM)], node),
+        })
 
     def builtin_float(self, node):
         c, t = self.one_arg(node, "float")
         if t in (INT, BOOL, FLOAT, NUM):
             return self.as_float(c, t), FLOAT
-        if t == STR:
-            return self.lib_call("parse_float", [(c, STR)], node)
-        if t == BOTTOM:
-            return c, BOTTOM
-        self.fail(node, "float", f"float() of {show(t)} is not supported")
+        return self.by_type(node, "float", c, t, {STR: lambda: self.lib_call("parse_float", [(c, STR)], node)})
 
     def builtin_bool(self, node):
         c, t = self.one_arg(node, "bool")
@@ -158,17 +157,12 @@ class BuiltinsMixin:
 
     def builtin_abs(self, node):
         c, t = self.one_arg(node, "abs")
-        if t == INT:
-            return call("int_abs", c), INT
-        if t == BOOL:
-            return ["i64.extend_i32_u", c], INT
-        if t == FLOAT:
-            return ["f64.abs", c], FLOAT
-        if t == NUM:
-            return self.lib_call("num_abs", [(c, NUM)], node)
-        if t == BOTTOM:
-            return c, BOTTOM
-        self.fail(node, "abs", f"abs() of {show(t)} is not supported")
+        return self.by_type(node, "abs", c, t, {
+            INT: lambda: (call("int_abs", c), INT),
+            BOOL: lambda: (["i64.extend_i32_u", c], INT),
+            FLOAT: lambda: (["f64.abs", c], FLOAT),
+            NUM: lambda: self.lib_call("num_abs", [(c, NUM)], node),
+        })
 
     def builtin_round(self, node):
         if node.keywords or not 1 <= len(node.args) <= 2:

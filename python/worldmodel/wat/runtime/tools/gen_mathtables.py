@@ -94,17 +94,11 @@ def main(src: str) -> None:
     parts.append("\n")
     parts.append(emit("EXP_POLY", exp["poly"], False))
     parts.append(emit("EXP2_POLY", exp["exp2_poly"], False))
-    parts.append(emit("EXP_TAB", exp["tab"], True))
-    parts.append(emit("LOG_POLY", log["poly"], False))
-    parts.append(emit("LOG_POLY1", log["poly1"], False))
-    parts.append(emit("LOG_TAB", log["tab"], False))
-    parts.append(emit("LOG_TAB2", log["tab2"], False))
-    parts.append(emit("LOG2_POLY", log2["poly"], False))
-    parts.append(emit("LOG2_POLY1", log2["poly1"], False))
-    parts.append(emit("LOG2_TAB", log2["tab"], False))
-    parts.append(emit("LOG2_TAB2", log2["tab2"], False))
-    parts.append(emit("POW_POLY", pw["poly"], False))
-    parts.append(emit("POW_TAB", pw["tab"], False))
+    parts.append(emit("EXP_TAB", exp["tab"], True))  # bit patterns
+    # The other arrays are named after their source and field: LOG_POLY1 is log_data.c's .poly1.
+    for prefix, data, names in (("LOG", log, ("poly", "poly1", "tab", "tab2")),
+                                ("LOG2", log2, ("poly", "poly1", "tab", "tab2")), ("POW", pw, ("poly", "tab"))):
+        parts += [emit(f"{prefix}_{name.upper()}", data[name], False) for name in names]
     # 2/pi in 24-bit chunks (__rem_pio2_large.c), the part used for doubles
     text = (d / "__rem_pio2_large.c").read_text()
     block = text[text.index("ipio2[] = {"):text.index("#if LDBL_MAX_EXP > 1024")]
