@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         kit = build_kit(args.data, args.out, args.extra, wheels=not args.no_wheels)
-    except (FileNotFoundError, FileExistsError, subprocess.CalledProcessError) as error:
+    except (FileNotFoundError, FileExistsError, ValueError, subprocess.CalledProcessError) as error:
         print(f"worldmodel gpu-kit: {error}", file=sys.stderr)
         return 2
     for path in sorted(p for p in args.out.rglob("*") if p.is_file()):

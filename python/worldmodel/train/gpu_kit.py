@@ -24,8 +24,10 @@ from pathlib import Path
 from worldmodel.model.loading import gguf_path
 
 KIT = Path(".gpu")
-# The checkout travels too (~15 MB): parts of 40 MiB leave room under the 64 MiB a call carries.
-PART_BYTES = 40 * 2**20
+# What one call carries in all: the checkout (tracked and untracked-not-ignored files) plus its carry folders.
+CALL_BYTES = 64 * 2**20
+MARGIN_BYTES = 2 * 2**20  # files the checkout gains before the call (a note, a log)
+PART_BYTES = 40 * 2**20  # at most: fewer, larger parts mean fewer calls, but each must fit beside the checkout
 # Pure-Python wheels the GPU image lacks, for its Python 3.12 (KINDS.md lists what it has).
 WHEELS = ["gguf==0.19.0"]
 # The published adapter's recipe (models/smollm2-135m-wat-lora/README.md): 3 epochs of 16 packed 1,024-token rows.
@@ -99,21 +101,46 @@ def download_wheels(out: Path, wheels: list[str] = WHEELS) -> None:
                     "--python-version", "3.12", "--implementation", "cp", "-d", str(out), *wheels], check=True)
 
 
-def build_kit(data: Path, kit: Path = KIT, extra_flags: str = "", wheels: bool = True) -> dict:
+def checkout_bytes(repo: Path = Path(".")) -> int:
+    """What the device tool copies of this checkout: tracked files and untracked ones git does not ignore."""
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            check=True, capture_output=True).stdout.split(b"\0")
+    return sum((repo / name.decode()).stat().st_size for name in listed if name and (repo / name.decode()).is_file())
+
+
+def part_bytes_for(checkout: int, run: int) -> int:
+    """The largest part that fits beside the checkout in every call, the last one also carrying `run/`."""
+    room = CALL_BYTES - MARGIN_BYTES - checkout - run
+    if room < 8 * 2**20:
+        raise ValueError(f"the checkout ({checkout / 2**20:.1f} MiB) and the run folder ({run / 2**20:.1f} MiB) leave "
+                         f"{max(room, 0) / 2**20:.1f} MiB of the {CALL_BYTES // 2**20} MiB a call carries: commit "
+                         "less (a checkpoint, data) or pack fewer rows")
+    return min(PART_BYTES, room)
+
+
+def build_kit(data: Path, kit: Path = KIT, extra_flags: str = "", wheels: bool = True,
+              checkout: int | None = None) -> dict:
+    """Pack the kit; `checkout` is the size of what travels beside it (default: measured on this checkout)."""
     if kit.exists():
         if any(kit.iterdir()) and not (kit / "run" / "train.sh").is_file():
             raise FileExistsError(f"{kit} exists and is not a GPU kit: refusing to replace it")
         shutil.rmtree(kit)
     rows = pack_rows(data, kit / "run" / "data")  # first: no rows, no kit
     gguf = gguf_path()
-    parts = split_file(gguf, kit / "base")
     if wheels:
         download_wheels(kit / "run" / "wheels")
     (kit / "run" / "train.sh").write_text(TRAIN.format(gguf_name=gguf.name, flags=TRAIN_FLAGS, extra=extra_flags,
                                                        gguf_sha256=hashlib.sha256(gguf.read_bytes()).hexdigest()))
+    run_bytes = sum(f.stat().st_size for f in (kit / "run").rglob("*") if f.is_file())
+    try:
+        part_bytes = part_bytes_for(checkout_bytes() if checkout is None else checkout, run_bytes)
+    except ValueError:
+        shutil.rmtree(kit)
+        raise
+    parts = split_file(gguf, kit / "base", part_bytes)
     for part in parts:  # each call carries only its own folder (and the checkout), so each has the script
         (part.parent / "join.sh").write_text(JOIN)
-    return {"parts": parts, "rows": rows}
+    return {"parts": parts, "rows": rows, "part_bytes": part_bytes}
 
 
 if __name__ == "__main__":
