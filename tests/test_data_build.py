@@ -67,6 +67,10 @@ def test_follow_up_turns_change_one_number_and_write_a_whole_new_module():
         changed = set(literals(second.wat) - literals(first.wat))
         asked = {text.rstrip(".") for text in re.findall(r"-?\d[\d.]*", row["question"])}
         assert any(value.removesuffix(".0") in asked for value in changed), (row["question"], changed)
+        # The think step states the new plan: a plan with numbers in it changes with them (it was the parent's).
+        numbers = lambda think: Counter(re.findall(r"\d+(?:\.\d+)?", think or ""))  # noqa: E731
+        if numbers(first.think):
+            assert numbers(second.think) != numbers(first.think), (row["question"], first.think, second.think)
 
 
 def test_plain_rows_have_no_program(small_build):

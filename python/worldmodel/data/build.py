@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -126,18 +127,45 @@ def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | No
         key for key, value in params.items()
         if not key.startswith("_") and type(value) in (int, float) and type(fresh.get(key)) is type(value)
         and fresh[key] != value and parent.slots.get(key) == phrasing.plain(value)
-        and parent.question.count(parent.slots[key]) == 1
+        and len(_standalone(parent.slots[key]).findall(parent.question)) == 1  # "6" is not in "96" or "6.5"
     ]
     if not swappable:
         return None
     key = rng.choice(swappable)
     changed = {**params, key: fresh[key]}
-    slots = {**parent.slots, key: phrasing.plain(fresh[key])}
+    derived = _derived_slots(family, params, changed, parent.question)
+    if derived is None:
+        return None
+    slots = {**parent.slots, **derived, key: phrasing.plain(fresh[key])}
     question = rng.choice(FOLLOW_UPS).format(old=parent.slots[key], new=slots[key])
     try:
-        return _candidate(family, parent.template_index, question, changed, slots, rng)
+        candidate = _candidate(family, parent.template_index, question, changed, slots, rng)
     except (ValueError, ArithmeticError):  # the new number makes the question impossible (a 30 February)
         return None
+    # A plan the family rendered into its sampled parameters (a string) cannot follow the change: a think step that
+    # still states the old number would contradict its own module, so no follow-up is made from it.
+    if _standalone(parent.slots[key]).search(candidate.think) or candidate.source == parent.source:
+        return None
+    return candidate
+
+
+def _standalone(number: str) -> re.Pattern:
+    """`number` as a whole number in text: not a part of a longer one ("6" in "96", "39" in "39.7")."""
+    return re.compile(rf"(?<![\d.]){re.escape(number)}(?!\d|\.\d)")
+
+
+def _derived_slots(family: Family, params: dict, changed: dict, question: str) -> dict[str, str] | None:
+    """The slots computed from the numbers (a plan, a total) re-rendered for the changed numbers, so that the
+    follow-up's think step states the new plan, not the parent's. Both renderings draw the same phrasing choices
+    (one seed); None when the change moved a choice the question shows (a name, a spelling), i.e. the renderer's
+    choices depend on the values and the two cannot be aligned."""
+    seed = random.Random(repr(sorted(params.items()))).getrandbits(32)
+    before, after = family.slots(params, random.Random(seed)), family.slots(changed, random.Random(seed))
+    moved = {name: value for name, value in after.items() if before.get(name) != value}
+    if any(before.get(name) and before[name] in question for name in moved if name not in changed or
+           changed[name] == params[name]):
+        return None
+    return moved
 
 
 def _final_sentence(candidate: Candidate, computed_text: str) -> str:
