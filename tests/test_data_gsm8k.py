@@ -73,11 +73,26 @@ def test_ragged_float_results_are_rounded_to_cents():
         ("Total 2+2=<<2+2=4>>4", "no_final_answer"),
         ("<<2/0=0>>0\n#### 0", "division_by_zero"),
         ("<<__import__('os')=0>>0\n#### 0", "unsupported_expression"),
+        ("She had 9 left, so 9-2=<<9-2=7>>7\n#### 7", "ungrounded_number"),  # the 9 was worked out in words
     ],
 )
 def test_unconvertible_problems_say_why(solution, reason):
     with pytest.raises(gsm8k.Unconvertible, match=f"^{reason}"):
         gsm8k.convert_problem("A question with 2 in it.", solution)
+
+
+@pytest.mark.parametrize(
+    ("question", "solution"),
+    [
+        ("A shirt costs $40 and is 25% off.", "Off: 40*0.25=<<40*0.25=10>>10\n#### 10"),  # a percentage as a fraction
+        ("A shirt costs $40 and is 25% off.", "Off: 40*25*0.01=<<40*25*0.01=10>>10\n#### 10"),
+        ("She ate a third of 30 cakes.", "Ate 30/3=<<30/3=10>>10\n#### 10"),  # the denominator of a word fraction
+        ("He runs 3 hours a day.", "Minutes 3*60=<<3*60=180>>180\n#### 180"),  # a unit everyone knows
+        ("Two dozen eggs and five more.", "2*12+5=<<2*12+5=29>>29\n#### 29"),
+    ],
+)
+def test_numbers_a_question_states_or_everyone_knows_are_grounded(question, solution):
+    assert gsm8k.convert_problem(question, solution).steps
 
 
 def test_split_is_a_stable_hash_of_the_question():
@@ -111,7 +126,8 @@ def test_most_of_the_shared_corpus_converts():
             converted += 1
         except gsm8k.Unconvertible:
             pass
-    assert converted / 400 > 0.85
+    # About a quarter is left out: 17 % of all problems use a number the solution worked out in words (ungrounded).
+    assert converted / 400 > 0.70
 
 
 def test_a_lean_build_caps_training_problems_and_keeps_the_held_out_slices_whole():

@@ -43,7 +43,14 @@ _NUMBER_WORDS = {
     "hundred": Fraction(100), "thousand": Fraction(1000), "million": Fraction(10**6), "dozen": Fraction(12),
     "twice": Fraction(2), "double": Fraction(2), "triple": Fraction(3), "thrice": Fraction(3),
     "half": Fraction(1, 2), "third": Fraction(1, 3), "quarter": Fraction(1, 4), "percent": Fraction(100),
+    **{word: Fraction(1, value) for value, word in enumerate(
+        "fourth fifth sixth seventh eighth ninth tenth".split(), start=4)},
 }
+# Numbers a worked solution may use without the question stating them: units of time, dozens, percent, thousands.
+# Any other number a program needs must come from the question or from an earlier step; a literal from nowhere
+# (a result the solution worked out in words, outside its annotations) would teach the model to write numbers it
+# did not compute, so such a problem is left out ("ungrounded_number").
+_COMMON_NUMBERS = frozenset(Fraction(value) for value in (1, 2, 7, 12, 24, 52, 60, 100, 365, 1000))
 _SPELLED = re.compile(r"[a-z]+")
 # Words that say nothing about what a quantity is; the name is built from the others.
 _FILLER = frozenset(
@@ -220,8 +227,7 @@ def convert_problem(question: str, solution: str) -> Problem:
         answer = _number(final_match.group(1).strip().rstrip("."))
     except (ValueError, ZeroDivisionError):
         raise Unconvertible(f"final_not_a_number: {final_match.group(1)[:30]}") from None
-    given = {_number(text) for text in _NUMBER.findall(question)}
-    given |= {_NUMBER_WORDS[word] for word in _SPELLED.findall(question.lower()) if word in _NUMBER_WORDS}
+    given = _given_numbers(question)
 
     steps: list[Step] = []
     results: dict[Fraction, list[str]] = {}
@@ -251,7 +257,24 @@ def convert_problem(question: str, solution: str) -> Problem:
     final = next((step for step in reversed(steps) if step.value == answer), None)
     if final is None:
         raise Unconvertible("answer_not_computed")
-    return Problem(question.strip(), answer, _needed(steps, final), final.name)
+    needed = _needed(steps, final)
+    for step in needed:
+        for node in ast.walk(ast.parse(step.expression, mode="eval")):
+            if isinstance(node, ast.Constant) and not isinstance(node.value, bool) and \
+                    Fraction(str(node.value)) not in given | _COMMON_NUMBERS:
+                raise Unconvertible(f"ungrounded_number: {node.value} in {step.name} = {step.expression}"[:80])
+    return Problem(question.strip(), answer, needed, final.name)
+
+
+def _given_numbers(question: str) -> set[Fraction]:
+    """The numbers a question states: digits, number words, the denominator of "a third", and a percentage as the
+    fraction it stands for (20% → 0.2, and 0.01 to scale by)."""
+    given = {_number(text) for text in _NUMBER.findall(question)}
+    given |= {_NUMBER_WORDS[word] for word in _SPELLED.findall(question.lower()) if word in _NUMBER_WORDS}
+    given |= {1 / value for value in list(given) if value and value.numerator == 1}
+    if "%" in question or "percent" in question.lower():
+        given |= {value / 100 for value in list(given)} | {Fraction(1, 100)}
+    return given
 
 
 def _needed(steps: list[Step], final: Step) -> tuple[Step, ...]:
