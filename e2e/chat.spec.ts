@@ -137,21 +137,24 @@ test('settings persist across a reload and Save says so', async ({ page, browser
   await expect(page.locator('#set-temperature')).toHaveValue('0.35');
 });
 
-test('at 390 px wide no mode scrolls sideways, with both panels open', async ({ page, browserName }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await openApp(page, browserName);
-  await page.locator('#toggle-perf').click();
-  await page.locator('#toggle-settings').click();
-  for (const mode of ['Chat', 'Math solver', 'Code completion']) {
-    await page.getByRole('tab', { name: mode }).click();
-    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    expect(scroll, mode).toBeLessThanOrEqual(client);
-  }
-  // Settings and Performance are stacked, not overlapping.
-  const perf = (await page.locator('#perf').boundingBox())!;
-  const settings = (await page.locator('#settings').boundingBox())!;
-  expect(perf.y + perf.height).toBeLessThanOrEqual(settings.y + 1);
-});
+// 360 px: the narrowest common phone (Android); 390 px: iPhone 12–15.
+for (const width of [360, 390]) {
+  test(`at ${width} px wide no mode scrolls sideways, with both panels open`, async ({ page, browserName }) => {
+    await page.setViewportSize({ width, height: 800 });
+    await openApp(page, browserName);
+    await page.locator('#toggle-perf').click();
+    await page.locator('#toggle-settings').click();
+    for (const mode of ['Chat', 'Math solver', 'Code completion']) {
+      await page.getByRole('tab', { name: mode }).click();
+      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(scroll, mode).toBeLessThanOrEqual(client);
+    }
+    // Settings and Performance are stacked, not overlapping.
+    const perf = (await page.locator('#perf').boundingBox())!;
+    const settings = (await page.locator('#settings').boundingBox())!;
+    expect(perf.y + perf.height).toBeLessThanOrEqual(settings.y + 1);
+  });
+}
 
 test('regenerate samples a new attempt even when the settings are greedy, and says so', async ({ page, browserName }) => {
   await presetSettings(page, { temperature: 0, maxTokens: 6 });

@@ -186,6 +186,13 @@ def test_cli_writes_splits_card_and_drop_counts(tmp_path, capsys):
     ):
         assert section in card
     assert f"{len(rows)} rows" in card
+    from worldmodel.data import gsm8k
+
+    if gsm8k.DEFAULT_CORPUS.is_file():  # the whole held-out slice, converted or not, for `worldmodel eval --questions`
+        held_out = [json.loads(line) for line in (tmp_path / "out" / "gsm8k_test.jsonl").open()]
+        converted = [row for row in rows if row["family"] == gsm8k.FAMILY and row["split"] == "test"]
+        assert len(held_out) > len(converted) > 0
+        assert {row["question"] for row in converted} <= {question["question"] for question in held_out}
 
 
 def test_benchmark_questions_are_never_trained_on(monkeypatch, tmp_path):

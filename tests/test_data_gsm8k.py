@@ -144,3 +144,17 @@ def test_a_step_is_never_named_after_a_builtin():
     solution = "Each round 0.1*3=<<0.1*3=0.3>>0.3 round.\n#### 0.3"
     problem = gsm8k.convert_problem("Three rounds of 0.1?", solution)
     assert problem.steps[0].name != "round" and run_cpython(problem.source) == "0.3"
+
+
+def test_the_held_out_slice_keeps_problems_whose_solution_does_not_convert():
+    """An evaluation needs only the question and the answer: the slice must not drop the hard-to-convert problems."""
+    test_questions = [q for q in (f"Problem {i}: how many apples?" for i in range(400)) if gsm8k.split_of(q) == "test"]
+    worded = {"question": test_questions[0], "answer": "She had 9 left, so 9-2=<<9-2=7>>7\n#### 7"}
+    plain = {"question": test_questions[1], "answer": "In words only.\n#### 1,250"}
+    trained = next({"question": f"Train {i}?", "answer": "#### 3"} for i in range(400)
+                   if gsm8k.split_of(f"Train {i}?") == "train")
+    with pytest.raises(gsm8k.Unconvertible):
+        gsm8k.convert_problem(worded["question"], worded["answer"])
+    questions = gsm8k.held_out_questions([worded, plain, trained, {"question": test_questions[2], "answer": "none"}])
+    assert [(q["question"], q["answer"], q["category"]) for q in questions] == [
+        (worded["question"], 7, "gsm8k"), (plain["question"], 1250, "gsm8k")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -14,6 +15,7 @@ from worldmodel.data.module_abi import DEFAULT_MODULE_ABI, MODULE_ABIS
 
 DEFAULT_SEED = 0
 DEFAULT_OUT = Path("data/curriculum")
+GSM8K_TEST = "gsm8k_test.jsonl"  # every held-out GSM8K problem, for `worldmodel eval --questions`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,6 +123,12 @@ def run(args: argparse.Namespace) -> int:
 
         result.rows = with_module_abi(result.rows, args.module_abi)
     paths = write_splits(result, args.out, args.seed)
+    if corpus is not None:  # the whole held-out GSM8K slice for `worldmodel eval --questions` (gsm8k.held_out_questions)
+        slice_path = args.out / GSM8K_TEST
+        with slice_path.open("w", encoding="utf-8", newline="\n") as handle:
+            for question in gsm8k.held_out_questions(gsm8k.load(corpus)):
+                handle.write(json.dumps(question, ensure_ascii=False) + "\n")
+        paths["gsm8k test slice"] = slice_path
     card = render_card(result, seed=args.seed, per_family=args.per_family, families=[*FAMILIES, *LOGIC_FAMILIES])
     (args.out / "README.md").write_text(card, encoding="utf-8")
     if args.card:

@@ -112,6 +112,23 @@ def load(path: Path = DEFAULT_CORPUS) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def held_out_questions(problems: list[dict], split: str = "test") -> list[dict]:
+    """Every problem of a held-out slice as an evaluation question, whether or not its solution converts to a
+    program: an evaluation needs only the question and the dataset's answer, and leaving out the problems the
+    converter cannot handle (a quarter of them) would make the slice easier than GSM8K is."""
+    questions = []
+    for problem in problems:
+        if split_of(problem["question"]) != split or not (final := _FINAL.search(problem["answer"])):
+            continue
+        try:
+            answer = _number(final.group(1).strip().rstrip("."))
+        except (ValueError, ZeroDivisionError):
+            continue
+        questions.append({"question": problem["question"].strip(), "category": FAMILY, "rel_tol": REL_TOL,
+                          "answer": int(answer) if answer.denominator == 1 else float(answer)})
+    return questions
+
+
 def _number(text: str) -> Fraction:
     return Fraction(text.replace(",", ""))
 
