@@ -133,7 +133,7 @@ def follow_up_candidate(parent: Candidate, rng: random.Random) -> Candidate | No
         return None
     key = rng.choice(swappable)
     changed = {**params, key: fresh[key]}
-    derived = _derived_slots(family, params, changed, parent.question)
+    derived = _derived_slots(family, params, changed, key, parent.question)
     if derived is None:
         return None
     slots = {**parent.slots, **derived, key: phrasing.plain(fresh[key])}
@@ -154,16 +154,15 @@ def _standalone(number: str) -> re.Pattern:
     return re.compile(rf"(?<![\d.]){re.escape(number)}(?!\d|\.\d)")
 
 
-def _derived_slots(family: Family, params: dict, changed: dict, question: str) -> dict[str, str] | None:
-    """The slots computed from the numbers (a plan, a total) re-rendered for the changed numbers, so that the
+def _derived_slots(family: Family, params: dict, changed: dict, key: str, question: str) -> dict[str, str] | None:
+    """The slots computed from the numbers (a plan, a total) re-rendered after `key` changed, so that the
     follow-up's think step states the new plan, not the parent's. Both renderings draw the same phrasing choices
     (one seed); None when the change moved a choice the question shows (a name, a spelling), i.e. the renderer's
     choices depend on the values and the two cannot be aligned."""
     seed = random.Random(repr(sorted(params.items()))).getrandbits(32)
     before, after = family.slots(params, random.Random(seed)), family.slots(changed, random.Random(seed))
     moved = {name: value for name, value in after.items() if before.get(name) != value}
-    if any(before.get(name) and before[name] in question for name in moved if name not in changed or
-           changed[name] == params[name]):
+    if any(name != key and before.get(name) and before[name] in question for name in moved):
         return None
     return moved
 

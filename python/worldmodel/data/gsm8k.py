@@ -118,11 +118,11 @@ def held_out_questions(problems: list[dict], split: str = "test") -> list[dict]:
     converter cannot handle (a quarter of them) would make the slice easier than GSM8K is."""
     questions = []
     for problem in problems:
-        if split_of(problem["question"]) != split or not (final := _FINAL.search(problem["answer"])):
+        if split_of(problem["question"]) != split:
             continue
         try:
-            answer = _number(final.group(1).strip().rstrip("."))
-        except (ValueError, ZeroDivisionError):
+            answer = _final_answer(problem["answer"])
+        except Unconvertible:
             continue
         questions.append({"question": problem["question"].strip(), "category": FAMILY, "rel_tol": REL_TOL,
                           "answer": int(answer) if answer.denominator == 1 else float(answer)})
@@ -237,13 +237,7 @@ def _used_names(expression: str) -> set[str]:
 
 def convert_problem(question: str, solution: str) -> Problem:
     """The problem as named steps, or Unconvertible with the reason."""
-    final_match = _FINAL.search(solution)
-    if not final_match:
-        raise Unconvertible("no_final_answer")
-    try:
-        answer = _number(final_match.group(1).strip().rstrip("."))
-    except (ValueError, ZeroDivisionError):
-        raise Unconvertible(f"final_not_a_number: {final_match.group(1)[:30]}") from None
+    answer = _final_answer(solution)
     given = _given_numbers(question)
 
     steps: list[Step] = []
@@ -275,12 +269,24 @@ def convert_problem(question: str, solution: str) -> Problem:
     if final is None:
         raise Unconvertible("answer_not_computed")
     needed = _needed(steps, final)
+    grounded = given | _COMMON_NUMBERS
     for step in needed:
         for node in ast.walk(ast.parse(step.expression, mode="eval")):
             if isinstance(node, ast.Constant) and not isinstance(node.value, bool) and \
-                    Fraction(str(node.value)) not in given | _COMMON_NUMBERS:
+                    Fraction(str(node.value)) not in grounded:
                 raise Unconvertible(f"ungrounded_number: {node.value} in {step.name} = {step.expression}"[:80])
     return Problem(question.strip(), answer, needed, final.name)
+
+
+def _final_answer(solution: str) -> Fraction:
+    """The number after the solution's `####`."""
+    final_match = _FINAL.search(solution)
+    if not final_match:
+        raise Unconvertible("no_final_answer")
+    try:
+        return _number(final_match.group(1).strip().rstrip("."))
+    except (ValueError, ZeroDivisionError):
+        raise Unconvertible(f"final_not_a_number: {final_match.group(1)[:30]}") from None
 
 
 def _given_numbers(question: str) -> set[Fraction]:
