@@ -5,13 +5,14 @@
 
 For each question set (a seeded random sample of the test split; benchmarks/human_questions.jsonl) and each mode:
 accuracy, compile rate (over every program written, votes included), tokens decoded, decode steps (forward passes),
-seconds per answer and the mask overhead per token (p50/p99), for: no grammar; grammar; grammar + jump-forward;
+seconds per answer (of which compiling the grammar and its specializations to each function's locals) and the mask
+overhead per token (p50/p99), for: no grammar; grammar; grammar + jump-forward;
 voting with k = 3 and k = 5 (grammar + jump-forward, the first program greedy, the others sampled).
 
 Cost: the k = 5 vote's first program is exactly the greedy grammar + jump-forward answer and its first three are the
 k = 3 vote (same seeds), so they are written once and the smaller modes are read from them; the k = 3 and k = 5 rows
 still count the seconds, tokens and steps of all their programs. Modules the grammar admitted but the engine
-rejected are listed after the table (each is a grammar bug or an untyped local/label; worldmodel/grammar/wat_ebnf.py).
+rejected are listed after the table (each is a grammar bug, a label, or a duplicate declaration: grammar/scope.py).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def _row_record(row: dict, attempts: list, chosen) -> dict:
         "correct": is_correct(chosen.final, expected, float(row.get("rel_tol") or 1e-3)),
         "programs": len(programs), "compiled": sum(bool(a.compiled) for a in programs),
         "tokens": sum(a.new_tokens for a in attempts), "steps": sum(a.decode_steps for a in attempts),
-        "seconds": sum(a.seconds for a in attempts), "mask_ms": [s * 1000 for a in attempts for s in a.mask_seconds],
+        "seconds": sum(a.seconds for a in attempts), "compile_seconds": sum(a.grammar_compile_seconds for a in attempts),
+        "mask_ms": [s * 1000 for a in attempts for s in a.mask_seconds],
         "rejected": [(a.program, a.computed_error, a.computed) for a in programs
                      if a.computed_error in COMPILE_ERROR_KINDS],
     }
@@ -94,6 +96,7 @@ def summarize(records: list[dict]) -> dict:
         "compile_rate": sum(r["compiled"] for r in records) / programs if programs else 0.0, "programs": programs,
         "tokens": statistics.mean(r["tokens"] for r in records), "steps": statistics.mean(r["steps"] for r in records),
         "seconds": statistics.mean(r["seconds"] for r in records),
+        "compile_seconds": statistics.mean(r.get("compile_seconds", 0.0) for r in records),
         "mask_p50_ms": _percentile(masks, 0.5), "mask_p99_ms": _percentile(masks, 0.99),
         "agreed": statistics.mean(r["agreed"] for r in records) if "agreed" in records[0] else None,
     }
@@ -101,11 +104,12 @@ def summarize(records: list[dict]) -> dict:
 
 def format_table(title: str, summaries: dict[str, dict]) -> str:
     lines = [title, f"{'mode':<14} {'n':>3} {'acc':>6} {'compile':>8} {'progs':>5} {'tokens':>7} {'steps':>6} "
-             f"{'s/ans':>6} {'mask p50':>9} {'mask p99':>9} {'agreed':>6}"]
+             f"{'s/ans':>6} {'grammar':>7} {'mask p50':>9} {'mask p99':>9} {'agreed':>6}"]
     for mode, s in summaries.items():
         agreed = f"{s['agreed']:.2f}" if s["agreed"] is not None else "–"
         lines.append(f"{mode:<14} {s['n']:>3} {s['accuracy']:>6.1%} {s['compile_rate']:>8.1%} {s['programs']:>5} "
-                     f"{s['tokens']:>7.1f} {s['steps']:>6.1f} {s['seconds']:>6.2f} {s['mask_p50_ms']:>7.2f}ms "
+                     f"{s['tokens']:>7.1f} {s['steps']:>6.1f} {s['seconds']:>6.2f} {s['compile_seconds']:>6.2f}s "
+                     f"{s['mask_p50_ms']:>7.2f}ms "
                      f"{s['mask_p99_ms']:>7.2f}ms {agreed:>6}")
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ interface Case {
   counts: number[];
   hashes: string[];
   jumps: string[];
+  specializations: number;
 }
 
 interface Corpus {
@@ -21,7 +22,7 @@ interface Corpus {
   cases: Case[];
 }
 
-type Replay = { counts: number[]; hashes: string[]; jumps: string[] }[];
+type Replay = { counts: number[]; hashes: string[]; jumps: string[]; specializations: number }[];
 type GrammarModule = {
   admitsPrefix(text: string): Promise<boolean>;
   tokenizerVocab(json: unknown): string[];
@@ -34,6 +35,8 @@ test('the browser computes the same token masks as Python on recorded token stre
   expect(corpus.cases.length).toBeGreaterThan(20);
   // Some streams leave the grammar halfway: the replay must stop at the same token.
   expect(corpus.cases.some((c) => c.hashes.length <= c.stream.length)).toBe(true);
+  // Most modules declare locals: the grammar is specialized to them (typed locals) on both sides.
+  expect(corpus.cases.filter((c) => c.specializations > 0).length).toBeGreaterThan(10);
   await page.goto('/?threads=1');
   await page.waitForFunction(() => 'worldmodel' in window);
   const { sameVocab, replay } = await page.evaluate(async (c) => {
@@ -47,6 +50,7 @@ test('the browser computes the same token masks as Python on recorded token stre
   corpus.cases.forEach((c, i) => {
     const r = replay[i];
     const steps = Math.max(c.hashes.length, r.hashes.length);
+    if (c.specializations !== r.specializations) mismatches.push(`stream ${i}: python specialized ${c.specializations} times, browser ${r.specializations}`);
     for (let step = 0; step < steps; step++) {
       if (c.hashes[step] !== r.hashes[step] || c.counts[step] !== r.counts[step] || c.jumps[step] !== r.jumps[step]) {
         mismatches.push(`stream ${i} step ${step}: python ${c.counts[step]} allowed, jump ${JSON.stringify(c.jumps[step])} | browser ${r.counts[step]} allowed, jump ${JSON.stringify(r.jumps[step])}`);

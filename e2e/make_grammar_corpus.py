@@ -4,7 +4,9 @@ e2e/grammar-conformance.spec.ts replays the same streams through web/worker/gram
 
 The streams are the curriculum's modules (models/checkpoints/lean/data, committed) of every shape seen, as the model
 writes them after `<wat_model>`, tokenized by the real SmolLM2 tokenizer, plus a few that leave the grammar halfway
-(the replay then stops where Python's matcher refused the token).
+(the replay then stops where Python's matcher refused the token), among them uses of locals that were never declared
+or have another type: the matchers specialize the grammar to each function's declarations (grammar/scope.py,
+web/worker/grammar-scope.ts), and the corpus records how many times.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "models" / "checkpoints" / "lean" / "data" / "train.jsonl.gz"
 STREAMS = 24
 OFF_GRAMMAR = ["\n(module\n  (func $main (export \"main\")\n    (call $print_i64 (i64.const 6.5)))\n)\n</wat_model>",
-               "\n(module\n  (func (export \"main\")\n    (call $float_mul (f64.const 1) (f64.const 2))))\n</wat_model>"]
+               "\n(module\n  (func (export \"main\")\n    (call $float_mul (f64.const 1) (f64.const 2))))\n</wat_model>",
+               "\n(module\n  (func $main (export \"main\")\n    (local $n i64) (local $x f64)\n"
+               "    (call $print_i64 (local.get $x))))\n</wat_model>",
+               "\n(module\n  (func $main (export \"main\")\n    (local $n i64)\n    (local.set $total (i64.const 2))))\n</wat_model>"]
 
 
 def mask_hash(words: np.ndarray, vocab_size: int) -> str:
@@ -45,7 +50,10 @@ def module_texts() -> list[str]:
                     shapes.setdefault(re.sub(r"\d+", "1", re.sub(r"\$\w+", "$x", text)), text)
     texts = sorted(shapes.values(), key=len)
     step = max(1, len(texts) // STREAMS)
-    return texts[::step][:STREAMS] + OFF_GRAMMAR
+    chosen = texts[::step][:STREAMS]
+    # A module with a helper beside main: two functions, two specializations.
+    helper = next(text for text in texts if "$day_number" in text)
+    return chosen + ([helper] if helper not in chosen else []) + OFF_GRAMMAR
 
 
 def main(out: str) -> int:
@@ -53,7 +61,8 @@ def main(out: str) -> int:
 
     xgrammar = import_xgrammar()
 
-    from worldmodel.grammar.constraint import compiled_grammar, tokenizer_vocab
+    from worldmodel.grammar import wat_grammar
+    from worldmodel.grammar.constraint import ModuleMatcher, compiled_grammar, token_texts, tokenizer_vocab
     from worldmodel.model.loading import base_model_folder
     from tokenizers import Tokenizer
 
@@ -61,12 +70,13 @@ def main(out: str) -> int:
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     vocab_size = tokenizer.get_vocab_size()
     stop_ids = [2]
-    grammar = compiled_grammar(tokenizer, vocab_size, stop_ids)
+    texts = token_texts(tokenizer_vocab(tokenizer))
     bitmask = xgrammar.allocate_token_bitmask(1, vocab_size)
     cases = []
     for text in module_texts():
         stream = tokenizer.encode(text, add_special_tokens=False).ids
-        matcher = xgrammar.GrammarMatcher(grammar, terminate_without_stop_token=True)
+        matcher = ModuleMatcher(lambda grammar: compiled_grammar(tokenizer, vocab_size, stop_ids, grammar),
+                                wat_grammar(), texts)
         counts, hashes, jumps = [], [], []
         for token in [*stream, -1]:
             matcher.fill_next_token_bitmask(bitmask)
@@ -77,12 +87,14 @@ def main(out: str) -> int:
             jumps.append(matcher.find_jump_forward_string())
             if token < 0 or not matcher.accept_token(token):
                 break
-        cases.append({"text": text, "stream": stream, "counts": counts, "hashes": hashes, "jumps": jumps})
+        cases.append({"text": text, "stream": stream, "counts": counts, "hashes": hashes, "jumps": jumps,
+                      "specializations": matcher.specializations})
     corpus = {"vocab_size": vocab_size, "stop_ids": stop_ids, "vocab": tokenizer_vocab(tokenizer),
               "tokenizer": json.loads(tokenizer_file.read_text(encoding="utf-8")), "cases": cases}
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps(corpus))
-    print(f"make_grammar_corpus: {out} ({len(cases)} streams, {sum(len(c['hashes']) for c in cases)} masks)")
+    print(f"make_grammar_corpus: {out} ({len(cases)} streams, {sum(len(c['hashes']) for c in cases)} masks, "
+          f"{sum(c['specializations'] for c in cases)} specializations)")
     return 0
 
 

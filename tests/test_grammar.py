@@ -39,6 +39,23 @@ def accepts(text: str) -> bool:
     return matcher.accept_string(text + CLOSE_TAG) and matcher.is_terminated()
 
 
+@functools.lru_cache(maxsize=256)
+def _one_token_compiled(grammar: str):
+    from worldmodel.grammar import import_xgrammar
+
+    xgrammar = import_xgrammar()
+    info = xgrammar.TokenizerInfo(["a"], vocab_size=1)
+    return xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False).compile_grammar(grammar)
+
+
+def accepts_typed(text: str) -> bool:
+    """As decoding sees it: one character at a time through the matcher that types each function's locals."""
+    from worldmodel.grammar.constraint import ModuleMatcher
+
+    matcher = ModuleMatcher(_one_token_compiled, wat_grammar(), ["a"])
+    return all(matcher.accept_string(char) for char in text + CLOSE_TAG) and matcher.is_terminated()
+
+
 def module(body: str, locals_: str = "") -> str:
     return f'\n(module\n  (func $main (export "main")\n    {locals_}\n    {body}))\n'
 
@@ -84,6 +101,9 @@ def test_the_grammar_admits_the_curriculums_modules():
     rejected = [text for text in shapes.values() if not accepts(text)]
     assert not rejected, rejected[:3]
     assert any("$day_number" in text for text in shapes.values())
+    # With each function's locals typed too (the curriculum's modules all compile, so none may be refused).
+    rejected = [text for text in shapes.values() if not accepts_typed(text)]
+    assert not rejected, rejected[:3]
 
 
 @pytest.mark.parametrize("text", [
@@ -114,6 +134,68 @@ def test_the_grammar_rejects_what_would_not_compile(text):
 def test_the_grammar_admits_valid_modules_that_run(text):
     assert accepts(text)
     assert run_wat(text).ok, run_wat(text).error_message
+
+
+MAIN = '\n(module\n  (func $main (export "main")\n    (local $n i64) (local $x f64)\n    '
+HELPER = ('\n(module\n  (func $day_number (param $y i64) (param $m i64) (param $d i64) (result i64)\n    (local $t f64)\n'
+          '    (local.get $d))\n  (func $main (export "main")\n    (local $k i64)\n    ')
+
+
+@pytest.mark.parametrize("text, expected", [
+    (MAIN[:-5], None),                                          # still declaring
+    (MAIN + "(loc", None),                                      # "(loc" may still become a declaration
+    (MAIN + "(local.set", None),                                # the head may still grow
+    (MAIN + "(local.set ", (MAIN.index("(local $x f64)") + 14, (("$n", "i64"), ("$x", "f64")), None, "main_first")),
+    (HELPER[:HELPER.index("(local.get")] + "(drop ",
+     (HELPER.index("(local $t f64)") + 14, (("$y", "i64"), ("$m", "i64"), ("$d", "i64"), ("$t", "f64")), "i64",
+      "helper_first")),
+    (HELPER[:HELPER.index("  (func $main")], None),             # between the functions
+    (HELPER + "(call ", (HELPER.index("(local $k i64)") + 14, (("$k", "i64"),), None, "last")),
+    ('\n(module (import "rt" "print_i64" (func $print_i64 (param i64))) (func (export "main") (result f64) (f64.sqrt ',
+     (len('\n(module (import "rt" "print_i64" (func $print_i64 (param i64))) (func (export "main") (result f64)'), (),
+      "f64", "main_first")),
+])
+def test_the_scope_is_the_declarations_of_the_function_whose_body_is_being_written(text, expected):
+    from worldmodel.grammar.scope import FunctionScope, function_scope
+
+    assert function_scope(text) == (FunctionScope(*expected) if expected else None)
+
+
+@pytest.mark.parametrize("body, admitted", [
+    ("(call $print_i64 (local.get $n))", True),
+    ("(call $print_f64 (local.get $x))", True),
+    ("(call $print_i64 (local.get $x))", False),                 # an f64 local where an i64 belongs
+    ("(local.set $x (i64.const 2))", False),                      # an i64 value into an f64 local
+    ("(local.set $total (i64.const 2))", False),                  # never declared
+    ("(call $print_f64 (local.tee $x (f64.const 2)))", True),
+])
+def test_the_grammar_types_each_functions_locals_while_decoding(body, admitted):
+    text = MAIN + body + "))\n"
+    assert accepts(text)  # the context-free grammar alone cannot tell
+    assert accepts_typed(text) is admitted
+    assert run_wat(text).ok is admitted  # and the engine agrees
+
+
+def test_a_type_without_locals_offers_no_use_of_one():
+    """Otherwise `(local.get ` could be written where no local can follow: decoding would be stuck."""
+    from worldmodel.grammar.constraint import ModuleMatcher
+
+    def at_an_f64_argument(declarations: str):
+        matcher = ModuleMatcher(_one_token_compiled, wat_grammar(), ["a"])
+        prefix = MAIN.replace("(local $n i64) (local $x f64)", declarations) + "(call $print_f64 "
+        assert all(matcher.accept_string(char) for char in prefix) and matcher.specializations == 1
+        return matcher
+
+    assert at_an_f64_argument("(local $n i64) (local $x f64)").accept_string("(l")
+    assert not at_an_f64_argument("(local $n i64)").accept_string("(l")  # no f64 local: no local.get/tee of one
+    assert at_an_f64_argument("(local $n i64)").accept_string("(f64.convert_i64_s (local.get $n))")
+
+
+def test_a_helpers_locals_are_not_mains():
+    tail = '(call $print_i64 (call $day_number (local.get $k) (i64.const 1) (i64.const 2)))))\n'
+    assert accepts_typed(HELPER + tail)
+    assert not accepts_typed(HELPER + tail.replace("$k", "$d"))  # $d is the helper's
+    assert not accepts_typed(HELPER.replace("(local.get $d)", "(local.get $t)") + tail)  # $t is f64, the result i64
 
 
 def test_the_constraint_masks_only_inside_the_program_block(tokenizer):

@@ -81,6 +81,7 @@ class GenerationResult:
     decode_steps: int = 0  # forward passes after the prompt (a jump-forward appends several tokens in one)
     jump_tokens: int = 0  # tokens appended by jump-forward instead of being decoded
     mask_seconds: list[float] = field(default_factory=list)  # per masked token: computing and applying the mask
+    grammar_compile_seconds: float = 0.0  # compiling the grammar and its specializations to each function's locals
     seconds: float = 0.0
     unsupported_numbers: list[float] = field(default_factory=list)  # numbers in final without provenance
 
@@ -278,6 +279,7 @@ def generate(
     result.decode_steps = decode_steps
     if constraint:
         result.jump_tokens, result.mask_seconds = constraint.jump_tokens, constraint.mask_seconds
+        result.grammar_compile_seconds = sum(module.compile_seconds for module in constraint.modules)
     result.seconds = time.perf_counter() - started
     computed_source = result.computed if result.computed_error is None else None
     result.unsupported_numbers = protocol.unsupported_numbers(result.final, computed_source, question)

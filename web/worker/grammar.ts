@@ -7,6 +7,7 @@
 
 import * as xgr from '@mlc-ai/web-xgrammar';
 import WAT_GRAMMAR from '../../python/worldmodel/grammar/wat.ebnf?raw';
+import { functionScope, specialize, tokenTexts } from './grammar-scope';
 import { WAT_CLOSE, WAT_OPEN } from './protocol';
 
 export { WAT_GRAMMAR };
@@ -21,21 +22,110 @@ export function tokenizerVocab(tokenizerJson: { model: { vocab: Record<string, n
   return tokens;
 }
 
+const compilers = new Map<string, Promise<xgr.GrammarCompiler>>();
 const compiled = new Map<string, Promise<xgr.CompiledGrammar>>();
+const COMPILED_KEPT = 64; // the generic grammar and the specializations recent answers needed
 
-/** The grammar compiled for a vocabulary (cached per vocabulary size and grammar: compiling takes seconds). */
+/** The grammar compiled for a vocabulary (cached per vocabulary and grammar text: compiling takes about a second). */
 export function compileGrammar(vocab: string[], vocabSize: number, stopIds: number[], grammar = WAT_GRAMMAR): Promise<xgr.CompiledGrammar> {
-  const key = `${vocab.length}:${vocabSize}:${stopIds.join(',')}:${grammar.length}`;
+  const vocabKey = `${vocab.length}:${vocabSize}:${stopIds.join(',')}`;
+  let compiler = compilers.get(vocabKey);
+  if (!compiler) {
+    compiler = (async () => xgr.GrammarCompiler.createGrammarCompiler(
+      await xgr.TokenizerInfo.createTokenizerInfo(vocab, 'byte_level', false, vocabSize, stopIds), false))();
+    compilers.set(vocabKey, compiler);
+  }
+  const key = `${vocabKey}\n${grammar}`;
   let result = compiled.get(key);
   if (!result) {
-    result = (async () => {
-      const info = await xgr.TokenizerInfo.createTokenizerInfo(vocab, 'byte_level', false, vocabSize, stopIds);
-      const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info, false);
-      return compiler.compileGrammar(grammar, 'root');
-    })();
+    result = compiler.then((c) => c.compileGrammar(grammar, 'root'));
+    if (compiled.size >= COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, result);
   }
   return result;
+}
+
+const textsOf = new WeakMap<string[], string[]>();
+
+/** What each token of `vocab` writes (cached per vocabulary array). */
+function textsFor(vocab: string[]): string[] {
+  let texts = textsOf.get(vocab);
+  if (!texts) textsOf.set(vocab, (texts = tokenTexts(vocab)));
+  return texts;
+}
+
+/**
+ * A matcher over one module that types the locals of the function being written (grammar-scope.ts): after each
+ * accepted token it reads the scope off the module text, and once a new function body has begun it continues with
+ * the grammar specialized to that function's declarations. Twin of constraint.py's ModuleMatcher.
+ */
+export class ModuleMatcher {
+  private text = '';
+  private scopedAt = -1;
+  specializations = 0;
+  compileMs = 0;
+
+  private constructor(
+    private matcher: xgr.GrammarMatcher,
+    private readonly compile: (grammar: string) => Promise<xgr.CompiledGrammar>,
+    private readonly grammar: string,
+    private readonly texts: string[],
+  ) {}
+
+  static async create(compile: (grammar: string) => Promise<xgr.CompiledGrammar>, grammar: string, texts: string[]): Promise<ModuleMatcher> {
+    const started = performance.now();
+    const matcher = await xgr.GrammarMatcher.createGrammarMatcher(await compile(grammar), undefined, true);
+    const module = new ModuleMatcher(matcher, compile, grammar, texts);
+    module.compileMs += performance.now() - started;
+    return module;
+  }
+
+  async acceptString(text: string): Promise<boolean> {
+    if (!this.matcher._acceptString(text)) return false;
+    this.text += text;
+    await this.rescope();
+    return true;
+  }
+
+  async acceptToken(token: number): Promise<boolean> {
+    if (!this.matcher.acceptToken(token)) return false;
+    this.text += this.texts[token];
+    await this.rescope();
+    return true;
+  }
+
+  getNextTokenBitmask(): Promise<Int32Array> {
+    return this.matcher.getNextTokenBitmask();
+  }
+
+  findJumpForwardString(): string {
+    return this.matcher.findJumpForwardString();
+  }
+
+  isTerminated(): boolean {
+    return this.matcher.isTerminated();
+  }
+
+  dispose(): void {
+    this.matcher.dispose();
+  }
+
+  private async rescope(): Promise<void> {
+    const scope = functionScope(this.text);
+    if (!scope || scope.bodyStart === this.scopedAt) return;
+    this.scopedAt = scope.bodyStart;
+    const started = performance.now();
+    const matcher = await xgr.GrammarMatcher.createGrammarMatcher(await this.compile(specialize(this.grammar, scope)), undefined, true);
+    this.compileMs += performance.now() - started;
+    // The body so far cannot name a local yet (the scope starts at its first head), so this always fits.
+    if (matcher._acceptString(this.text.slice(scope.bodyStart))) {
+      this.matcher.dispose();
+      this.matcher = matcher;
+      this.specializations++;
+    } else {
+      matcher.dispose();
+    }
+  }
 }
 
 /** Whether token `id` is allowed by an XGrammar bitmask (bit i of word j = token 32*j+i). */
@@ -45,21 +135,29 @@ export function allowed(bitmask: Int32Array, id: number): boolean {
 
 /** The grammar's state for one answer: off until <wat_model>, then masks logits, off again after </wat_model>. */
 export class ProgramConstraint {
-  private matcher: xgr.GrammarMatcher | null = null;
+  private matcher: ModuleMatcher | null = null;
   private finished = false;
   /** The text at the opening tag did not fit the grammar: decoding went on unconstrained. */
   failed = false;
   readonly maskMs: number[] = [];
   jumpTokens = 0;
 
+  /** One per module opened: its specializations and compile time. */
+  readonly modules: ModuleMatcher[] = [];
+
   private constructor(
-    private readonly grammar: xgr.CompiledGrammar,
+    private readonly compile: (grammar: string) => Promise<xgr.CompiledGrammar>,
+    private readonly grammar: string,
+    private readonly texts: string[],
     private readonly jumpForwardEnabled: boolean,
     private readonly encode: (text: string) => number[],
   ) {}
 
-  static async create(grammar: xgr.CompiledGrammar, jumpForward: boolean, encode: (text: string) => number[]): Promise<ProgramConstraint> {
-    return new ProgramConstraint(grammar, jumpForward, encode);
+  /** `vocab` as tokenizerVocab gives it; the grammar is compiled now, not at the opening tag. */
+  static async create(vocab: string[], vocabSize: number, stopIds: number[], jumpForward: boolean, encode: (text: string) => number[], grammar = WAT_GRAMMAR): Promise<ProgramConstraint> {
+    const compile = (text: string) => compileGrammar(vocab, vocabSize, stopIds, text);
+    await compile(grammar);
+    return new ProgramConstraint(compile, grammar, textsFor(vocab), jumpForward, encode);
   }
 
   get active(): boolean {
@@ -75,14 +173,15 @@ export class ProgramConstraint {
   async observe(text: string, token: number): Promise<void> {
     if (this.matcher) {
       if (token < 0) return;
-      if (!this.matcher.acceptToken(token)) throw new Error(`token ${token} was outside the grammar's mask`);
+      if (!(await this.matcher.acceptToken(token))) throw new Error(`token ${token} was outside the grammar's mask`);
       this.closeIfDone();
       return;
     }
     if (this.finished || this.failed || !text.includes(WAT_OPEN)) return;
-    this.matcher = await xgr.GrammarMatcher.createGrammarMatcher(this.grammar, undefined, true);
+    this.matcher = await ModuleMatcher.create(this.compile, this.grammar, this.texts);
+    this.modules.push(this.matcher);
     const rest = text.slice(text.indexOf(WAT_OPEN) + WAT_OPEN.length);
-    if (rest && !this.matcher._acceptString(rest)) {
+    if (rest && !(await this.matcher.acceptString(rest))) {
       this.dispose();
       this.failed = true;
     }
@@ -98,7 +197,7 @@ export class ProgramConstraint {
   }
 
   /** Tokens (at most `limit`) of the text the grammar forces next, accepted already: append them undecoded. */
-  jumpForward(limit: number): number[] {
+  async jumpForward(limit: number): Promise<number[]> {
     if (!this.matcher || !this.jumpForwardEnabled || limit <= 0) return [];
     const forced = this.matcher.findJumpForwardString();
     if (!forced) return [];
@@ -106,7 +205,7 @@ export class ProgramConstraint {
     // The forced text's last token stays with the model: the text may end inside a token the model writes merged
     // with what follows (forced ")" then its habitual "))" closes one form too many). Masked, it can only continue.
     for (const token of this.encode(forced).slice(0, -1).slice(0, limit)) {
-      if (!this.matcher.acceptToken(token)) break; // a token must not cross where the grammar ends
+      if (!(await this.matcher.acceptToken(token))) break; // a token must not cross where the grammar ends
       accepted.push(token);
     }
     this.jumpTokens += accepted.length;
@@ -117,6 +216,11 @@ export class ProgramConstraint {
   dispose(): void {
     this.matcher?.dispose();
     this.matcher = null;
+  }
+
+  /** Grammar compile time of this answer's modules, specializations included (ms). */
+  get compileMs(): number {
+    return this.modules.reduce((sum, m) => sum + m.compileMs, 0);
   }
 
   private closeIfDone(): void {
@@ -142,11 +246,11 @@ export async function admitsPrefix(text: string, grammar = WAT_GRAMMAR): Promise
  * The conformance corpus's replay: for each token stream (the tokens after <wat_model>), the allowed-token count and
  * a hash of the mask at every step, and the jump-forward string there. Python writes the same for the same streams.
  */
-export async function replayMasks(vocab: string[], vocabSize: number, stopIds: number[], streams: number[][]): Promise<{ counts: number[]; hashes: string[]; jumps: string[] }[]> {
-  const grammar = await compileGrammar(vocab, vocabSize, stopIds);
+export async function replayMasks(vocab: string[], vocabSize: number, stopIds: number[], streams: number[][]): Promise<{ counts: number[]; hashes: string[]; jumps: string[]; specializations: number }[]> {
+  const compile = (text: string) => compileGrammar(vocab, vocabSize, stopIds, text);
   const out = [];
   for (const stream of streams) {
-    const matcher = await xgr.GrammarMatcher.createGrammarMatcher(grammar, undefined, true);
+    const matcher = await ModuleMatcher.create(compile, WAT_GRAMMAR, textsFor(vocab));
     const counts: number[] = [];
     const hashes: string[] = [];
     const jumps: string[] = [];
@@ -157,10 +261,10 @@ export async function replayMasks(vocab: string[], vocabSize: number, stopIds: n
       counts.push(count);
       hashes.push(await maskHash(bitmask, vocabSize));
       jumps.push(matcher.findJumpForwardString());
-      if (token < 0 || !matcher.acceptToken(token)) break;
+      if (token < 0 || !(await matcher.acceptToken(token))) break;
     }
     matcher.dispose();
-    out.push({ counts, hashes, jumps });
+    out.push({ counts, hashes, jumps, specializations: matcher.specializations });
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { CONTEXT_BUDGET, fitHistory } from './chat-context';
 import type { Manifest } from './manifest';
 import type { ChatMessage, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { makeRandom, sampleToken } from './sampling';
-import { ProgramConstraint, compileGrammar, tokenizerVocab } from './grammar';
+import { ProgramConstraint, tokenizerVocab } from './grammar';
 
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
 
@@ -282,7 +282,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   const vocab = m.manifest.architecture.vocab_size;
   const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
   const constraint = options.grammar
-    ? await ProgramConstraint.create(await compileGrammar(m.vocabTokens, vocab, [...m.eos]), options.grammar.jumpForward, encode)
+    ? await ProgramConstraint.create(m.vocabTokens, vocab, [...m.eos], options.grammar.jumpForward, encode)
     : null;
   if (constraint && msg.type === 'start' && msg.prefix) await constraint.observePrefix(msg.prefix);
   let t = performance.now();
@@ -322,7 +322,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
     text = m.tokenizer.decode(generated, { skip_special_tokens: false });
     if (constraint) {
       await constraint.observe(text, next);
-      const forced = constraint.jumpForward(options.maxTokens - generated.length);
+      const forced = await constraint.jumpForward(options.maxTokens - generated.length);
       if (forced.length > 0) {
         generated.push(...forced);
         step.push(...forced);

@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from worldmodel import protocol
+from worldmodel.grammar.scope import function_scope, specialize
 
 
 def tokenizer_vocab(tokenizer) -> list[str]:
@@ -30,22 +31,107 @@ def tokenizer_vocab(tokenizer) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def _compiled(grammar: str, vocab: tuple[str, ...], vocab_size: int, stop_ids: tuple[int, ...]):
+def _compiler(vocab: tuple[str, ...], vocab_size: int, stop_ids: tuple[int, ...]):
     from worldmodel.grammar import import_xgrammar
 
     xgrammar = import_xgrammar()
 
     info = xgrammar.TokenizerInfo(list(vocab), vocab_type=xgrammar.VocabType.BYTE_LEVEL, vocab_size=vocab_size,
                                   stop_token_ids=list(stop_ids), add_prefix_space=False)
-    compiler = xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False)
-    return compiler.compile_grammar(grammar)
+    return xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False)
+
+
+@functools.lru_cache(maxsize=64)  # the generic grammar and the specializations recent answers needed
+def _compiled(grammar: str, vocab: tuple[str, ...], vocab_size: int, stop_ids: tuple[int, ...]):
+    return _compiler(vocab, vocab_size, stop_ids).compile_grammar(grammar)
 
 
 def compiled_grammar(tokenizer, vocab_size: int, stop_ids, grammar: str | None = None):
-    """The WAT grammar compiled for this tokenizer (cached: compiling takes a few seconds)."""
+    """The WAT grammar (or `grammar`) compiled for this tokenizer (cached: compiling takes about a second)."""
     from worldmodel.grammar import wat_grammar
 
     return _compiled(grammar or wat_grammar(), tuple(tokenizer_vocab(tokenizer)), vocab_size, tuple(sorted(stop_ids)))
+
+
+@functools.lru_cache(maxsize=1)
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-level alphabet, inverted: the character a token string uses for each byte → that byte."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    chars, extra = {}, 0
+    for byte in range(256):
+        if byte in printable:
+            chars[chr(byte)] = byte
+        else:
+            chars[chr(256 + extra)] = byte
+            extra += 1
+    return chars
+
+
+def token_texts(vocab: list[str]) -> list[str]:
+    """Each byte-level token string as the text it writes (bytes outside ASCII become U+FFFD: the grammar admits
+    only ASCII, so only ASCII tokens are ever accepted by it)."""
+    decoder = _byte_decoder()
+    return [bytes(decoder.get(char, 0xFF) for char in token).decode("ascii", errors="replace")
+            if all(char in decoder for char in token) else token for token in vocab]
+
+
+class ModuleMatcher:
+    """An XGrammar matcher over one module that types the locals of the function being written (grammar/scope.py):
+    after each accepted token it reads the scope off the module text, and when a new function body has begun it
+    continues with the grammar specialized to that function's declarations."""
+
+    def __init__(self, compile_grammar, grammar: str, texts: list[str]):
+        from worldmodel.grammar import import_xgrammar
+
+        self._xgrammar = import_xgrammar()
+        self._compile = compile_grammar  # grammar text -> CompiledGrammar
+        self.grammar = grammar
+        self.texts = texts
+        self.compile_seconds = 0.0
+        self.matcher = self._matcher(grammar)
+        self.text = ""  # the module text accepted so far
+        self.scoped_at = -1  # body_start of the scope the matcher is specialized to (-1: the generic grammar)
+        self.specializations = 0
+
+    def _matcher(self, grammar: str):
+        started = time.perf_counter()
+        compiled = self._compile(grammar)
+        self.compile_seconds += time.perf_counter() - started
+        return self._xgrammar.GrammarMatcher(compiled, terminate_without_stop_token=True)
+
+    def accept_string(self, text: str) -> bool:
+        if not self.matcher.accept_string(text):
+            return False
+        self.text += text
+        self._rescope()
+        return True
+
+    def accept_token(self, token: int) -> bool:
+        if not self.matcher.accept_token(token):
+            return False
+        self.text += self.texts[token]
+        self._rescope()
+        return True
+
+    def fill_next_token_bitmask(self, bitmask) -> None:
+        self.matcher.fill_next_token_bitmask(bitmask)
+
+    def find_jump_forward_string(self) -> str:
+        return self.matcher.find_jump_forward_string()
+
+    def is_terminated(self) -> bool:
+        return self.matcher.is_terminated()
+
+    def _rescope(self) -> None:
+        scope = function_scope(self.text)
+        if scope is None or scope.body_start == self.scoped_at:
+            return
+        self.scoped_at = scope.body_start
+        matcher = self._matcher(specialize(self.grammar, scope))
+        # The body so far cannot name a local yet (the scope starts at its first head), so this always fits.
+        if matcher.accept_string(self.text[scope.body_start:]):
+            self.matcher = matcher
+            self.specializations += 1
 
 
 def allowed_tokens(bitmask: np.ndarray, vocab_size: int) -> np.ndarray:
@@ -59,13 +145,17 @@ class ProgramConstraint:
 
     def __init__(self, tokenizer, vocab_size: int, stop_ids, jump_forward: bool = False, grammar: str | None = None):
         import torch
-        from worldmodel.grammar import import_xgrammar
+        from worldmodel.grammar import import_xgrammar, wat_grammar
 
         xgrammar = import_xgrammar()
 
         self.tokenizer = tokenizer
         self.vocab_size = vocab_size
-        self.compiled = compiled_grammar(tokenizer, vocab_size, stop_ids, grammar)
+        self.grammar = grammar or wat_grammar()
+        key = (tuple(tokenizer_vocab(tokenizer)), vocab_size, tuple(sorted(stop_ids)))
+        self.compile = lambda text: _compiled(text, *key)
+        self.compile(self.grammar)  # compiled now, not at the opening tag
+        self.texts = token_texts(tokenizer_vocab(tokenizer))
         self.jump_forward_enabled = jump_forward
         self.matcher = None
         self.finished = False  # the grammar ran (a module and its closing tag) and is off for the rest of the turn
@@ -74,6 +164,7 @@ class ProgramConstraint:
         self._torch = torch
         self.mask_seconds: list[float] = []  # per masked token: bitmask computation and applying it
         self.jump_tokens = 0
+        self.modules: list[ModuleMatcher] = []  # one per module opened (their specializations and compile time)
 
     @property
     def active(self) -> bool:
@@ -82,10 +173,6 @@ class ProgramConstraint:
     def observe(self, text: str, token: int | None, program_done: bool) -> None:
         """After each token: `text` is the assistant text so far, `token` the token just added (None when text came
         from elsewhere). Turns the grammar on at `<wat_model>`, advances it by the token, and off when it ends."""
-        from worldmodel.grammar import import_xgrammar
-
-        xgrammar = import_xgrammar()
-
         if self.matcher is not None:
             if token is not None and not self.matcher.accept_token(token):
                 raise RuntimeError(f"token {token} was outside the grammar's mask")  # a bug: masked tokens never come
@@ -94,7 +181,8 @@ class ProgramConstraint:
             return
         if self.finished or self.failed or program_done or protocol.WAT_OPEN not in text:
             return
-        self.matcher = xgrammar.GrammarMatcher(self.compiled, terminate_without_stop_token=True)
+        self.matcher = ModuleMatcher(self.compile, self.grammar, self.texts)
+        self.modules.append(self.matcher)
         rest = text.split(protocol.WAT_OPEN, 1)[1]
         if rest and not self.matcher.accept_string(rest):
             self.matcher, self.failed = None, True

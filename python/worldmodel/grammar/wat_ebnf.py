@@ -6,9 +6,11 @@ decimal float), each operator and each `rt` call takes arguments of its signatur
 result type is expected (a call without a result is a statement; rt's few multi-result helpers are left out),
 parentheses balance, and only rt names that exist can be called or imported, with exactly rt's signature.
 
-What a CFG cannot type: the type of a local (`local.get $x`) comes from its declaration and the type of a label
-from its block; both are admitted in any typed position, and a local or label that was never declared is admitted
-too. A module that gets them wrong still fails to compile (`benchmarks.grammar_decoding` counts how often).
+What a CFG cannot type: the type of a local (`local.get $x`) comes from its declaration. Every use of a local goes
+through `local_set_T`/`local_use_T` and `local_T` for T in i32, i64, f64 (here any `local_name`), and decoding specializes those rules to
+the declarations of the function being written (scope.py), so a constrained module names only declared locals of the
+right type. Still untyped: labels (declared inside the body) and duplicate declarations; a module that gets them
+wrong fails to compile (`benchmarks.grammar_decoding` lists such modules).
 Whether a called function is defined is not context-free either, so the module's own functions are limited to
 the helpers the curriculum's programs define (`CURRICULUM_HELPERS`), each with its fixed signature: a call to one
 is typed, and only calling it without defining it can still fail.
@@ -25,6 +27,7 @@ CURRICULUM_HELPERS: dict[str, tuple[list[str], list[str]]] = {
     "day_number": (["i64", "i64", "i64"], ["i64"]),
 }
 CLOSE_TAG = "</wat_model>"
+LOCAL_RULE = "local_"  # + value type: the rule a use of a local of that type goes through
 
 # Operators by (argument types, result type). The dialect's arithmetic on Python values goes through rt
 # (int_add, float_div…); the raw instructions below are those the converter and the model use, plus their siblings.
@@ -112,7 +115,7 @@ def grammar_text(rt_functions: dict[str, tuple[list[str], list[str]]]) -> str:
              'local_decl ::= "(local" ws local_name ws valtype ")"',
              'expr_any ::= expr_i32 | expr_i64 | expr_f64',
              # Statements leave nothing on the stack.
-             'stmt ::= "(local.set" ws local_name ws expr_any ows ")" | "(drop" ws expr_any ows ")" | void_call'
+             'stmt ::= ' + " | ".join(f"local_set_{t}" for t in VALUE_TYPES) + ' | "(drop" ws expr_any ows ")" | void_call'
              ' | "(block" ( ws label )? ( ws stmt )* ows ")" | "(loop" ( ws label )? ( ws stmt )* ows ")"'
              ' | "(if" ws expr_i32 ws "(then" ( ws stmt )* ows ")" ( ws "(else" ( ws stmt )* ows ")" )? ows ")"'
              ' | "(br" ws label ")" | "(br_if" ws label ws expr_i32 ows ")" | store | "(nop)"',
@@ -120,8 +123,7 @@ def grammar_text(rt_functions: dict[str, tuple[list[str], list[str]]]) -> str:
                                            for t in VALUE_TYPES for op in _STORES[t]]),
              ]
     for result in VALUE_TYPES:
-        options = [f'"({result}.const" ws lit_{result} ")"', '"(local.get" ws local_name ")"',
-                   '"(local.tee" ws local_name ws expr_' + result + ' ows ")"',
+        options = [f'"({result}.const" ws lit_{result} ")"', f"local_use_{result}",
                    f'"(block" ( ws label )? ws "(result {result})" ( ws stmt )* ws expr_{result} ows ")"',
                    f'"(if" ws "(result {result})" ws expr_i32 ws "(then" ( ws stmt )* ws expr_{result} ows ")"'
                    f' ws "(else" ( ws stmt )* ws expr_{result} ows ")" ows ")"',
@@ -157,4 +159,10 @@ def grammar_text(rt_functions: dict[str, tuple[list[str], list[str]]]) -> str:
         lines.append(f'func_{name} ::= "(func ${name}"{header}{body} ows ")"')
         helpers.append(f"func_{name}")
     lines.append("func ::= " + _alternatives(helpers))
+    # The points where decoding specializes the grammar to the declarations of the function being written
+    # (grammar/scope.py): a use of a local names one declared with the type its position needs.
+    for t in VALUE_TYPES:
+        lines += [f'local_set_{t} ::= "(local.set" ws {LOCAL_RULE}{t} ws expr_{t} ows ")"',
+                  f'local_use_{t} ::= "(local.get" ws {LOCAL_RULE}{t} ")" | "(local.tee" ws {LOCAL_RULE}{t} ws expr_{t} ows ")"',
+                  f"{LOCAL_RULE}{t} ::= local_name"]
     return "\n".join(lines) + "\n" + _LITERALS + _LEXICAL
