@@ -5,19 +5,24 @@ These run the solutions in CPython only (fast); tests/test_data_build.py checks 
 
 from __future__ import annotations
 
+import ast
 import math
 import random
 import re
 import string
+from pathlib import Path
 
 import pytest
 
+from worldmodel.data import families as families_package
 from worldmodel.data.execute import run_cpython
 from worldmodel.data.families import CHAT_TOPICS, FAMILIES, replies_for
+from worldmodel.data.families.texts import _tables
 from worldmodel.data.spec import STAGES, held_out
 from worldmodel.wat import convert
 
 SAMPLES_PER_FAMILY = 25
+FAMILIES_DIR = Path(families_package.__file__).parent
 
 
 def _fields(template: str) -> set[str]:
@@ -100,3 +105,10 @@ def test_chat_topics_have_replies_and_held_out_prompts():
                 assert "<wat_model>" not in reply
     held = [held_out(t.template_id(i)) for t in CHAT_TOPICS for i in range(len(t.prompts))]
     assert any(held) and not all(held)
+
+
+def test_every_texts_table_is_named_in_the_python():
+    """A table in families/texts/*.toml that no declaration names (a misspelt family) would be left out silently."""
+    strings = {node.value for path in FAMILIES_DIR.glob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert sorted(set(_tables()) - strings) == []

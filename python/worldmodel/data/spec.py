@@ -19,7 +19,8 @@ class Family:
     """One kind of question.
 
     - `templates`: question phrasings with `{slot}` placeholders. A template's id is `NAME.tNN` (its index), so
-      new templates must be appended, never inserted, to keep ids (and the held-out test set) stable.
+      new templates must be appended, never inserted, to keep ids (and the held-out test set) stable. The
+      families' texts (templates, think, finals, refusals) are kept in families/texts/*.toml (data/README.md).
     - `sample(rng) -> params`: the numbers (and names) of one question.
     - `solution(params) -> str`: the short Python program the model learns to write (converted to WAT). `params()`
       adds `"_template"` (the chosen template) so that a program can follow the question's own numbers (a

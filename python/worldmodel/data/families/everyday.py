@@ -10,9 +10,8 @@ from fractions import Fraction
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
 from worldmodel.data.families.story import FINALS, FRAMES, Ask, join_clauses, people, person, slots_for, variable
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import real
-
-MONEY_FINALS = ("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "{q} in all.")
 
 # (plural, singular, program name, lowest and highest price)
 GOODS = (
@@ -97,23 +96,9 @@ def _shopping_render(p: dict, rng: random.Random) -> dict:
 
 
 SHOPPING_CHANGE = planned(
-    name="shopping_change",
-    stage="complex",
-    templates=FRAMES,
-    sample=_shopping_sample,
-    plan=_shopping_plan,
-    money=True,
-    truth=_shopping_truth,
-    finals=MONEY_FINALS,
+    name="shopping_change", stage="complex", **texts("shopping_change"), templates=FRAMES, rel_tol=1e-3, money=True,
+    sample=_shopping_sample, plan=_shopping_plan, truth=_shopping_truth, render=_shopping_render,
     units=lambda p: "$",
-    render=_shopping_render,
-    rel_tol=1e-3,
-    refusals=(
-        (
-            "{name} buys some {things} and some {others} and pays with a $50 bill. How much change is there?",
-            "I need the prices and how many of each were bought. What do the {things} and {others} cost?",
-        ),
-    ),
 )
 
 
@@ -162,21 +147,9 @@ def _pool_render(p: dict, rng: random.Random) -> dict:
 
 
 POOL_AND_SHARE = planned(
-    name="pool_and_share",
-    stage="basic",
-    templates=FRAMES,
-    sample=_pool_sample,
-    plan=_pool_plan,
+    name="pool_and_share", stage="basic", **texts("pool_and_share"), templates=FRAMES, finals=FINALS, exact=True,
+    sample=_pool_sample, plan=_pool_plan, render=_pool_render,
     truth=lambda p: int(Fraction(sum(p["amounts"]), p["share"])),
-    finals=FINALS,
-    render=_pool_render,
-    exact=True,
-    refusals=(
-        (
-            "{group} put their {things} together and share them equally. How many does each get?",
-            "I need how many {things} each of them has, and how many people share them.",
-        ),
-    ),
 )
 
 
@@ -193,18 +166,6 @@ _SECOND = {
     "*": ("then multiply by {c}", "and then multiply the result by {c}", "then times it by {c}"),
     "/": ("then divide by {c}", "and then divide the result by {c}", "then divide that by {c}"),
 }
-_ARITHMETIC_FRAMES = (
-    "{first}, {second}.",
-    "{first}, {second}. What do you get?",
-    "What do you get if you {first_lc} {second}?",
-    "If I {first_lc} {second}, what is the answer?",
-    "Please {first_lc}, {second}.",
-    "{first} {second}. What is the final result?",
-    "Can you {first_lc} and {second}?",
-    "Calculate: {first_lc}, {second}.",
-    "First {first_lc}; {second}. Result?",
-    "I want to {first_lc} and {second}. What number do I end up with?",
-)
 
 
 def _apply(op: str, x: Fraction, y: int) -> Fraction:
@@ -242,17 +203,10 @@ def _two_step_render(p: dict, rng: random.Random) -> dict:
 
 
 TWO_STEP_ARITHMETIC = planned(
-    name="two_step_arithmetic",
-    stage="basic",
-    templates=_ARITHMETIC_FRAMES,
-    sample=_two_step_sample,
-    plan=_two_step_plan,
-    digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
+    name="two_step_arithmetic", stage="basic", **texts("two_step_arithmetic"),
+    finals=FINALS, rel_tol=1e-3, digits=lambda p: 4 if "/" in p["first"] + p["second"] else None,
+    sample=_two_step_sample, plan=_two_step_plan, render=_two_step_render,
     truth=lambda p: float(_apply(p["second"], _apply(p["first"], Fraction(p["a"]), p["b"]), p["c"])),
-    finals=FINALS,
-    render=_two_step_render,
-    rel_tol=1e-3,
-    refusals=(("Add {a} and {b}, then divide by the number of people.", "How many people are there? I need that to divide."),),
 )
 
 
@@ -304,21 +258,9 @@ def _rate_render(p: dict, rng: random.Random) -> dict:
 
 
 RATE_STORY = planned(
-    name="rate_story",
-    stage="basic",
-    templates=FRAMES,
-    sample=_rate_sample,
-    plan=_rate_plan,
+    name="rate_story", stage="basic", **texts("rate_story"), templates=FRAMES, finals=FINALS, exact=True,
+    sample=_rate_sample, plan=_rate_plan, render=_rate_render,
     truth=lambda p: p["rate"] * p["time"] if p["ask"] == "amount" else int(Fraction(p["amount"], p["rate"])),
-    finals=FINALS,
-    render=_rate_render,
-    exact=True,
-    refusals=(
-        (
-            "{name} works for {time} {unit}s. How many {things} does it make?",
-            "I need its rate: how many {things} per {unit}?",
-        ),
-    ),
 )
 
 
@@ -407,21 +349,9 @@ def _several_render(p: dict, rng: random.Random) -> dict:
 
 
 SEVERAL_QUANTITIES = planned(
-    name="several_quantities",
-    stage="basic",
-    templates=FRAMES,
-    sample=_several_sample,
-    plan=_several_plan,
-    truth=_several_truth,
-    finals=FINALS,
-    render=_several_render,
-    exact=True,
-    refusals=(
-        (
-            "{place} has some {whole} of three kinds. Someone takes away 4 of them. How many are left?",
-            "How many {whole} were there before any were taken? I need the counts to work it out.",
-        ),
-    ),
+    name="several_quantities", stage="basic", **texts("several_quantities"),
+    templates=FRAMES, finals=FINALS, exact=True,
+    sample=_several_sample, plan=_several_plan, truth=_several_truth, render=_several_render,
 )
 
 FAMILIES = [SHOPPING_CHANGE, POOL_AND_SHARE, TWO_STEP_ARITHMETIC, RATE_STORY, SEVERAL_QUANTITIES]

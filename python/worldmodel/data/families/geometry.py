@@ -12,10 +12,11 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import Family
 
 PI = Fraction("3.14159265358979323846")
-FINALS = ("{q}.", "It is {q}.", "The answer is {q}.", "That comes to {q}.", "That gives {q}.")
+FINALS = texts("geometry")["FINALS"]
 
 
 @dataclass(frozen=True)
@@ -114,20 +115,7 @@ SOLIDS = (
     }, ("a hemisphere with radius {radius}", "half a sphere of radius {radius}"), ("a bowl", "a dome")),
 )
 
-PLANE_FRAMES = (
-    "What is the {measure} of {desc}?",
-    "Find the {measure} of {desc}.",
-    "{Holder} is {desc}. What is its {measure}?",
-    "Calculate the {measure}: {desc}.",
-    "{Holder} is {desc}. What is its {measure} in {unit_name}?",
-    "How big is the {measure} of {desc}?",
-    "Compute the {measure} of {desc}, please.",
-    "{Holder} is {desc}. Work out its {measure}.",
-    "I need the {measure} of {holder}, which is {desc}.",
-    "{Measure} of {desc}?",
-    "Give me the {measure} of {desc}.",
-    "If {holder} is {desc}, what is its {measure}?",
-)
+PLANE_FRAMES = texts("geometry")["PLANE_FRAMES"]
 
 
 def _pick(rng: random.Random, low: float, high: float) -> float | int:
@@ -181,7 +169,7 @@ def _shape_render(shapes: tuple[Shape, ...]):
     return render
 
 
-def _shape_family(name: str, shapes: tuple[Shape, ...], refusal: tuple[str, str]) -> Family:
+def _shape_family(name: str, shapes: tuple[Shape, ...]) -> Family:
     return planned(
         name=name,
         stage="complex",
@@ -194,16 +182,12 @@ def _shape_family(name: str, shapes: tuple[Shape, ...], refusal: tuple[str, str]
         units=_unit,
         render=_shape_render(shapes),
         rel_tol=5e-3,
-        refusals=(refusal,),
+        **texts(name),
     )
 
 
-PLANE_SHAPES = _shape_family(
-    "plane_shapes", PLANE, ("What is the area of my garden?", "What shape is your garden, and what are its measurements?")
-)
-SOLID_SHAPES = _shape_family(
-    "solid_shapes", SOLIDS, ("How much water does my tank hold?", "What shape is the tank and what are its dimensions?")
-)
+PLANE_SHAPES = _shape_family("plane_shapes", PLANE)
+SOLID_SHAPES = _shape_family("solid_shapes", SOLIDS)
 
 
 # Triangles: the third angle, Pythagoras both ways, and Heron's formula.
@@ -275,30 +259,12 @@ def _triangle_render(p: dict, rng: random.Random) -> dict:
 
 
 TRIANGLES = planned(
-    name="triangles",
-    stage="complex",
-    templates=(
-        "{Facts}. {ask_q}",
-        "If {facts}, {ask}?",
-        "{Facts}. Find {ask_short}.",
-        "Suppose {facts}: {ask}?",
-        "{Facts}. Can you work out {ask_short}?",
-        "Geometry question: {facts}. {ask_q}",
-        "{Facts}. {ask_q} Give the number.",
-        "Triangle problem: {facts}. {ask_q}",
-        "Here's a triangle question. Given that {facts}, {ask}?",
-        "{Facts}; {ask}?",
-    ),
-    sample=_triangle_sample,
-    plan=_triangle_plan,
-    digits=lambda p: None if p["kind"] == "angle" else 2,
-    truth=_triangle_truth,
-    finals=FINALS,
+    name="triangles", stage="complex", **texts("triangles"),
+    finals=FINALS, rel_tol=5e-3, digits=lambda p: None if p["kind"] == "angle" else 2,
+    sample=_triangle_sample, plan=_triangle_plan, truth=_triangle_truth,
     units=lambda p: "°" if p["kind"] == "angle" else p["unit"] + "^2" if p["kind"] == "heron" else p["unit"],
     render=lambda p, rng: {**_triangle_render(p, rng), "ask_short": {
         "angle": "the third angle", "hypotenuse": "the hypotenuse", "leg": "the missing side", "heron": "the area"}[p["kind"]]},
-    rel_tol=5e-3,
-    refusals=(("A right triangle has one leg of 5 cm. How long is the hypotenuse?", "I need the other leg too. How long is it?"),),
 )
 
 
@@ -337,30 +303,12 @@ def _polygon_render(p: dict, rng: random.Random) -> dict:
 
 
 POLYGONS = planned(
-    name="polygons",
-    stage="complex",
-    templates=(
-        "What is {what} of {shape}?",
-        "Find {what} of {shape}.",
-        "For {shape}, what is {what}?",
-        "How big is {what} in {shape}?",
-        "I drew {shape}. What is {what}?",
-        "Calculate {what} of {shape}.",
-        "Tell me {what} of {shape}.",
-        "{shape}: what is {what}?",
-        "Work out {what} for {shape}, please.",
-        "What's {what} of {shape}?",
-    ),
-    sample=_polygon_sample,
-    plan=_polygon_plan,
-    digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
+    name="polygons", stage="complex", **texts("polygons"),
+    finals=FINALS, rel_tol=1e-3, digits=lambda p: 2 if p["kind"] in ("interior", "exterior") else None,
+    sample=_polygon_sample, plan=_polygon_plan, render=_polygon_render,
     truth=lambda p: {"sum": 180 * (p["sides"] - 2), "interior": 180 - 360 / p["sides"], "exterior": 360 / p["sides"],
                      "diagonals": math.comb(p["sides"], 2) - p["sides"]}[p["kind"]],
-    finals=FINALS,
     units=lambda p: None if p["kind"] == "diagonals" else "°",
-    render=_polygon_render,
-    rel_tol=1e-3,
-    refusals=(("What is each interior angle of my polygon?", "How many sides does your polygon have, and is it regular?"),),
 )
 
 FAMILIES = [PLANE_SHAPES, SOLID_SHAPES, TRIANGLES, POLYGONS]

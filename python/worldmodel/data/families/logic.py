@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import Family, Params
 
 PEOPLE = ("Alice Bob Carol Dave Erin Frank Grace Heidi Ivan Judy Karl Laura Mallory Nina Oscar Peggy Quentin "
@@ -79,25 +80,24 @@ def say_edges(edges: list[tuple[str, str]], rng: random.Random, forms: tuple[str
     return " ".join(sentences)
 
 
-def names_family(name: str, sample, about: str, given: str, derived: str, rule: str, *, templates: tuple[str, ...],
-                 says: tuple[tuple[str, ...], tuple[str, ...]], think: tuple[str, ...], finals: tuple[str, ...]) -> Family:
+def names_family(name: str, sample, about: str, given: str, derived: str, rule: str) -> Family:
     """A question answered by the names `derived` from `p[about]` over the sampled `given` edges: by closure
-    (`rule` TRANSITIVE) or by one join of `given` with itself (TWO_STEPS). The facts are said in `says`' forms
-    (one fact a sentence, then one sentence for all of a source's targets)."""
+    (`rule` TRANSITIVE) or by one join of `given` with itself (TWO_STEPS). Its texts (texts/logic.toml) are the
+    Family's, and `says`: the forms the facts are said in (one fact a sentence, then one sentence for all of a
+    source's targets)."""
     answer = closure if rule is TRANSITIVE else two_steps
-    forms, grouped = says
+    phrasings = texts(name)
+    forms, grouped = phrasings.pop("says")
     return Family(
         name=name,
         stage="complex",
         language="bytelog",
-        templates=templates,
+        **phrasings,
         sample=sample,
         render=lambda p, rng: {"facts": say_edges(p["edges"], rng, forms, grouped)},
         solution=lambda p: facts_program(given, p["edges"], [derived], rule.format(to=derived, rel=given),
                                          f"QUERY {derived} {p[about]} ?"),
         truth=lambda p: answer(p["edges"], p[about]),
-        think=think,
-        finals=finals,
         answer_slots=list_slots,
     )
 
@@ -122,21 +122,7 @@ def _family_tree(rng: random.Random) -> Params:
             return {"edges": edges, "who": who}
 
 
-GRANDCHILDREN = names_family(
-    "logic_grandchildren", _family_tree, "who", "parent", "grandparent", TWO_STEPS,
-    templates=(
-        "{facts} Who are {who}'s grandchildren?",
-        "Here is a family: {facts} Which people are grandchildren of {who}?",
-        "{facts} Name all of {who}'s grandchildren.",
-        "Family tree: {facts} List the grandkids of {who}.",
-        "In this family, {facts} Who are the grandchildren of {who}?",
-    ),
-    says=(("{a} is {b}'s parent.", "{a} is the parent of {b}.", "{b} is a child of {a}."),
-          ("{a} is the parent of {bs}.", "{a}'s children are {bs}.", "{bs} are children of {a}.")),
-    think=("Write the parent facts, join parent with parent to get grandparents, and ask for {who}'s grandchildren.",
-           "A grandchild is a child of a child: join the parent relation with itself and query {who}."),
-    finals=("{who}'s grandchildren are {names}.", "The grandchildren of {who}: {names}.", "{names}.",),
-)
+GRANDCHILDREN = names_family("logic_grandchildren", _family_tree, "who", "parent", "grandparent", TWO_STEPS)
 
 
 # ---- reachability: is there a route? ----
@@ -167,27 +153,14 @@ def _route_slots(p: Params, answer) -> dict[str, str]:
 
 
 ROUTE_EXISTS = Family(
-    name="logic_route_exists",
-    stage="complex",
-    language="bytelog",
-    templates=(
-        "{facts} {ask}",
-        "Here are the connections: {facts} {ask}",
-        "{facts} Using only these connections, is {goal} reachable from {start}?",
-        "Given this map: {facts} Is there any path from {start} to {goal}?",
-        "{ask} {facts}",
-    ),
-    sample=_routes,
+    name="logic_route_exists", stage="complex", language="bytelog", **texts("logic_route_exists"),
+    sample=_routes, answer_slots=_route_slots,
     render=lambda p, rng: {
         "facts": " ".join(next(k for k in ROUTE_KINDS if k[0] == p["kind"])[1].format(a=a, b=b) for a, b in p["edges"]),
         "ask": next(k for k in ROUTE_KINDS if k[0] == p["kind"])[2].format(a=p["start"], b=p["goal"])},
     solution=lambda p: facts_program(p["kind"], p["edges"], ["reach"], TRANSITIVE.format(to="reach", rel=p["kind"]),
                                      f"QUERY reach {p['start']} {p['goal']}"),
     truth=lambda p: p["goal"] in closure(p["edges"], p["start"]),
-    think=("Reachability is the transitive closure of the connections: derive reach and ask whether {start} reaches {goal}.",
-           "Compute every place reachable from another, then check the pair {start} to {goal}."),
-    finals=("{verdict}, {claim}.", "{verdict}: {claim}.", "{verdict}."),
-    answer_slots=_route_slots,
 )
 
 
@@ -202,21 +175,7 @@ def _destinations(rng: random.Random) -> Params:
             return {"edges": edges, "start": start}
 
 
-DESTINATIONS = names_family(
-    "logic_destinations", _destinations, "start", "flight", "reach", TRANSITIVE,
-    templates=(
-        "{facts} Which cities can I reach from {start}, with as many connections as needed?",
-        "Flights: {facts} Where can a traveller starting in {start} end up?",
-        "{facts} List every city reachable from {start}.",
-        "Direct flights: {facts} Starting from {start}, which cities can I fly to, possibly changing planes?",
-        "Given these flights, {facts} what destinations are reachable from {start}?",
-    ),
-    says=(("There is a flight from {a} to {b}.", "{a} has a direct flight to {b}.", "You can fly {a} to {b}."),
-          ("{a} has direct flights to {bs}.", "From {a} you can fly to {bs}.")),
-    think=("Take the transitive closure of the flights and list everything reachable from {start}.",
-           "Reach is a flight, or a flight followed by reach: query every city reached from {start}."),
-    finals=("From {start} you can reach {names}.", "{names}.", "The reachable cities are {names}."),
-)
+DESTINATIONS = names_family("logic_destinations", _destinations, "start", "flight", "reach", TRANSITIVE)
 
 
 # ---- prerequisites ----
@@ -236,21 +195,7 @@ def dag_question(pool: tuple[str, ...] | list[str], p: float, about: str, answer
 _courses = dag_question(COURSES, 0.3, "target", closure)
 
 
-PREREQUISITES = names_family(
-    "logic_prerequisites", _courses, "target", "requires", "before", TRANSITIVE,
-    templates=(
-        "{facts} Which courses must I take before {target}?",
-        "Course requirements: {facts} What do I need to have completed before I can take {target}?",
-        "{facts} List all prerequisites of {target}, direct and indirect.",
-        "At my school, {facts} Which courses come before {target}?",
-        "{facts} To enroll in {target}, which courses do I need first?",
-    ),
-    says=(("{a} requires {b}.", "{b} is a prerequisite for {a}.", "You need {b} before {a}."),
-          ("{a} requires {bs}.", "{bs} are prerequisites for {a}.")),
-    think=("Prerequisites chain: take the transitive closure of requires and list what comes before {target}.",
-           "Derive every course needed before another, directly or through others, then query {target}."),
-    finals=("Before {target} you need {names}.", "{names}.", "The prerequisites of {target} are {names}."),
-)
+PREREQUISITES = names_family("logic_prerequisites", _courses, "target", "requires", "before", TRANSITIVE)
 
 
 # ---- friend of a friend ----
@@ -258,20 +203,7 @@ PREREQUISITES = names_family(
 _friends = dag_question(PEOPLE, 0.35, "who", two_steps)
 
 
-FRIENDS_OF_FRIENDS = names_family(
-    "logic_friends_of_friends", _friends, "who", "knows", "via", TWO_STEPS,
-    templates=(
-        "{facts} Who can {who} meet through someone {who} knows?",
-        "On a social network, {facts} Who are the friends of {who}'s friends?",
-        "{facts} Which people are exactly two introductions away from {who}?",
-        "Acquaintances: {facts} Whom could {who} be introduced to by a person {who} knows?",
-        "{facts} List the people known by the people {who} knows.",
-    ),
-    says=(("{a} knows {b}.", "{a} is friends with {b}."), ("{a} knows {bs}.",)),
-    think=("Join knows with knows to get friends of friends, then query {who}.",
-           "A friend of a friend is two knows steps away: derive via and ask for {who}."),
-    finals=("{who} can meet {names}.", "{names}.", "Through friends, {who} reaches {names}."),
-)
+FRIENDS_OF_FRIENDS = names_family("logic_friends_of_friends", _friends, "who", "knows", "via", TWO_STEPS)
 
 
 # ---- who reports to whom ----
@@ -285,20 +217,6 @@ def _org_chart(rng: random.Random) -> Params:
             return {"edges": edges, "boss": boss}
 
 
-REPORTS = names_family(
-    "logic_reports", _org_chart, "boss", "manages", "over", TRANSITIVE,
-    templates=(
-        "{facts} Who works under {boss}, directly or indirectly?",
-        "Org chart: {facts} List everyone who reports to {boss}, at any level.",
-        "{facts} Which employees are in {boss}'s reporting chain below them?",
-        "In our company, {facts} Who ultimately reports to {boss}?",
-        "{facts} Name all the people {boss} is responsible for, including indirect reports.",
-    ),
-    says=(("{a} manages {b}.", "{b} reports to {a}.", "{b}'s manager is {a}."),
-          ("{a} manages {bs}.", "{bs} report to {a}.")),
-    think=("Reporting is transitive: derive who is over whom and list everyone under {boss}.",
-           "Take the transitive closure of manages and query the people below {boss}."),
-    finals=("Under {boss}: {names}.", "{names}.", "{boss} is over {names}."),
-)
+REPORTS = names_family("logic_reports", _org_chart, "boss", "manages", "over", TRANSITIVE)
 
 FAMILIES = [GRANDCHILDREN, ROUTE_EXISTS, DESTINATIONS, PREREQUISITES, FRIENDS_OF_FRIENDS, REPORTS]

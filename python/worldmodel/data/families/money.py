@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import drawn_for_held_out
 
 # What changes: (noun, money?).
@@ -103,32 +104,12 @@ def _story_slots(story: str, ask: str) -> dict:
     return {"story": story, **phrasing.with_capitals(ask=ask)}
 
 
-PERCENT_TEMPLATES = (
-    "{story} {Ask}?",
-    "{story} Can you tell me {ask}?",
-    "{story} {Ask}? Round to two decimals.",
-    "Percentage question: {story} {Ask}?",
-    "{story} Work out {ask}.",
-    "{story} Please calculate {ask}.",
-    "{story} So {ask}?",
-    "{story} I want to know {ask}.",
-    "Here's the situation. {story} Now, {ask}?",
-    "{story} {Ask}? Show the number.",
-)
+PERCENT_TEMPLATES = texts("percent_change")["templates"]
 
 PERCENT_CHANGE = planned(
-    name="percent_change",
-    stage="basic",
-    templates=PERCENT_TEMPLATES,
-    sample=_percent_sample,
-    plan=_percent_plan,
-    digits=2,
-    truth=_percent_truth,
-    finals=("{q}.", "It is {q}.", "The answer is {q}.", "That's {q}.", "It comes to {q}."),
+    name="percent_change", stage="basic", **texts("percent_change"), rel_tol=5e-3, digits=2,
+    sample=_percent_sample, plan=_percent_plan, truth=_percent_truth, render=_percent_render,
     units=lambda p: "%" if p["kind"] in ("change", "by_how_much") else "$" if p["money"] else None,
-    render=_percent_render,
-    rel_tol=5e-3,
-    refusals=(("A jacket is on sale with 20% off. What does it cost now?", "What was the jacket's original price?"),),
 )
 
 
@@ -211,32 +192,12 @@ def _bill_render(p: dict, rng: random.Random) -> dict:
     return _story_slots(story, ask)
 
 
-BILL_TEMPLATES = (
-    "{story} {Ask}?",
-    "{story} Can you tell me {ask}?",
-    "{story} Work out {ask}.",
-    "Money question: {story} {Ask}?",
-    "{story} Please figure out {ask}.",
-    "{story} I want to know {ask}.",
-    "{story} So {ask}?",
-    "{story} {Ask}? Give it in dollars.",
-    "Shopping math: {story} Tell me {ask}.",
-    "{story} Quick, {ask}?",
-)
+BILL_TEMPLATES = texts("tips_tax_discount")["templates"]
 
 TIPS_TAX_DISCOUNT = planned(
-    name="tips_tax_discount",
-    stage="system",
-    templates=BILL_TEMPLATES,
-    sample=_bill_sample,
-    plan=_bill_plan,
-    money=True,
-    truth=_bill_truth,
-    finals=("{q}.", "That's {q}.", "It comes to {q}.", "The answer is {q}.", "The amount is {q}."),
+    name="tips_tax_discount", stage="system", **texts("tips_tax_discount"), rel_tol=5e-3, money=True,
+    sample=_bill_sample, plan=_bill_plan, truth=_bill_truth, render=_bill_render,
     units=lambda p: "$",
-    render=_bill_render,
-    rel_tol=5e-3,
-    refusals=(("What tip should I leave at 20%?", "How much was the bill? The tip is 20% of it."),),
 )
 
 FAMILIES = [PERCENT_CHANGE, TIPS_TAX_DISCOUNT]

@@ -8,9 +8,10 @@ import random
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import drawn_for_held_out
 
-FINALS = ("{v}.", "The answer is {v}.", "It's {v}.", "That gives {v}.", "The result is {v}.")
+FINALS = texts("numbers")["FINALS"]
 
 # Counting: kind -> (questions with {n} {k} {things}, plan step, program name of n, truth).
 _COUNTING = {
@@ -66,20 +67,8 @@ def _counting_plan(p: dict) -> tuple[Plan, str]:
     return plan, plan.step(*_COUNTING[p["kind"]][1])
 
 
-# Wrappers; the question inside is the kind's phrasing number (template index mod 5), so the held-out
-# templates (3 and 8) carry phrasings of their own that no training template uses.
-COUNTING_TEMPLATES = (
-    "{question}",
-    "Quick counting question: {question}",
-    "{question} Please give the exact number.",
-    "Let's count. {question}",
-    "Here is a puzzle. {question}",
-    "Counting problem: {question}",
-    "Can you solve this? {question}",
-    "I'm practicing counting problems. {question}",
-    "Try this one: {question}",
-    "{question} Show the number only.",
-)
+# Wrappers around the kind's phrasing number (template index mod 5; texts/numbers.toml).
+COUNTING_TEMPLATES = texts("counting")["templates"]
 
 
 def _counting_render(p: dict, rng: random.Random) -> dict:
@@ -89,16 +78,9 @@ def _counting_render(p: dict, rng: random.Random) -> dict:
 
 
 COUNTING = planned(
-    name="counting",
-    stage="complex",
-    templates=COUNTING_TEMPLATES,
-    sample=_counting_sample,
-    plan=_counting_plan,
+    name="counting", stage="complex", **texts("counting"), finals=FINALS + ("There are {v} ways.",), exact=True,
+    sample=_counting_sample, plan=_counting_plan, render=_counting_render,
     truth=lambda p: _COUNTING[p["kind"]][2](p["n"], p["k"]),
-    finals=FINALS + ("There are {v} ways.",),
-    render=_counting_render,
-    exact=True,
-    refusals=(("In how many ways can I arrange my books?", "How many books do you have? I need the number to count."),),
 )
 
 
@@ -145,39 +127,22 @@ _DIVISIBILITY_QUESTIONS = {
     "digit_sum": ("the sum of the digits of {big}", "the digit sum of {big}", "the total of the digits in {big}"),
 }
 
-DIVISIBILITY_TEMPLATES = (
-    "What is {what}?",
-    "Find {what}.",
-    "Can you tell me {what}?",
-    "I need {what}, please.",
-    "Work out {what}.",
-    "Compute {what}.",
-    "Tell me {what}.",
-    "Quick one: what is {what}?",
-    "Number puzzle: find {what}.",
-    "Help me figure out {what}.",
-)
+DIVISIBILITY_TEMPLATES = texts("divisibility")["templates"]
 
 DIVISIBILITY = planned(
-    name="divisibility",
-    stage="complex",
-    templates=DIVISIBILITY_TEMPLATES,
-    sample=_divisibility_sample,
-    plan=_divisibility_plan,
+    name="divisibility", stage="complex", **texts("divisibility"), finals=FINALS, exact=True,
+    sample=_divisibility_sample, plan=_divisibility_plan,
     truth=lambda p: {
         "gcd": lambda: math.gcd(p["a"], p["b"]),
         "lcm": lambda: p["a"] * p["b"] // math.gcd(p["a"], p["b"]),
         "divisors": lambda: _divisor_count(p["n"]),
         "digit_sum": lambda: sum(map(int, str(p["big"]))),
     }[p["kind"]](),
-    finals=FINALS,
     render=lambda p, rng: {
         "what": _held_or_train(_DIVISIBILITY_QUESTIONS[p["kind"]], DIVISIBILITY_TEMPLATES, p, rng).format(
             a=phrasing.say_number(p["a"], rng, short=False), b=phrasing.say_number(p["b"], rng, short=False),
             n=phrasing.say_number(p["n"], rng, short=False), big=phrasing.plain(p["big"])),
     },
-    exact=True,
-    refusals=(("What is the greatest common divisor of 24 and another number?", "Which other number? Give me both."),),
 )
 
 
@@ -240,30 +205,11 @@ def _sequence_render(p: dict, rng: random.Random) -> dict:
     return {"what": what}
 
 
-SEQUENCE_TEMPLATES = (
-    "What is {what}?",
-    "Find {what}.",
-    "Can you work out {what}?",
-    "Calculate {what}.",
-    "I need {what}.",
-    "Sequence question: what is {what}?",
-    "Tell me {what}.",
-    "Work out {what}, please.",
-    "Help me find {what}.",
-    "Compute {what}.",
-)
+SEQUENCE_TEMPLATES = texts("sequences")["templates"]
 
 SEQUENCES = planned(
-    name="sequences",
-    stage="complex",
-    templates=SEQUENCE_TEMPLATES,
-    sample=_sequence_sample,
-    plan=_sequence_plan,
-    truth=_sequence_truth,
-    finals=FINALS,
-    render=_sequence_render,
-    exact=True,
-    refusals=(("What is the 20th term of my sequence?", "What are the first terms of your sequence, or its rule?"),),
+    name="sequences", stage="complex", **texts("sequences"), finals=FINALS, exact=True,
+    sample=_sequence_sample, plan=_sequence_plan, truth=_sequence_truth, render=_sequence_render,
 )
 
 FAMILIES = [COUNTING, DIVISIBILITY, SEQUENCES]

@@ -8,9 +8,10 @@ import random
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.texts import texts
 
 G = 9.81
-FINALS = ("{q}.", "It is {q}.", "The answer is {q}.", "About {q}.", "That comes to {q}.")
+FINALS = texts("physics")["FINALS"]
 
 
 def _nice(rng: random.Random, low: float, high: float) -> float | int:
@@ -66,31 +67,12 @@ def _projectile_render(p: dict, rng: random.Random) -> dict:
 
 
 PROJECTILE = planned(
-    name="projectile",
-    stage="complex",
-    templates=(
-        "{Launch}. {Question}?",
-        "If {launch}, {question}?",
-        "{Launch}. Ignoring air resistance, {question}?",
-        "Physics: {launch}; {question}? Use g = 9.81 m/s².",
-        "{Launch} over flat ground. {Question}?",
-        "{Launch}. Find {question_short}.",
-        "{Launch}. {Question}? (g = 9.81)",
-        "Suppose {launch}. {Question}?",
-        "Projectile question: {question}, when {launch}?",
-        "{Launch}. With no air resistance, {question}?",
-    ),
-    sample=_projectile_sample,
-    plan=_projectile_plan,
-    digits=3,
-    truth=_projectile_truth,
-    finals=FINALS,
+    name="projectile", stage="complex", **texts("projectile"), finals=FINALS, rel_tol=5e-3, digits=3,
+    sample=_projectile_sample, plan=_projectile_plan, truth=_projectile_truth,
     units=lambda p: {"time": "s", "height": "m", "range": "m"}["time" if p["straight_up"] and p["ask"] == "range" else p["ask"]],
     render=lambda p, rng: {**_projectile_render(p, rng), "question_short": {
         "time": "its time of flight", "height": "its maximum height", "range": "its range"}[
         "time" if p["straight_up"] and p["ask"] == "range" else p["ask"]]},
-    rel_tol=5e-3,
-    refusals=(("A ball is thrown at 45 degrees. How far does it go?", "How fast is it thrown? I need the launch speed."),),
 )
 
 
@@ -125,30 +107,11 @@ def _fall_render(p: dict, rng: random.Random) -> dict:
 
 
 FREE_FALL = planned(
-    name="free_fall",
-    stage="complex",
-    templates=(
-        "{Scene}. {Question}?",
-        "If {scene}, {question}?",
-        "{Scene}. Ignoring air resistance, {question}?",
-        "Physics question: {scene}; {question}? Use g = 9.81 m/s².",
-        "{Scene}. {Question}? (g = 9.81)",
-        "Suppose {scene}. {Question}?",
-        "{Scene}. With no air resistance, {question}?",
-        "{Scene}. Work out {question}.",
-        "Free fall: {question}, when {scene}?",
-        "{Scene}. Neglecting air, {question}?",
-    ),
-    sample=_fall_sample,
-    plan=_fall_plan,
-    digits=2,
+    name="free_fall", stage="complex", **texts("free_fall"), finals=FINALS, rel_tol=5e-3, digits=2,
+    sample=_fall_sample, plan=_fall_plan, render=_fall_render,
     truth=lambda p: {"time": math.sqrt(2 * p["height"] / G), "speed": math.sqrt(2 * G * p["height"]),
                      "distance": G * p["seconds"] ** 2 / 2, "speed_after": G * p["seconds"]}[p["ask"]],
-    finals=FINALS,
     units=lambda p: {"time": "s", "speed": "m/s", "distance": "m", "speed_after": "m/s"}[p["ask"]],
-    render=_fall_render,
-    rel_tol=5e-3,
-    refusals=(("How long does a stone take to fall from my roof?", "How high is your roof? I need the height."),),
 )
 
 FAMILIES = [PROJECTILE, FREE_FALL]

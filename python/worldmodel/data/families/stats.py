@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan, planned
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import drawn_for_held_out
 
 # (what the numbers are, unit word or "")
@@ -89,37 +90,18 @@ def _values_text(values: list[int], rng: random.Random) -> str:
     return rng.choice((", ".join(said[:-1]) + " and " + said[-1], ", ".join(said), " ".join(said)))
 
 
-STATISTICS_TEMPLATES = (
-    "What is the {stat} of {values}?",
-    "Find the {stat} of these numbers: {values}.",
-    "{what} are {values}. What is the {stat}?",
-    "Here are {what_lc}: {values}. Work out the {stat}.",
-    "Calculate the {stat} of {values}.",
-    "{what} are {values}. Find the {stat}.",
-    "Numbers: {values}. {Stat}?",
-    "I need the {stat} of {values}.",
-    "Given the data {values}, what is the {stat}?",
-    "What's the {stat} of the numbers {values}?",
-    "Data set: {values}. Compute the {stat}.",
-)
+STATISTICS_TEMPLATES = texts("list_statistics")["templates"]
 
 STATISTICS = planned(
-    name="list_statistics",
-    stage="system",
-    templates=STATISTICS_TEMPLATES,
-    sample=_statistics_sample,
-    plan=_statistics_plan,
-    digits=lambda p: 2 if p["kind"] == "mean" else None,
-    truth=_statistics_truth,
-    finals=("The {stat} is {v}.", "{v}.", "It is {v}.", "That gives {v}.", "The answer is {v}."),
+    name="list_statistics", stage="system", **texts("list_statistics"),
+    rel_tol=1e-3, digits=lambda p: 2 if p["kind"] == "mean" else None,
+    sample=_statistics_sample, plan=_statistics_plan, truth=_statistics_truth,
     render=lambda p, rng: {
         "values": _values_text(p["values"], rng),
         **phrasing.with_capitals(stat=_stat_name(p, rng)),
         "what": phrasing.capitalized(p["list"][0]),
         "what_lc": p["list"][0],
     },
-    rel_tol=1e-3,
-    refusals=(("What's the average of my test scores?", "I don't have your scores. List them and I'll compute it."),),
 )
 
 
@@ -213,32 +195,13 @@ def _probability_render(p: dict, rng: random.Random) -> dict:
     return {"question": question, "form": form}
 
 
-PROBABILITY_TEMPLATES = (
-    "{question}? Give it {form}.",
-    "{question}, {form}?",
-    "Probability question: {question}? Answer {form}.",
-    "{question}? I'd like the answer {form}.",
-    "{question}? Please write it {form}.",
-    "Chance question: {question}? ({form})",
-    "{question}? Express it {form}.",
-    "Help with probability: {question}? Give the answer {form}.",
-    "{question}? Tell me {form}, please.",
-    "{question}? Write the probability {form}.",
-)
+PROBABILITY_TEMPLATES = texts("probability")["templates"]
 
 PROBABILITY = planned(
-    name="probability",
-    stage="complex",
-    templates=PROBABILITY_TEMPLATES,
-    sample=_probability_sample,
-    plan=_probability_plan,
-    digits=lambda p: 2 if p["percent"] else 4,
-    truth=_probability_truth,
-    finals=("The probability is {q}.", "{q}.", "It is {q}.", "That's {q}.", "The chance is {q}."),
+    name="probability", stage="complex", **texts("probability"),
+    rel_tol=5e-3, digits=lambda p: 2 if p["percent"] else 4,
+    sample=_probability_sample, plan=_probability_plan, truth=_probability_truth, render=_probability_render,
     units=lambda p: "%" if p["percent"] else None,
-    render=_probability_render,
-    rel_tol=5e-3,
-    refusals=(("What is the probability of drawing a red marble from my bag?", "How many marbles of each colour are in the bag?"),),
 )
 
 
@@ -258,31 +221,13 @@ def _bmi_plan(p: dict) -> tuple[Plan, str]:
 
 
 BMI = planned(
-    name="body_mass_index",
-    stage="system",
-    templates=(
-        "What is the BMI of someone who weighs {kg} and is {height} tall?",
-        "I weigh {kg} and I'm {height} tall. What's my BMI?",
-        "Calculate the body mass index for a weight of {kg} and a height of {height}.",
-        "Find the BMI: weight {kg}, height {height}.",
-        "My dad is {height} tall and weighs {kg}. What is his BMI?",
-        "What BMI does a person of {kg} and {height} have?",
-        "Work out my body mass index. I'm {height} and {kg}.",
-        "BMI for {kg} at {height}?",
-        "A patient weighs {kg} and measures {height}. What is the patient's body mass index?",
-        "Compute the BMI of a {height} tall person weighing {kg}.",
-    ),
-    sample=_bmi_sample,
-    plan=_bmi_plan,
-    digits=1,
+    name="body_mass_index", stage="system", **texts("body_mass_index"), rel_tol=5e-3, digits=1,
+    sample=_bmi_sample, plan=_bmi_plan,
     truth=lambda p: float(Fraction(str(p["kg"])) / (Fraction(p["cm"], 100) ** 2)),
-    finals=("The BMI is {v}.", "{v}.", "It's about {v}.", "That gives a BMI of {v}.", "BMI = {v}."),
     render=lambda p, rng: {
         "kg": phrasing.say_quantity(int(p["kg"]) if float(p["kg"]).is_integer() else p["kg"], "kg", rng),
         "height": phrasing.say_quantity(p["cm"] / 100, "m", rng) if p["metric"] else phrasing.say_quantity(p["cm"], "cm", rng),
     },
-    rel_tol=5e-3,
-    refusals=(("What's my BMI? I weigh 70 kg.", "I also need your height. How tall are you?"),),
 )
 
 FAMILIES = [STATISTICS, PROBABILITY, BMI]

@@ -26,6 +26,7 @@ from worldmodel.data.families.story import (
     slots_for,
     variable,
 )
+from worldmodel.data.families.texts import texts
 
 # Events of a change story: kind -> (sign, program name, verb (past, third person, base), phrasings with
 # {v} {n} {t} {ts} {poss} {rel}); a story is told in the past or the present tense.
@@ -147,21 +148,8 @@ def _change_truth(p: dict) -> int:
 
 
 CHANGE_STORY = planned(
-    name="change_story",
-    stage="basic",
-    templates=FRAMES,
-    sample=_change_sample,
-    plan=_change_plan,
-    truth=_change_truth,
-    finals=FINALS,
-    render=_change_render,
-    exact=True,
-    refusals=(
-        (
-            "{name} gave away {n1} {things}. How many {things} are left?",
-            "How many {things} were there to begin with? I need the starting number to work out what's left.",
-        ),
-    ),
+    name="change_story", stage="basic", **texts("change_story"), templates=FRAMES, finals=FINALS, exact=True,
+    sample=_change_sample, plan=_change_plan, truth=_change_truth, render=_change_render,
 )
 
 
@@ -264,21 +252,8 @@ def _comparison_render(p: dict, rng: random.Random) -> dict:
 
 
 COMPARISON_STORY = planned(
-    name="comparison_story",
-    stage="basic",
-    templates=FRAMES,
-    sample=_comparison_sample,
-    plan=_comparison_plan,
-    truth=_comparison_truth,
-    finals=FINALS,
-    render=_comparison_render,
-    exact=True,
-    refusals=(
-        (
-            "{a} has 12 more {things} than {b}. How many {things} does {a} have?",
-            "I need to know how many {things} {b} has first. How many are they?",
-        ),
-    ),
+    name="comparison_story", stage="basic", **texts("comparison_story"), templates=FRAMES, finals=FINALS, exact=True,
+    sample=_comparison_sample, plan=_comparison_plan, truth=_comparison_truth, render=_comparison_render,
 )
 
 
@@ -375,21 +350,8 @@ def _groups_render(p: dict, rng: random.Random) -> dict:
 
 
 EQUAL_GROUPS = planned(
-    name="equal_groups",
-    stage="basic",
-    templates=FRAMES,
-    sample=_groups_sample,
-    plan=_groups_plan,
-    truth=_groups_truth,
-    finals=FINALS,
-    render=_groups_render,
-    exact=True,
-    refusals=(
-        (
-            "{name} has some {many} and each {one} holds {per} {things}. How many {things} are there in all?",
-            "How many {many} are there? I need that to count all the {things}.",
-        ),
-    ),
+    name="equal_groups", stage="basic", **texts("equal_groups"), templates=FRAMES, finals=FINALS, exact=True,
+    sample=_groups_sample, plan=_groups_plan, truth=_groups_truth, render=_groups_render,
 )
 
 FAMILIES = [CHANGE_STORY, COMPARISON_STORY, EQUAL_GROUPS]

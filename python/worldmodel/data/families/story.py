@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from worldmodel.data.families.texts import texts
 from worldmodel.data.phrasing import capitalized
 
 # (name, subject pronoun, possessive); "I" tells the story in the first person.
@@ -127,24 +128,9 @@ def slots_for(story: str, clause: str, ask: Ask, rng: random.Random) -> dict[str
     }
 
 
-# Frames shared by story families: question after the story, a conditional, a command, question first.
-# Every fifth from the fourth (3, 8, 13) is held out: a conditional clause and a "given that" command.
-# The answer sentences of the story families: a count or amount, said without a unit.
-FINALS = ("{v}.", "The answer is {v}.", "That makes {v}.", "It comes to {v}.", "So the answer is {v}.")
-
-FRAMES = (
-    "{story} {ask}",
-    "Word problem: {story} {ask}",
-    "{story} {ask_command}",
-    "If {clause}, {ask_lc}",
-    "{story} Can you tell me {ask_indirect}?",
-    "{ask} {story}",
-    "{story} I need to know {ask_indirect}.",
-    "Solve this: {story} {ask}",
-    "Work out {ask_indirect}, given that {clause}.",
-    "{story} {ask} Just the number, please.",
-    "{story} So, {ask_lc}",
-)
+# The story families' answer sentences and question frames (texts/story.toml).
+FINALS = texts("story")["FINALS"]
+FRAMES = texts("story")["FRAMES"]
 
 
 def join_clauses(parts: list[str]) -> str:

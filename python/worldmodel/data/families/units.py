@@ -2,7 +2,8 @@
 amounts ("2 h 15 min"), and temperature between Celsius, Fahrenheit and Kelvin in every direction.
 
 The program converts with the factor a person would write (`seconds = hours * 3600`, `hours = seconds / 3600`,
-`kilometers = miles * 1.609344`); the ground truth goes through exact SI sizes instead.
+`kilometers = miles * 1.609344`); the ground truth goes through exact SI sizes instead. The dimensions (units,
+sizes, phrasings) are data: texts/units.toml.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fractions import Fraction
 
 from worldmodel.data import phrasing
 from worldmodel.data.families.plan import Plan
+from worldmodel.data.families.texts import texts
 from worldmodel.data.spec import Family
 
 
@@ -28,145 +30,25 @@ class Dimension:
 
 
 F = Fraction
-TIME = Dimension(
-    "time_conversion",
-    {
-        "s": (F(1), "seconds"),
-        "min": (F(60), "minutes"),
-        "h": (F(3600), "hours"),
-        "days": (F(86400), "days"),
-        "weeks": (F(604800), "weeks"),
-        "years": (F(31536000), "years"),
-    },
-    (("h", "min"), ("min", "s"), ("days", "h"), ("weeks", "days"), ("h", "s")),
-    (
-        "A flight takes {qty}. How long is that in {to_name}?",
-        "I studied for {qty}. How many {to_name} is that?",
-        "The movie runs {qty}. What is that in {to_name}?",
-        "My phone says the download needs {qty}. How many {to_name} is that?",
-        "A marathon runner finished in {qty}. Give the time in {to_name}.",
-    ),
-    ("How many seconds did my run take?", "How long was your run? Give me the time and I'll convert it to seconds."),
-)
-LENGTH = Dimension(
-    "length_conversion",
-    {
-        "mm": (F(1, 1000), "millimeters"),
-        "cm": (F(1, 100), "centimeters"),
-        "m": (F(1), "meters"),
-        "km": (F(1000), "kilometers"),
-        "in": (F("0.0254"), "inches"),
-        "ft": (F("0.3048"), "feet"),
-        "yd": (F("0.9144"), "yards"),
-        "mi": (F("1609.344"), "miles"),
-    },
-    (("ft", "in"), ("m", "cm"), ("km", "m"), ("yd", "ft")),
-    (
-        "I ran {qty} today. How far is that in {to_name}?",
-        "A rope is {qty} long. What is its length in {to}?",
-        "My friend is {qty} tall. What is that in {to_name}?",
-        "The trail is {qty} long. How many {to_name} is that?",
-        "A board measures {qty}. Convert the length to {to}.",
-    ),
-    (
-        "How far is my commute in kilometers?",
-        "I don't know the length of your commute. Tell me the distance in miles (or any unit) and I'll convert it.",
-    ),
-)
-MASS = Dimension(
-    "mass_conversion",
-    {
-        "g": (F(1, 1000), "grams"),
-        "kg": (F(1), "kilograms"),
-        "lb": (F("0.45359237"), "pounds"),
-        "oz": (F("0.028349523125"), "ounces"),
-        "t": (F(1000), "tonnes"),
-    },
-    (("lb", "oz"), ("kg", "g")),
-    (
-        "My suitcase weighs {qty}. What's that in {to_name}?",
-        "A baby weighs {qty}. How many {to_name} is that?",
-        "The recipe needs {qty} of flour. How much is that in {to}?",
-        "A truck carries {qty}. What is the load in {to_name}?",
-        "My dog weighs {qty}. Convert that to {to_name}.",
-    ),
-    (
-        "My suitcase is heavy. How many pounds does it weigh?",
-        "I can't know that without a measurement. How much does it weigh in kilograms or another unit?",
-    ),
-)
-VOLUME = Dimension(
-    "volume_conversion",
-    {
-        "mL": (F(1, 1000), "milliliters"),
-        "L": (F(1), "liters"),
-        "gal": (F("3.785411784"), "gallons"),
-        "cup": (F("0.2365882365"), "cups"),
-        "m^3": (F(1000), "cubic_meters"),
-    },
-    (),
-    (
-        "The tank holds {qty}. How many {to_name} is that?",
-        "I drank {qty} of water today. What's that in {to_name}?",
-        "A recipe calls for {qty} of milk. How much is that in {to_name}?",
-        "A pool holds {qty}. Express that in {to_name}.",
-        "The bottle contains {qty}. How many {to_name} is that?",
-    ),
-    ("How many gallons does my fish tank hold?", "I'd need the tank's volume or its dimensions. What are they?"),
-)
-AREA = Dimension(
-    "area_conversion",
-    {
-        "cm^2": (F(1, 10000), "square_cm"),
-        "m^2": (F(1), "square_meters"),
-        "km^2": (F(1000000), "square_km"),
-        "ha": (F(10000), "hectares"),
-        "acre": (F("4046.8564224"), "acres"),
-        "ft^2": (F("0.09290304"), "square_feet"),
-    },
-    (),
-    (
-        "A farm covers {qty}. What is its area in {to_name}?",
-        "My apartment is {qty}. How many {to_name} is that?",
-        "A park has an area of {qty}. Convert it to {to_name}.",
-        "The field measures {qty}. How big is it in {to_name}?",
-        "A lake covers {qty}. What's that in {to_name}?",
-    ),
-    ("How many acres is my garden?", "How big is your garden? Give me its area (or length and width) in any unit."),
-)
-SPEED = Dimension(
-    "speed_conversion",
-    {
-        "m/s": (F(1), "mps"),
-        "km/h": (F(1000, 3600), "kmh"),
-        "mph": (F("0.44704"), "mph"),
-        "ft/s": (F("0.3048"), "fps"),
-    },
-    (),
-    (
-        "A car drives at {qty}. What is its speed in {to}?",
-        "The wind blows at {qty}. Express it in {to_name}.",
-        "A cheetah runs at {qty}. How fast is that in {to}?",
-        "The speed limit is {qty}. What is that in {to_name}?",
-        "A cyclist rides at {qty}. Convert the speed to {to}.",
-    ),
-    ("How fast is a car going in m/s?", "That depends on the car's speed. What speed is it going, for example in km/h?"),
-    high=300,
-)
+
+
+def _dimension(name: str) -> Dimension:
+    """The dimension `name` as texts/units.toml states it (a unit's size: an exact fraction written as text)."""
+    table = texts(name)
+    units = {symbol: (Fraction(size), variable) for symbol, (size, variable) in table.pop("units").items()}
+    return Dimension(name, units, **table)
+
+
+TIME = _dimension("time_conversion")
+LENGTH = _dimension("length_conversion")
+MASS = _dimension("mass_conversion")
+VOLUME = _dimension("volume_conversion")
+AREA = _dimension("area_conversion")
+SPEED = _dimension("speed_conversion")
 
 # Said by every dimension; a dimension's contexts follow, so each family has about fifteen phrasings.
-TEMPLATES = (
-    "Convert {qty} to {to}.",
-    "How many {to_name} are in {qty}?",
-    "What is {qty} in {to}?",
-    "{qty} is how many {to_name}?",
-    "Express {qty} in {to_name}.",
-    "I have {qty}. How much is that in {to}?",
-    "How many {to_name} are there in {one}?",
-    "Change {qty} into {to}, please.",
-    "Could you tell me what {qty} comes to in {to_name}?",
-    "{qty} = ? {to}",
-)
+TEMPLATES = texts("units")["TEMPLATES"]
+FINALS = texts("units")["FINALS"]
 
 
 def _is_terminating(x: Fraction) -> bool:
@@ -331,7 +213,7 @@ def conversion_family(dimension: Dimension) -> Family:
         solution=_conversion_solution(dimension),
         truth=_conversion_truth(dimension),
         think=("{plan}",),
-        finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The answer is {q}.", "You get {q}."),
+        finals=FINALS,
         units=lambda p: _effective(dimension, p)["to"],
         render=_conversion_render(dimension),
         refusals=(dimension.refusal,),
@@ -390,35 +272,10 @@ def _temperature_render(p: dict, rng: random.Random) -> dict:
 
 
 TEMPERATURE = Family(
-    name="temperature",
-    stage="system",
-    templates=(
-        "Convert {temp} to {scale}.",
-        "What is {temp} in {scale}?",
-        "It's {temp} outside. What is that in {scale}?",
-        "{temp} is how many degrees {scale}?",
-        "The oven is set to {temp}. What's that in {scale}?",
-        "Express {temp} in {scale}.",
-        "My thermometer shows {temp}. Convert it to {scale} please.",
-        "Water in the pot is at {temp}. How many degrees {scale} is that?",
-        "If a recipe says {temp}, what temperature is that in {scale}?",
-        "Change {temp} into {scale}.",
-        "The forecast says {temp} tomorrow. What would that be in {scale}?",
-        "How much is {temp} on the {scale} scale?",
-    ),
-    sample=_temperature_sample,
+    name="temperature", stage="system", **texts("temperature"),
+    sample=_temperature_sample, truth=_temperature_truth, render=_temperature_render,
     solution=lambda p: _temperature_plan(p).program(_SCALES[p["to"]][0], digits=2),
-    truth=_temperature_truth,
-    think=("{plan}",),
-    finals=("That's {q}.", "{q}.", "It is {q}.", "It converts to {q}.", "The temperature is {q}."),
     units=lambda p: p["to"],
-    render=_temperature_render,
-    refusals=(
-        (
-            "What is the temperature outside in Fahrenheit?",
-            "I have no way to measure the temperature where you are. If you tell me the Celsius reading, I'll convert it.",
-        ),
-    ),
 )
 
 FAMILIES = [conversion_family(d) for d in (TIME, LENGTH, MASS, VOLUME, AREA, SPEED)] + [TEMPERATURE]
