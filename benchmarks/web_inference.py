@@ -1,17 +1,23 @@
 """Browser benchmark: WorldModel's web worker vs transformers.js on the same ONNX bundle, same run.
 
-    python -m benchmarks.web_inference [--bundle bundles/default] [--threads 2] [--runs 3] [--max-tokens 64]
+    python -m benchmarks.web_inference [--bundle bundles/default] [--threads 2] [--runs 3] [--max-tokens 64] [--decoding 6]
 
 Also checks that both browsers' greedy text equals the Python ONNX backend's (worldmodel.generate).
 Headless Chromium loads the built app (web/dist) and a transformers.js page (benchmarks/web/tjs.html, its
 pinned version installed with `npm ci --ignore-scripts --prefix benchmarks/web`), both served by
 `worldmodel serve`'s app with the isolation headers. Prints cold and warm load time, prefill and decode
 tokens/s for both, and the ratios. Timings on a shared machine move with its load: compare the ratios.
+
+Then the decoding modes in the app itself (issue 13), on the first `--decoding` questions of
+benchmarks/human_questions.jsonl: accuracy, share of programs that computed, tokens, decode steps, seconds per answer,
+grammar compile seconds and mask overhead per token (p50/p99), for no grammar, grammar, grammar + jump-forward and
+votes k = 3 — the browser's figures beside benchmarks.grammar_decoding's Python ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import subprocess
 import sys
@@ -28,6 +34,7 @@ from worldmodel.commands.serve import check_dirs
 ROOT = Path(__file__).resolve().parents[1]
 WEB_BENCH = ROOT / "benchmarks" / "web"
 QUESTION = "Write a short story about a robot who learns to paint."  # the same as in bench.mjs
+HUMAN_QUESTIONS = ROOT / "benchmarks" / "human_questions.jsonl"
 
 
 def python_greedy_text(bundle: Path, max_tokens: int, threads: int) -> str:
@@ -52,6 +59,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--decoding", type=int, default=6,
+                        help="questions of benchmarks/human_questions.jsonl answered under each decoding mode (0: skip)")
+    parser.add_argument("--decoding-tokens", type=int, default=1024, help="max new tokens per answer there")
     args = parser.parse_args()
 
     problem = check_dirs(serve.DEFAULT_APP, args.bundle)
@@ -73,13 +83,55 @@ def main() -> int:
     thread.start()
     while not server.started:
         time.sleep(0.05)
+    spec = records = None
+    if args.decoding:
+        from worldmodel.evaluate import read_questions
+
+        questions = read_questions(HUMAN_QUESTIONS, args.decoding)
+        records = Path(tempfile.mkstemp(suffix=".json")[1])
+        spec = Path(tempfile.mkstemp(suffix=".json")[1])
+        spec.write_text(json.dumps({"questions": questions, "out": str(records), "maxTokens": args.decoding_tokens}))
     try:
-        command = ["node", str(WEB_BENCH / "bench.mjs"), f"http://127.0.0.1:{port}", str(args.threads), str(args.runs), str(args.max_tokens), str(reference)]
-        return subprocess.run(command, cwd=ROOT).returncode
+        command = ["node", str(WEB_BENCH / "bench.mjs"), f"http://127.0.0.1:{port}", str(args.threads), str(args.runs),
+                   str(args.max_tokens), str(reference), *([str(spec)] if spec else [])]
+        code = subprocess.run(command, cwd=ROOT).returncode
+        if code == 0 and records:
+            print(decoding_table(questions, json.loads(records.read_text())))
+        return code
     finally:
         server.should_exit = True
         thread.join(timeout=5)
-        reference.unlink(missing_ok=True)
+        for path in (reference, spec, records):
+            if path:
+                path.unlink(missing_ok=True)
+
+
+def decoding_table(questions: list[dict], records: list[dict]) -> str:
+    """The browser's decoding modes side by side (accuracy judged as `worldmodel eval` judges it)."""
+    from benchmarks.grammar_decoding import _percentile
+    from worldmodel.evaluate import is_correct
+
+    lines = [f"\nDecoding modes in the app ({len(questions)} questions of {HUMAN_QUESTIONS}, greedy first program; "
+             "a vote's tokens and steps are those of the answer shown, its seconds all programs')",
+             f"{'mode':<14} {'acc':>6} {'computed':>9} {'tokens':>7} {'steps':>6} {'s/ans':>6} {'grammar':>8} "
+             f"{'mask p50':>9} {'mask p99':>9} {'agreed':>6}"]
+    for mode in dict.fromkeys(r["mode"] for r in records):
+        rows = [r for r in records if r["mode"] == mode]
+        correct = sum(is_correct(r["final"], _expected(questions[r["index"]]), float(questions[r["index"]].get("rel_tol") or 1e-3))
+                      for r in rows)
+        programs = sum(r["programs"] for r in rows)
+        masks = [m for r in rows for m in r["maskMs"]]
+        agreed = [r["agreed"] for r in rows if r["agreed"] is not None]
+        mean = lambda key: sum(r[key] for r in rows) / len(rows)  # noqa: E731
+        lines.append(f"{mode:<14} {correct / len(rows):>6.1%} {sum(r['computed'] for r in rows) / max(1, programs):>9.1%} "
+                     f"{mean('tokens'):>7.1f} {mean('steps'):>6.1f} {mean('seconds'):>6.2f} "
+                     f"{mean('grammarCompileMs') / 1000:>7.2f}s {_percentile(masks, 0.5):>7.2f}ms "
+                     f"{_percentile(masks, 0.99):>7.2f}ms {(sum(agreed) / len(agreed) if agreed else 0):>6.2f}")
+    return "\n".join(lines)
+
+
+def _expected(row: dict):
+    return row["answer"] if isinstance(row["answer"], (bool, list)) else float(row["answer"])
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ e2e/grammar-conformance.spec.ts replays the same streams through web/worker/gram
 The streams are the curriculum's modules (models/checkpoints/lean/data, committed) of every shape seen, as the model
 writes them after `<wat_model>`, tokenized by the real SmolLM2 tokenizer, plus a few that leave the grammar halfway
 (the replay then stops where Python's matcher refused the token), among them uses of locals that were never declared
-or have another type: the matchers specialize the grammar to each function's declarations (grammar/scope.py,
-web/worker/grammar-scope.ts), and the corpus records how many times.
+or have another type, a local declared twice and an import repeated: the matchers specialize the grammar to what
+the module has imported and declared (grammar/scope.py, web/worker/grammar-scope.ts), and the corpus records how
+many times.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ OFF_GRAMMAR = ["\n(module\n  (func $main (export \"main\")\n    (call $print_i64
                "\n(module\n  (func (export \"main\")\n    (call $float_mul (f64.const 1) (f64.const 2))))\n</wat_model>",
                "\n(module\n  (func $main (export \"main\")\n    (local $n i64) (local $x f64)\n"
                "    (call $print_i64 (local.get $x))))\n</wat_model>",
-               "\n(module\n  (func $main (export \"main\")\n    (local $n i64)\n    (local.set $total (i64.const 2))))\n</wat_model>"]
+               "\n(module\n  (func $main (export \"main\")\n    (local $n i64)\n    (local.set $total (i64.const 2))))\n</wat_model>",
+               "\n(module\n  (func $main (export \"main\")\n    (local $g f64) (local $g i64)\n    (nop)))\n</wat_model>",
+               "\n(module\n  (import \"rt\" \"print_i64\" (func $print_i64 (param i64)))\n"
+               "  (import \"rt\" \"print_i64\" (func $print_i64 (param i64)))\n  (func (export \"main\")))\n</wat_model>"]
 
 
 def mask_hash(words: np.ndarray, vocab_size: int) -> str:

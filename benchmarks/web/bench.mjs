@@ -1,9 +1,11 @@
 // Browser benchmark driver (headless Chromium): WorldModel's app vs transformers.js on the same bundle,
 // in the same run. Started by `python -m benchmarks.web_inference`, which serves both pages.
-//   node benchmarks/web/bench.mjs BASE_URL [threads] [runs] [maxTokens]
+//   node benchmarks/web/bench.mjs BASE_URL [threads] [runs] [maxTokens] [pythonTextFile] [decodingSpec]
+// decodingSpec (JSON {questions, out, maxTokens}): also answer those questions in the app under each decoding
+// mode (plain, grammar, grammar + jump-forward, votes k = 3) and write the records to `out` for the Python side.
 import { chromium } from '../../node_modules/playwright-core/index.mjs';
 
-const [base, threadsArg = '2', runsArg = '3', tokensArg = '64', pythonTextFile] = process.argv.slice(2);
+const [base, threadsArg = '2', runsArg = '3', tokensArg = '64', pythonTextFile, decodingSpec] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const runs = Number(runsArg);
 const maxTokens = Number(tokensArg);
@@ -86,8 +88,54 @@ async function transformersjs() {
   return { cold, warm, ...summarize(samples) };
 }
 
+// The decoding modes of issue 13 as the app runs them (the inference worker's grammar, jump-forward and voting).
+const MODES = {
+  'no grammar': {},
+  grammar: { grammar: true },
+  'grammar+jump': { grammar: true, jumpForward: true },
+  'vote k=3': { grammar: true, jumpForward: true, votes: 3 },
+};
+
+async function decodingModes({ questions, out, maxTokens: answerTokens }) {
+  const { writeFileSync } = await import('node:fs');
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(`${base}/?threads=${threads}`);
+  await page.waitForFunction(() => document.getElementById('loader').dataset.state === 'ready', null, { timeout: 600_000 });
+  const records = [];
+  for (const [index, question] of questions.entries()) {
+    for (const [mode, options] of Object.entries(MODES)) {
+      const record = await page.evaluate(async ({ question, options, maxTokens }) => {
+        const started = performance.now();
+        let done = null;
+        let vote = null;
+        for await (const e of window.worldmodel.model.generate(question, { ...options, maxTokens, temperature: 0 })) {
+          if (e.type === 'vote') vote = e.vote;
+          if (e.type === 'done') done = e;
+        }
+        const a = done.answer;
+        const programs = vote ? vote.k : a.wat !== null || a.bytelog !== null ? 1 : 0;
+        const computed = vote ? vote.k - vote.failed : programs && a.computedError === null ? 1 : 0;
+        return {
+          final: a.final, seconds: (performance.now() - started) / 1000, programs, computed,
+          tokens: done.stats.generatedTokens, steps: done.stats.decodeSteps, maskMs: done.stats.maskMs,
+          grammarCompileMs: done.stats.grammarCompileMs, agreed: vote ? vote.agreed : null,
+        };
+      }, { question: question.question, options, maxTokens: answerTokens });
+      records.push({ index, mode, ...record });
+      console.error(`[${index + 1}/${questions.length}] ${mode}: ${record.seconds.toFixed(1)} s, ${record.tokens} tokens, ${JSON.stringify(record.final.slice(0, 60))}`);
+    }
+  }
+  await context.close();
+  writeFileSync(out, JSON.stringify(records));
+}
+
 const ours = await worldmodel();
 const ref = await transformersjs();
+if (decodingSpec) {
+  const { readFileSync } = await import('node:fs');
+  await decodingModes(JSON.parse(readFileSync(decodingSpec, 'utf-8')));
+}
 await browser.close();
 
 const row = (name, o, r, unit, higherIsBetter) => {

@@ -7,7 +7,7 @@
 
 import * as xgr from '@mlc-ai/web-xgrammar';
 import WAT_GRAMMAR from '../../python/worldmodel/grammar/wat.ebnf?raw';
-import { functionScope, specialize, tokenTexts } from './grammar-scope';
+import { moduleScope, sameScope, specialize, tokenTexts, type Scope } from './grammar-scope';
 import { WAT_CLOSE, WAT_OPEN } from './protocol';
 
 export { WAT_GRAMMAR };
@@ -61,7 +61,7 @@ function textsFor(vocab: string[]): string[] {
  */
 export class ModuleMatcher {
   private text = '';
-  private scopedAt = -1;
+  private scope: Scope | null = null;
   specializations = 0;
   compileMs = 0;
 
@@ -111,14 +111,15 @@ export class ModuleMatcher {
   }
 
   private async rescope(): Promise<void> {
-    const scope = functionScope(this.text);
-    if (!scope || scope.bodyStart === this.scopedAt) return;
-    this.scopedAt = scope.bodyStart;
+    const scope = moduleScope(this.text);
+    if (!scope || sameScope(scope, this.scope)) return;
+    this.scope = scope;
     const started = performance.now();
     const matcher = await xgr.GrammarMatcher.createGrammarMatcher(await this.compile(specialize(this.grammar, scope)), undefined, true);
     this.compileMs += performance.now() - started;
-    // The body so far cannot name a local yet (the scope starts at its first head), so this always fits.
-    if (matcher._acceptString(this.text.slice(scope.bodyStart))) {
+    // What follows the scope's start cannot name a local or an import yet (a body's first head, the start of a
+    // declaration or import at most), so this always fits.
+    if (matcher._acceptString(this.text.slice(scope.start))) {
       this.matcher.dispose();
       this.matcher = matcher;
       this.specializations++;

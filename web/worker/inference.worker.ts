@@ -278,7 +278,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
   const ctx = context!;
   const generated: number[] = [];
   // `tokenIds` is the list being filled: posted once with the 'stopped' message, no copy per token.
-  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], tokenIds: generated };
+  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], grammarCompileMs: 0, tokenIds: generated };
   const vocab = m.manifest.architecture.vocab_size;
   const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
   const constraint = options.grammar
@@ -330,6 +330,7 @@ async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
       }
       stats.jumpTokens = constraint.jumpTokens;
       stats.maskMs = constraint.maskMs;
+      stats.grammarCompileMs = constraint.compileMs;
     }
     stats.generatedTokens = generated.length;
     // Stop strings are matched on decoded text (a tag spans several tokens; a token may run past it),

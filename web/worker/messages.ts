@@ -35,6 +35,8 @@ export interface DecodeStats {
   jumpTokens: number;
   /** Per masked token: computing and applying the grammar's mask, in ms. */
   maskMs: number[];
+  /** Compiling the grammar and its specializations to each function's locals, in ms. */
+  grammarCompileMs: number;
   /** The token ids generated in this call, in order (the benchmark's proof of a greedy run hashes a prefix). */
   tokenIds: number[];
 }

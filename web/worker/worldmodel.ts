@@ -264,7 +264,7 @@ export class WorldModel {
     let finished = false;
     let thinkSent = false;
     let programDone = false;
-    const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], tokenIds: [] };
+    const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], grammarCompileMs: 0, tokenIds: [] };
     let firstPrefill: { tokens: number; ms: number } | null = null;
     let sandboxMs = 0;
     const prefixClosesProgram = useTools && PROGRAM_CLOSE_TAGS.some((tag) => prefix.endsWith(tag));
@@ -303,6 +303,7 @@ export class WorldModel {
         total.decodeSteps += s.stats.decodeSteps;
         total.jumpTokens += s.stats.jumpTokens;
         total.maskMs.push(...s.stats.maskMs);
+        total.grammarCompileMs += s.stats.grammarCompileMs;
         total.tokenIds.push(...s.stats.tokenIds);
         firstPrefill ??= { tokens: s.stats.promptTokens, ms: s.stats.prefillMs };
         const think = thinkEvent();

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from worldmodel import protocol
-from worldmodel.grammar.scope import function_scope, specialize
+from worldmodel.grammar.scope import module_scope, specialize
 
 
 def tokenizer_vocab(tokenizer) -> list[str]:
@@ -90,7 +90,7 @@ class ModuleMatcher:
         self.compile_seconds = 0.0
         self.matcher = self._matcher(grammar)
         self.text = ""  # the module text accepted so far
-        self.scoped_at = -1  # body_start of the scope the matcher is specialized to (-1: the generic grammar)
+        self.scope = None  # the scope the matcher is specialized to (None: the generic grammar)
         self.specializations = 0
 
     def _matcher(self, grammar: str):
@@ -123,13 +123,14 @@ class ModuleMatcher:
         return self.matcher.is_terminated()
 
     def _rescope(self) -> None:
-        scope = function_scope(self.text)
-        if scope is None or scope.body_start == self.scoped_at:
+        scope = module_scope(self.text)
+        if scope is None or scope == self.scope:
             return
-        self.scoped_at = scope.body_start
+        self.scope = scope
         matcher = self._matcher(specialize(self.grammar, scope))
-        # The body so far cannot name a local yet (the scope starts at its first head), so this always fits.
-        if matcher.accept_string(self.text[scope.body_start:]):
+        # What follows the scope's start cannot name a local or an import yet (a body's first head, the start of a
+        # declaration or import at most), so this always fits.
+        if matcher.accept_string(self.text[scope.start:]):
             self.matcher = matcher
             self.specializations += 1
 

@@ -2,15 +2,20 @@
 
 A context-free grammar cannot know which locals a function declared, nor their types (wat_ebnf.py), so the grammar
 routes every use of a local through rules per type (`local_set_T`, `local_use_T` and the name rule `local_T`, any
-`local_name` in the generated grammar) and decoding specializes them: once a function's header and declarations are written and its
-body has begun, `function_scope` reads the declarations off the module text and `specialize` rewrites the grammar so
-that `local_T` lists exactly the declared names of type T (a type with none loses its uses), and `root` continues from the body (the rest of the
-function, then what the module still needs). A matcher of that grammar, fed the text written since the
-declarations, carries on where the generic one was: a local that was never declared, or of the wrong type, can no
-longer be written. The prefix is not part of the specialized grammar, so compiling it costs what the generic one
-does and does not grow with the module.
+`local_name` in the generated grammar), and decoding specializes it as the module is written:
 
-Not typed even so: labels (declared inside the body) and duplicate declarations (written before the body starts).
+- after each import, further imports only of rt functions not imported yet (a second import of one is an error);
+- after each local declaration, `root` continues with further declarations whose names are none of those taken
+  (`fresh_name_rules`: the complement of a finite set of names is regular), then the body;
+- once the body has begun, `local_T` lists exactly the names declared with type T (a type with none loses its uses)
+  and `root` continues from the body: the rest of the function, then what the module still needs.
+
+`module_scope` reads the declarations off the module text; `specialize` rewrites the generated grammar. A matcher
+of the specialized grammar, fed the text written since the scope's start, carries on where the previous one was: a
+duplicate import or declaration, a local that was never declared or one of the wrong type can no longer be written. The
+prefix is not part of the specialized grammar, so compiling it costs what the generic one does (cached per text).
+
+Still untyped: labels (declared inside the body) and a parameter named twice.
 
 Twin: web/worker/grammar-scope.ts (the same scan and rewrite); e2e/make_grammar_corpus.py records masks with it
 and e2e/grammar-conformance.spec.ts requires the browser's to be identical.
@@ -27,27 +32,60 @@ DECLARATIONS = ("export", "param", "result", "local")
 _LEXEME = re.compile(r'\s+|\(|\)|"[^"]*"?|[^\s()"]+')
 # What the module still needs after the function being written closes (wat_ebnf.py's `module` rule).
 TAILS = {"main_first": '( ws func )? ows ")"', "helper_first": 'ws main_func ows ")"', "last": 'ows ")"'}
+# What the module needs after its imports (the rest of wat_ebnf.py's `module` rule).
+MODULE_REST = '( ws main_func ( ws func )? | ws func ws main_func ) ows ")"'
+# wat_ebnf.py's `ident`: a first character, then up to 40 more.
+_FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+_REST = _FIRST + "0123456789."
+_IDENT_TAIL = "[a-zA-Z0-9_.]{0,40}"
 
 
 @dataclass(frozen=True)
-class FunctionScope:
-    """The function whose body is being written: `body_start` is the offset in the module text just past its last
-    declaration; `locals` its parameters and locals as (name, type) in declaration order; `result` its result type
-    (None: no result); `tail` what the module needs after it (a key of TAILS)."""
+class Scope:
+    """Where the module being written stands. `phase`: "imports" (it has imported `imports` and no function has
+    begun), "declaring" (a function's body has not begun and its last declaration was a local) or "body". `start`:
+    the offset in the module text just past the last import or declaration. For a function: `locals`, its
+    parameters and locals as (name, type) in declaration order; `result`, its result type (None: no result);
+    `tail`, what the module needs after it (a key of TAILS)."""
 
-    body_start: int
-    locals: tuple[tuple[str, str], ...]
-    result: str | None
-    tail: str
+    phase: str
+    start: int
+    locals: tuple[tuple[str, str], ...] = ()
+    result: str | None = None
+    tail: str = ""
+    imports: tuple[str, ...] = ()
 
 
-def function_scope(text: str) -> FunctionScope | None:
-    """The scope of the function whose body `text` (a module prefix, as written after `<wat_model>`) is in, or None
-    while no function body has begun (or the last function is closed)."""
+class _Function:
+    def __init__(self, start: int):
+        self.is_main = False
+        self.body_started = False
+        self.start = start
+        self.locals: list[tuple[str, str]] = []
+        self.result: str | None = None
+        self.last_declaration = ""
+
+    def declare(self, form: list[str], end: int) -> None:
+        head, *rest = form
+        self.start, self.last_declaration = end, head
+        if head == "export":
+            self.is_main = True
+        elif head == "result" and rest and rest[0] in VALUE_TYPES:
+            self.result = rest[0]
+        elif head in ("param", "local") and len(rest) == 2 and rest[0].startswith("$") and rest[1] in VALUE_TYPES:
+            if all(name != rest[0] for name, _ in self.locals):
+                self.locals.append((rest[0], rest[1]))
+
+
+def module_scope(text: str) -> Scope | None:
+    """Where `text` (a module prefix, as written after `<wat_model>`) stands: after an import (until a function
+    begins), in a function once it has declared a local or begun its body; None otherwise."""
     depth = 0
-    functions = []  # [is_main, closed, body_started, body_start, locals, result]
-    current = None  # the function at depth 2, while open
-    form: list[str] | None = None  # the lexemes of the declaration being read (depth 3)
+    functions = 0
+    imports: list[str] = []
+    imports_end = 0
+    current: _Function | None = None  # the function at depth 2, while open
+    form: list[str] | None = None  # the lexemes of the declaration (depth 3) or import (depth 2) being read
     head_pending = False  # the last "(" opened a form whose head has not been read yet
     for match in _LEXEME.finditer(text):
         lexeme, end = match.group(), match.end()
@@ -59,12 +97,14 @@ def function_scope(text: str) -> FunctionScope | None:
             continue
         if lexeme == ")":
             if current is not None and depth == 3 and form is not None:
-                _declare(current, form)
-                current[3] = end
+                current.declare(form, end)
                 form = None
             elif current is not None and depth == 2:
-                current[1] = True
                 current = None
+            elif current is None and depth == 2 and form is not None:  # an import
+                if len(form) > 2 and form[2].endswith('"') and len(form[2]) > 1:
+                    imports.append(form[2].strip('"'))
+                imports_end, form = end, None
             depth -= 1
             head_pending = False
             continue
@@ -72,50 +112,67 @@ def function_scope(text: str) -> FunctionScope | None:
         if head_pending:
             head_pending = False
             if depth == 2 and lexeme == "func" and complete:
-                current = [False, False, False, end, [], None]
-                functions.append(current)
-            elif depth == 3 and current is not None and not current[2] and complete:
+                current = _Function(end)
+                functions += 1
+            elif depth == 2 and lexeme == "import" and complete and not functions:
+                form = [lexeme]
+            elif depth == 3 and current is not None and not current.body_started and complete:
                 if lexeme in DECLARATIONS:
                     form = [lexeme]
                 else:
-                    current[2] = True
+                    current.body_started = True
             continue
-        if form is not None and depth == 3:
+        if form is not None and depth in (2, 3):
             form.append(lexeme)
-        elif current is not None and depth == 2 and not current[2] and complete:
-            current[3] = end  # the function's own name
-    if current is None or not current[2]:
+        elif current is not None and depth == 2 and not current.body_started and complete:
+            current.start = end  # the function's own name
+    if current is None:
+        return Scope("imports", imports_end, imports=tuple(imports)) if imports and not functions else None
+    if not (current.body_started or current.last_declaration == "local"):
         return None
-    is_main, _, _, body_start, locals_, result = current
-    earlier = len(functions) - 1
-    tail = "last" if earlier else ("main_first" if is_main else "helper_first")
-    return FunctionScope(body_start, tuple(locals_), result, tail)
+    tail = "last" if functions > 1 else ("main_first" if current.is_main else "helper_first")
+    return Scope("body" if current.body_started else "declaring", current.start, tuple(current.locals),
+                 current.result, tail)
 
 
-def _declare(function: list, form: list[str]) -> None:
-    head, *rest = form
-    if head == "export":
-        function[0] = True
-    elif head == "result" and rest and rest[0] in VALUE_TYPES:
-        function[5] = rest[0]
-    elif head in ("param", "local") and len(rest) == 2 and rest[0].startswith("$") and rest[1] in VALUE_TYPES:
-        if all(name != rest[0] for name, _ in function[4]):
-            function[4].append((rest[0], rest[1]))
-
-
-def specialize(grammar: str, scope: FunctionScope) -> str:
-    """`grammar` (the generated one) continuing from `scope`'s body with its locals typed. A type without a local
-    loses its `local.get`/`local.tee`/`local.set` alternatives, so decoding is never led into a use it cannot finish."""
-    result = f" ws expr_{scope.result}" if scope.result else ""
-    replaced = {"root": f'( ws stmt )*{result} ows ")" {TAILS[scope.tail]} ows "{CLOSE_TAG}"'}
-    removed: dict[str, list[str]] = {"stmt": []}  # rule -> references to drop from its alternatives
-    for value_type in VALUE_TYPES:
-        names = [_quote(name) for name, declared in scope.locals if declared == value_type]
-        if names:
-            replaced[LOCAL_RULE + value_type] = " | ".join(names)
-        else:
-            removed["stmt"].append(f"local_set_{value_type} | ")
-            removed[f"expr_{value_type}"] = [f" | local_use_{value_type}"]
+def specialize(grammar: str, scope: Scope) -> str:
+    """`grammar` (the generated one) continuing from `scope`: after imports, further imports only of names not
+    imported yet; while declaring, further locals only under names not taken; in the body, uses of locals typed. A
+    type without a local loses its `local.get`/`local.tee`/`local.set` alternatives, so decoding is never led into a
+    use it cannot finish."""
+    replaced: dict[str, str] = {}
+    removed: dict[str, list[str]] = {}  # rule -> references to drop from its alternatives
+    extra: list[str] = []
+    if scope.phase == "imports":
+        replaced["root"] = f'( ws import )* {MODULE_REST} ows "{CLOSE_TAG}"'
+        if "memory" in scope.imports:
+            removed["import"] = ['"(import \\"rt\\" \\"memory\\" (memory 1))" | ']
+        taken = {f'"(import \\"rt\\" \\"{name}\\" ' for name in scope.imports}
+        for line in grammar.split("\n"):
+            if line.startswith("rt_import ::= "):
+                kept = [option for option in line[len("rt_import ::= "):].split(" | ")
+                        if not any(option.startswith(prefix) for prefix in taken)]
+                if kept:
+                    replaced["rt_import"] = " | ".join(kept)
+                else:  # every rt function imported: no further import
+                    replaced["root"] = f'{MODULE_REST} ows "{CLOSE_TAG}"'
+                    removed.pop("import", None)
+    else:
+        result = f" ws expr_{scope.result}" if scope.result else ""
+        declarations = "( ws local_decl_fresh )* " if scope.phase == "declaring" else ""
+        replaced["root"] = f'{declarations}( ws stmt )*{result} ows ")" {TAILS[scope.tail]} ows "{CLOSE_TAG}"'
+    if scope.phase == "declaring":
+        extra = ['local_decl_fresh ::= "(local" ws "$" fresh_0 ws valtype ")"',
+                 *fresh_name_rules([name[1:] for name, _ in scope.locals]), f"fresh_tail ::= {_IDENT_TAIL}"]
+    if scope.phase == "body":
+        removed["stmt"] = []
+        for value_type in VALUE_TYPES:
+            names = [_quote(name) for name, declared in scope.locals if declared == value_type]
+            if names:
+                replaced[LOCAL_RULE + value_type] = " | ".join(names)
+            else:
+                removed["stmt"].append(f"local_set_{value_type} | ")
+                removed[f"expr_{value_type}"] = [f" | local_use_{value_type}"]
     lines = []
     for line in grammar.split("\n"):
         rule = line.split(" ::= ", 1)[0]
@@ -128,7 +185,38 @@ def specialize(grammar: str, scope: FunctionScope) -> str:
         lines.append(line)
     if replaced:
         raise ValueError(f"the grammar has no rule {', '.join(sorted(replaced))} to specialize")
-    return "\n".join(lines)
+    return "\n".join(lines + extra)
+
+
+def fresh_name_rules(taken: list[str]) -> list[str]:
+    """Rules `fresh_0`, `fresh_1`, … for an identifier (wat_ebnf.py's `ident`) that is none of `taken`: one rule per
+    node of the trie of the taken names; a character off the trie leaves it for any identifier tail."""
+    nodes = {"": 0}
+    for name in taken:
+        for end in range(1, len(name) + 1):
+            nodes.setdefault(name[:end], len(nodes))
+    rules = []
+    for prefix, number in nodes.items():
+        children = sorted({name[len(prefix)] for name in nodes if len(name) == len(prefix) + 1
+                           and name.startswith(prefix)})
+        options = ['""'] if prefix and prefix not in taken else []
+        options += [f'"{char}" fresh_{nodes[prefix + char]}' for char in children]
+        others = [char for char in (_REST if prefix else _FIRST) if char not in children]
+        options.append(f"[{_char_ranges(others)}] fresh_tail")
+        rules.append(f"fresh_{number} ::= " + " | ".join(options))
+    return rules
+
+
+def _char_ranges(chars: list[str]) -> str:
+    """A character class body for `chars`, consecutive runs as ranges (`a-su-z`)."""
+    codes = sorted(ord(char) for char in chars)
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(chr(a) if a == b else f"{chr(a)}{chr(b)}" if b == a + 1 else f"{chr(a)}-{chr(b)}" for a, b in runs)
 
 
 def _quote(text: str) -> str:
