@@ -111,7 +111,7 @@ def decoding_table(questions: list[dict], records: list[dict]) -> str:
     from benchmarks.grammar_decoding import _percentile
     from worldmodel.evaluate import is_correct
 
-    lines = [f"\nDecoding modes in the app ({len(questions)} questions of {HUMAN_QUESTIONS}, greedy first program; "
+    lines = [f"\nDecoding modes in the app ({len(questions)} questions of {HUMAN_QUESTIONS.relative_to(ROOT)}, greedy first program; "
              "a vote's tokens and steps are those of the answer shown, its seconds all programs')",
              f"{'mode':<14} {'acc':>6} {'computed':>9} {'tokens':>7} {'steps':>6} {'s/ans':>6} {'grammar':>8} "
              f"{'mask p50':>9} {'mask p99':>9} {'agreed':>6}"]
@@ -126,7 +126,7 @@ def decoding_table(questions: list[dict], records: list[dict]) -> str:
         lines.append(f"{mode:<14} {correct / len(rows):>6.1%} {sum(r['computed'] for r in rows) / max(1, programs):>9.1%} "
                      f"{mean('tokens'):>7.1f} {mean('steps'):>6.1f} {mean('seconds'):>6.2f} "
                      f"{mean('grammarCompileMs') / 1000:>7.2f}s {_percentile(masks, 0.5):>7.2f}ms "
-                     f"{_percentile(masks, 0.99):>7.2f}ms {(sum(agreed) / len(agreed) if agreed else 0):>6.2f}")
+                     f"{_percentile(masks, 0.99):>7.2f}ms {f'{sum(agreed) / len(agreed):.2f}' if agreed else '–':>6}")
     return "\n".join(lines)
 
 
