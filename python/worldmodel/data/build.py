@@ -25,7 +25,7 @@ from worldmodel.data.spec import Family, held_out, say_answer
 
 SPLITS = ("train", "validation", "test")
 VALIDATION_FRACTION = 0.08
-PER_FAMILY = 300  # sampled questions per family: 57 families give ~17,000 rows (13k train); the adapter was trained on this build
+PER_FAMILY = 300  # sampled questions per family (the published adapter: 57 families, ~17,000 rows); today's counts: docs/dataset-card.md
 REFUSALS_PER_TEMPLATE = 4
 PLAIN_REL_TOL = 1e-3  # the schema's default; rows without an answer never use it
 DUPLICATE = "duplicate"
