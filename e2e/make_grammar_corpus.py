@@ -74,7 +74,7 @@ def main(out: str) -> int:
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     vocab_size = tokenizer.get_vocab_size()
     stop_ids = [2]
-    texts = token_texts(tokenizer_vocab(tokenizer))
+    texts = token_texts(tuple(tokenizer_vocab(tokenizer)))
     bitmask = xgrammar.allocate_token_bitmask(1, vocab_size)
     cases = []
     for text in module_texts():

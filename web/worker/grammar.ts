@@ -55,9 +55,9 @@ function textsFor(vocab: string[]): string[] {
 }
 
 /**
- * A matcher over one module that types the locals of the function being written (grammar-scope.ts): after each
- * accepted token it reads the scope off the module text, and once a new function body has begun it continues with
- * the grammar specialized to that function's declarations. Twin of constraint.py's ModuleMatcher.
+ * A matcher over one module that follows what the module has imported and declared (grammar-scope.ts): after
+ * each accepted token it reads the scope off the module text, and when the scope changes (an import or a local
+ * declared, a body begun) it continues with the grammar specialized to it. Twin of constraint.py's ModuleMatcher.
  */
 export class ModuleMatcher {
   private text = '';

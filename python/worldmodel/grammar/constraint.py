@@ -67,20 +67,21 @@ def _byte_decoder() -> dict[str, int]:
     return chars
 
 
-def token_texts(vocab: list[str]) -> list[str]:
+@functools.lru_cache(maxsize=4)  # once per vocabulary, not once per answer
+def token_texts(vocab: tuple[str, ...]) -> tuple[str, ...]:
     """Each byte-level token string as the text it writes (bytes outside ASCII become U+FFFD: the grammar admits
     only ASCII, so only ASCII tokens are ever accepted by it)."""
     decoder = _byte_decoder()
-    return [bytes(decoder.get(char, 0xFF) for char in token).decode("ascii", errors="replace")
-            if all(char in decoder for char in token) else token for token in vocab]
+    return tuple(bytes(decoder.get(char, 0xFF) for char in token).decode("ascii", errors="replace")
+                 if all(char in decoder for char in token) else token for token in vocab)
 
 
 class ModuleMatcher:
-    """An XGrammar matcher over one module that types the locals of the function being written (grammar/scope.py):
-    after each accepted token it reads the scope off the module text, and when a new function body has begun it
-    continues with the grammar specialized to that function's declarations."""
+    """An XGrammar matcher over one module that follows what the module has imported and declared
+    (grammar/scope.py): after each accepted token it reads the scope off the module text, and when the scope
+    changes (an import or a local declared, a body begun) it continues with the grammar specialized to it."""
 
-    def __init__(self, compile_grammar, grammar: str, texts: list[str]):
+    def __init__(self, compile_grammar, grammar: str, texts):
         from worldmodel.grammar import import_xgrammar
 
         self._xgrammar = import_xgrammar()
@@ -153,10 +154,11 @@ class ProgramConstraint:
         self.tokenizer = tokenizer
         self.vocab_size = vocab_size
         self.grammar = grammar or wat_grammar()
-        key = (tuple(tokenizer_vocab(tokenizer)), vocab_size, tuple(sorted(stop_ids)))
+        vocab = tuple(tokenizer_vocab(tokenizer))
+        key = (vocab, vocab_size, tuple(sorted(stop_ids)))
         self.compile = lambda text: _compiled(text, *key)
         self.compile(self.grammar)  # compiled now, not at the opening tag
-        self.texts = token_texts(tokenizer_vocab(tokenizer))
+        self.texts = token_texts(vocab)
         self.jump_forward_enabled = jump_forward
         self.matcher = None
         self.finished = False  # the grammar ran (a module and its closing tag) and is off for the rest of the turn
