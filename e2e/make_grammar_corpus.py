@@ -66,7 +66,7 @@ def main(out: str) -> int:
     xgrammar = import_xgrammar()
 
     from worldmodel.grammar import wat_grammar
-    from worldmodel.grammar.constraint import ModuleMatcher, compiled_grammar, token_texts, tokenizer_vocab
+    from worldmodel.grammar.constraint import ModuleMatcher, grammar_compiler, token_texts, tokenizer_vocab
     from worldmodel.model.loading import base_model_folder
     from tokenizers import Tokenizer
 
@@ -74,13 +74,13 @@ def main(out: str) -> int:
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     vocab_size = tokenizer.get_vocab_size()
     stop_ids = [2]
-    texts = token_texts(tuple(tokenizer_vocab(tokenizer)))
+    vocab = tuple(tokenizer_vocab(tokenizer))
+    compile_grammar, texts = grammar_compiler(vocab, vocab_size, stop_ids), token_texts(vocab)
     bitmask = xgrammar.allocate_token_bitmask(1, vocab_size)
     cases = []
     for text in module_texts():
         stream = tokenizer.encode(text, add_special_tokens=False).ids
-        matcher = ModuleMatcher(lambda grammar: compiled_grammar(tokenizer, vocab_size, stop_ids, grammar),
-                                wat_grammar(), texts)
+        matcher = ModuleMatcher(compile_grammar, wat_grammar(), texts)
         counts, hashes, jumps = [], [], []
         for token in [*stream, -1]:
             matcher.fill_next_token_bitmask(bitmask)

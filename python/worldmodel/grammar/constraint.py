@@ -46,11 +46,11 @@ def _compiled(grammar: str, vocab: tuple[str, ...], vocab_size: int, stop_ids: t
     return _compiler(vocab, vocab_size, stop_ids).compile_grammar(grammar)
 
 
-def compiled_grammar(tokenizer, vocab_size: int, stop_ids, grammar: str | None = None):
-    """The WAT grammar (or `grammar`) compiled for this tokenizer (cached: compiling takes about a second)."""
-    from worldmodel.grammar import wat_grammar
-
-    return _compiled(grammar or wat_grammar(), tuple(tokenizer_vocab(tokenizer)), vocab_size, tuple(sorted(stop_ids)))
+def grammar_compiler(vocab: tuple[str, ...], vocab_size: int, stop_ids):
+    """grammar text -> CompiledGrammar for this vocabulary (`tokenizer_vocab`, as a tuple); cached per text:
+    compiling takes up to a second."""
+    key = (vocab, vocab_size, tuple(sorted(stop_ids)))
+    return lambda grammar: _compiled(grammar, *key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -155,8 +155,7 @@ class ProgramConstraint:
         self.vocab_size = vocab_size
         self.grammar = grammar or wat_grammar()
         vocab = tuple(tokenizer_vocab(tokenizer))
-        key = (vocab, vocab_size, tuple(sorted(stop_ids)))
-        self.compile = lambda text: _compiled(text, *key)
+        self.compile = grammar_compiler(vocab, vocab_size, stop_ids)
         self.compile(self.grammar)  # compiled now, not at the opening tag
         self.texts = token_texts(vocab)
         self.jump_forward_enabled = jump_forward

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from worldmodel.grammar.wat_ebnf import CLOSE_TAG, LOCAL_RULE, VALUE_TYPES
+from worldmodel.grammar.wat_ebnf import CLOSE_TAG, IDENT_TAIL, LOCAL_RULE, VALUE_TYPES
 
 DECLARATIONS = ("export", "param", "result", "local")
 _LEXEME = re.compile(r'\s+|\(|\)|"[^"]*"?|[^\s()"]+')
@@ -34,10 +34,9 @@ _LEXEME = re.compile(r'\s+|\(|\)|"[^"]*"?|[^\s()"]+')
 TAILS = {"main_first": '( ws func )? ows ")"', "helper_first": 'ws main_func ows ")"', "last": 'ows ")"'}
 # What the module needs after its imports (the rest of wat_ebnf.py's `module` rule).
 MODULE_REST = '( ws main_func ( ws func )? | ws func ws main_func ) ows ")"'
-# wat_ebnf.py's `ident`: a first character, then up to 40 more.
+# The characters of wat_ebnf.py's `ident` classes, spelled out to take their complement.
 _FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _REST = _FIRST + "0123456789."
-_IDENT_TAIL = "[a-zA-Z0-9_.]{0,40}"
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def specialize(grammar: str, scope: Scope) -> str:
         replaced["root"] = f'{declarations}( ws stmt )*{result} ows ")" {TAILS[scope.tail]} ows "{CLOSE_TAG}"'
     if scope.phase == "declaring":
         extra = ['local_decl_fresh ::= "(local" ws "$" fresh_0 ws valtype ")"',
-                 *fresh_name_rules([name[1:] for name, _ in scope.locals]), f"fresh_tail ::= {_IDENT_TAIL}"]
+                 *fresh_name_rules([name[1:] for name, _ in scope.locals]), f"fresh_tail ::= {IDENT_TAIL}"]
     if scope.phase == "body":
         removed["stmt"] = []
         for value_type in VALUE_TYPES:

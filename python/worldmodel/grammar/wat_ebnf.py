@@ -27,6 +27,7 @@ CURRICULUM_HELPERS: dict[str, tuple[list[str], list[str]]] = {
     "day_number": (["i64", "i64", "i64"], ["i64"]),
 }
 CLOSE_TAG = "</wat_model>"
+IDENT_TAIL = "[a-zA-Z0-9_.]{0,40}"  # what follows an identifier's first character (scope.py builds on it too)
 LOCAL_RULE = "local_"  # + value type: the rule a use of a local of that type goes through
 
 # Operators by (argument types, result type). The dialect's arithmetic on Python values goes through rt
@@ -67,7 +68,7 @@ lit_f64 ::= "-"? ( [0-9] | [1-9] [0-9]{1,19} ) ( "." [0-9]{0,20} )? ( [eE] [-+]?
 _LEXICAL = r'''
 ws ::= [ ]{1,8} | [ ]{0,8} "\n" [ ]{0,24} | [ ]{0,8} "\n" [ ]{0,8} "\n" [ ]{0,24}
 ows ::= "" | ws
-ident ::= [a-zA-Z_] [a-zA-Z0-9_.]{0,40}
+ident ::= [a-zA-Z_] IDENT_TAIL
 local_name ::= "$" ident
 label ::= "$" ident
 valtype ::= "i32" | "i64" | "f64"
@@ -165,4 +166,4 @@ def grammar_text(rt_functions: dict[str, tuple[list[str], list[str]]]) -> str:
         lines += [f'local_set_{t} ::= "(local.set" ws {LOCAL_RULE}{t} ws expr_{t} ows ")"',
                   f'local_use_{t} ::= "(local.get" ws {LOCAL_RULE}{t} ")" | "(local.tee" ws {LOCAL_RULE}{t} ws expr_{t} ows ")"',
                   f"{LOCAL_RULE}{t} ::= local_name"]
-    return "\n".join(lines) + "\n" + _LITERALS + _LEXICAL
+    return "\n".join(lines) + "\n" + _LITERALS + _LEXICAL.replace("IDENT_TAIL", IDENT_TAIL)
