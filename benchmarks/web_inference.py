@@ -8,10 +8,11 @@ pinned version installed with `npm ci --ignore-scripts --prefix benchmarks/web`)
 `worldmodel serve`'s app with the isolation headers. Prints cold and warm load time, prefill and decode
 tokens/s for both, and the ratios. Timings on a shared machine move with its load: compare the ratios.
 
-Then the decoding modes in the app itself (issue 13), on the first `--decoding` questions of
-benchmarks/human_questions.jsonl: accuracy, share of programs that computed, tokens, decode steps, seconds per answer,
+Then the decoding modes in the app itself (issue 13), on `--decoding` questions (`--decoding-from human`: the
+first of benchmarks/human_questions.jsonl; `test`: a seeded sample of the test split, follow-ups with their
+history): accuracy, share of programs that computed, tokens, decode steps, seconds per answer (mean and p50),
 grammar compile seconds and mask overhead per token (p50/p99), for no grammar, grammar, grammar + jump-forward and
-votes k = 3 — the browser's figures beside benchmarks.grammar_decoding's Python ones.
+votes k = 3 and 5 (written in one batch by the worker) — the browser's figures beside benchmarks.grammar_decoding's.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def main() -> int:
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--decoding", type=int, default=6,
                         help="questions of benchmarks/human_questions.jsonl answered under each decoding mode (0: skip)")
+    parser.add_argument("--decoding-from", choices=("human", "test"), default="human",
+                        help="the questions of the decoding modes: human_questions.jsonl, or a seeded sample of the test split")
     parser.add_argument("--decoding-tokens", type=int, default=1024, help="max new tokens per answer there")
     args = parser.parse_args()
 
@@ -85,9 +88,16 @@ def main() -> int:
         time.sleep(0.05)
     spec = records = None
     if args.decoding:
-        from worldmodel.evaluate import read_questions
+        import random
 
-        questions = read_questions(HUMAN_QUESTIONS, args.decoding)
+        from worldmodel.evaluate import DEFAULT_QUESTIONS, read_questions
+
+        if args.decoding_from == "human":
+            questions, source = read_questions(HUMAN_QUESTIONS, args.decoding), HUMAN_QUESTIONS.relative_to(ROOT)
+        else:  # the same seeded sample as benchmarks.grammar_decoding --sample N
+            test_rows = read_questions(DEFAULT_QUESTIONS)
+            questions = random.Random(0).sample(test_rows, min(args.decoding, len(test_rows)))
+            source = f"a seeded sample of {DEFAULT_QUESTIONS}"
         records = Path(tempfile.mkstemp(suffix=".json")[1])
         spec = Path(tempfile.mkstemp(suffix=".json")[1])
         spec.write_text(json.dumps({"questions": questions, "out": str(records), "maxTokens": args.decoding_tokens}))
@@ -96,7 +106,7 @@ def main() -> int:
                    str(args.max_tokens), str(reference), *([str(spec)] if spec else [])]
         code = subprocess.run(command, cwd=ROOT).returncode
         if code == 0 and records:
-            print(decoding_table(questions, json.loads(records.read_text())))
+            print(decoding_table(questions, json.loads(records.read_text()), str(source)))
         return code
     finally:
         server.should_exit = True
@@ -106,14 +116,14 @@ def main() -> int:
                 path.unlink(missing_ok=True)
 
 
-def decoding_table(questions: list[dict], records: list[dict]) -> str:
+def decoding_table(questions: list[dict], records: list[dict], source: str) -> str:
     """The browser's decoding modes side by side (accuracy judged as `worldmodel eval` judges it)."""
     from benchmarks.grammar_decoding import _percentile
     from worldmodel.evaluate import is_correct
 
-    lines = [f"\nDecoding modes in the app ({len(questions)} questions of {HUMAN_QUESTIONS.relative_to(ROOT)}, greedy first program; "
-             "a vote's tokens and steps are those of the answer shown, its seconds all programs')",
-             f"{'mode':<14} {'acc':>6} {'computed':>9} {'tokens':>7} {'steps':>6} {'s/ans':>6} {'grammar':>8} "
+    lines = [f"\nDecoding modes in the app ({len(questions)} questions, {source}, greedy first program; "
+             "a vote's tokens and steps are those of the answer shown, its seconds the whole vote's)",
+             f"{'mode':<14} {'acc':>6} {'computed':>9} {'tokens':>7} {'steps':>6} {'s/ans':>6} {'p50 s':>6} {'grammar':>8} "
              f"{'mask p50':>9} {'mask p99':>9} {'agreed':>6}"]
     for mode in dict.fromkeys(r["mode"] for r in records):
         rows = [r for r in records if r["mode"] == mode]
@@ -125,6 +135,7 @@ def decoding_table(questions: list[dict], records: list[dict]) -> str:
         mean = lambda key: sum(r[key] for r in rows) / len(rows)  # noqa: E731
         lines.append(f"{mode:<14} {correct / len(rows):>6.1%} {sum(r['computed'] for r in rows) / max(1, programs):>9.1%} "
                      f"{mean('tokens'):>7.1f} {mean('steps'):>6.1f} {mean('seconds'):>6.2f} "
+                     f"{_percentile([r['seconds'] for r in rows], 0.5):>6.2f} "
                      f"{mean('grammarCompileMs') / 1000:>7.2f}s {_percentile(masks, 0.5):>7.2f}ms "
                      f"{_percentile(masks, 0.99):>7.2f}ms {f'{sum(agreed) / len(agreed):.2f}' if agreed else '–':>6}")
     return "\n".join(lines)

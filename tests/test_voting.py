@@ -41,6 +41,38 @@ class ScriptsBackend:
         return logits
 
 
+class BatchedScriptsBackend(ScriptsBackend):
+    """A ScriptsBackend that also takes a batch: row i writes scripts[i] (all share the prompt's first token)."""
+
+    def batch(self, rows: int):
+        backend = self
+
+        class Batch:
+            def __init__(self):
+                self.rows = [[self.script(i), 1] for i in range(rows)]
+                backend.batch_steps = 0
+
+            @staticmethod
+            def script(i):
+                return backend.scripts[min(i, len(backend.scripts) - 1)]
+
+            def keep(self, kept):
+                self.rows = [self.rows[r] for r in kept]
+
+            def forward(self, requests):
+                assert len(requests) == len(self.rows) and all(requests)
+                backend.batch_steps += 1
+                out = []
+                for row in self.rows:
+                    logits = np.full(backend.vocab, -1e9, dtype=np.float32)
+                    logits[row[0][min(row[1], len(row[0]) - 1)]] = 0.0
+                    row[1] += 1
+                    out.append(logits)
+                return out
+
+        return Batch()
+
+
 @pytest.fixture(scope="module")
 def tokenizer():
     from worldmodel.model import load_tokenizer
@@ -96,3 +128,15 @@ def test_no_retry_without_a_program(tokenizer):
     backend = ScriptsBackend(tokenizer, ["Hello!", turn(4, 5)])
     result, _, attempts = answer(backend, "Hi", retries=3)
     assert len(attempts) == 1 and result.program is None
+
+
+def test_a_vote_in_one_batch_equals_the_vote_one_program_after_another(tokenizer):
+    scripts = [turn(2, 3), turn(3, 3), BROKEN, turn(3, 3), turn(1, 9)]
+    sequential = answer(ScriptsBackend(tokenizer, scripts), "What is 3 times 3?", votes=5)
+    batched_backend = BatchedScriptsBackend(tokenizer, scripts)
+    batched = answer(batched_backend, "What is 3 times 3?", votes=5)
+    assert [a.text for a in batched[2]] == [a.text for a in sequential[2]]
+    assert (batched[0].final, batched[1].agreed, batched[1].failed) == ("It is 9.", 3, 1)
+    # One forward pass per step for all five: as many steps as the longest answer, not the sum of all five.
+    longest = max(len(script) for script in batched_backend.scripts)
+    assert batched_backend.batch_steps <= longest + 2 < sum(len(script) for script in batched_backend.scripts)

@@ -94,6 +94,7 @@ const MODES = {
   grammar: { grammar: true },
   'grammar+jump': { grammar: true, jumpForward: true },
   'vote k=3': { grammar: true, jumpForward: true, votes: 3 },
+  'vote k=5': { grammar: true, jumpForward: true, votes: 5 },
 };
 
 async function decodingModes({ questions, out, maxTokens: answerTokens }) {
@@ -109,7 +110,7 @@ async function decodingModes({ questions, out, maxTokens: answerTokens }) {
         const started = performance.now();
         let done = null;
         let vote = null;
-        for await (const e of window.worldmodel.model.generate(question, { ...options, maxTokens, temperature: 0 })) {
+        for await (const e of window.worldmodel.model.generate(question, { ...options, maxTokens, temperature: 0, seed: 0 })) {
           if (e.type === 'vote') vote = e.vote;
           if (e.type === 'done') done = e;
         }
@@ -121,7 +122,7 @@ async function decodingModes({ questions, out, maxTokens: answerTokens }) {
           tokens: done.stats.generatedTokens, steps: done.stats.decodeSteps, maskMs: done.stats.maskMs,
           grammarCompileMs: done.stats.grammarCompileMs, agreed: vote ? vote.agreed : null,
         };
-      }, { question: question.question, options, maxTokens: answerTokens });
+      }, { question: [...(question.history ?? []), { role: 'user', content: question.question }], options, maxTokens: answerTokens });
       records.push({ index, mode, ...record });
       console.error(`[${index + 1}/${questions.length}] ${mode}: ${record.seconds.toFixed(1)} s, ${record.tokens} tokens, ${JSON.stringify(record.final.slice(0, 60))}`);
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Callable, Generator
 
 import numpy as np
 
@@ -168,30 +168,94 @@ def generate(
     program_runner: Callable[[str, str], object] = run_program,
 ) -> GenerationResult:
     """Answer the last user message. `messages` is a chat history or a single question string."""
+    steps = answer_steps(backend.tokenizer, backend.eos_token_ids, messages, config, on_event,
+                         chat_template or getattr(backend, "chat_template", None), program_runner)
+    backend.reset()
+    request = next(steps)
+    while True:
+        try:
+            request = steps.send(backend.forward(request))
+        except StopIteration as done:
+            return done.value
+
+
+def generate_many(
+    backend: Backend,
+    messages: list[dict] | str,
+    configs: list[GenerationConfig],
+    on_event: Callable[[Event], None] | None = None,
+    program_runner: Callable[[str, str], object] = run_program,
+) -> list[GenerationResult]:
+    """One answer per config to the same question (the programs of a vote). On a backend with `batch` (the ONNX
+    one: its graph takes a batch dimension) the prompt is prefilled once and every answer advances in the same
+    forward pass, each step, so k answers cost little more than one; elsewhere they are written one after another.
+    Events of the first answer only go to `on_event`. Each answer runs the whole protocol on its own (its module
+    runs in the sandbox when it closes it); its `seconds` is the time until it finished, from the common start."""
+    if not hasattr(backend, "batch") or len(configs) == 1:
+        return [generate(backend, messages, config, on_event if i == 0 else None, program_runner=program_runner)
+                for i, config in enumerate(configs)]
+    template = getattr(backend, "chat_template", None)
+    runs = [answer_steps(backend.tokenizer, backend.eos_token_ids, messages, config, on_event if i == 0 else None,
+                         template, program_runner) for i, config in enumerate(configs)]
+    prompts = [next(run) for run in runs]
+    if any(prompt != prompts[0] for prompt in prompts):
+        raise ValueError("the answers of one batch must share their prompt (same messages and context budget)")
+    backend.reset()
+    logits = backend.forward(prompts[0])
+    batch = backend.batch(len(runs))  # the prompt's KV cache, once per row
+    results: list[GenerationResult | None] = [None] * len(runs)
+    live = list(range(len(runs)))
+    outputs = [logits] * len(runs)
+    while live:
+        requests: list[list[int]] = []
+        for row, index in enumerate(list(live)):
+            try:
+                requests.append(runs[index].send(outputs[row]))
+            except StopIteration as done:
+                results[index] = done.value
+                live[row] = -1
+        kept = [row for row, index in enumerate(live) if index >= 0]
+        live = [live[row] for row in kept]
+        if live:
+            batch.keep(kept)
+            outputs = batch.forward(requests)
+    return results  # type: ignore[return-value]
+
+
+def answer_steps(
+    tokenizer,
+    eos_token_ids: frozenset[int],
+    messages: list[dict] | str,
+    config: GenerationConfig | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    template: str | None = None,
+    program_runner: Callable[[str, str], object] = run_program,
+) -> Generator[list[int], np.ndarray, GenerationResult]:
+    """The protocol for one answer as a coroutine: it yields the token ids to append to its context (the prompt
+    first) and is sent the logits of the last position; it returns the GenerationResult. `generate` drives one
+    on a backend, `generate_many` several in one batch."""
     config = config or GenerationConfig()
     if isinstance(messages, str):
         messages = [{"role": "user", "content": messages}]
     question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     emit = on_event or (lambda event: None)
-    template = chat_template or getattr(backend, "chat_template", None)
 
     def count_tokens(candidate: list[dict]) -> int:
-        return len(backend.tokenizer.encode(render_chat(candidate, template, add_generation_prompt=True),
-                                            add_special_tokens=False).ids)
+        return len(tokenizer.encode(render_chat(candidate, template, add_generation_prompt=True),
+                                    add_special_tokens=False).ids)
 
     prompt = render_chat(fit_history(messages, count_tokens, config.context_budget), template, add_generation_prompt=True)
     sample = _Sampler(config)
     started = time.perf_counter()
 
-    backend.reset()
-    logits = backend.forward(backend.tokenizer.encode(prompt, add_special_tokens=False).ids)
+    logits = yield tokenizer.encode(prompt, add_special_tokens=False).ids
     constraint = None
     if config.grammar and config.use_tools:
         from worldmodel.grammar.constraint import ProgramConstraint
 
-        constraint = ProgramConstraint(backend.tokenizer, logits.shape[-1], backend.eos_token_ids, config.jump_forward)
+        constraint = ProgramConstraint(tokenizer, logits.shape[-1], eos_token_ids, config.jump_forward)
     committed = ""  # assistant text already in the backend's context (before the current stretch)
-    stretch = _Decoder(backend.tokenizer)
+    stretch = _Decoder(tokenizer)
     result = GenerationResult(text="")
     program_done = False
     think_emitted = False
@@ -204,7 +268,7 @@ def generate(
             break
         token = sample(constraint.mask(logits) if constraint else logits)
         new_tokens += 1
-        if token in backend.eos_token_ids:
+        if token in eos_token_ids:
             result.stop_reason = "eos"
             break
         delta = stretch.push(token)
@@ -246,7 +310,7 @@ def generate(
             # Feed the rest of this stretch (the tag's tail, if the last token was not forwarded) plus the block.
             pending = text[len(committed) + len(_forwarded_text(stretch, len(unforwarded))):] + injected
             committed = text + injected
-            stretch = _Decoder(backend.tokenizer)
+            stretch = _Decoder(tokenizer)
             program_done = True
             if not run.ok and config.on_error == "template":
                 apology = could_not_compute(run.error_kind)
@@ -254,13 +318,13 @@ def generate(
                 committed += apology
                 result.stop_reason = "runtime_error"
                 break
-            logits = backend.forward(backend.tokenizer.encode(pending, add_special_tokens=False).ids)
+            logits = yield tokenizer.encode(pending, add_special_tokens=False).ids
             continue
         if reason is not None:  # the model wrote <computed> itself or began a second program: stop there
-            committed, stretch = text, _Decoder(backend.tokenizer)
+            committed, stretch = text, _Decoder(tokenizer)
             result.stop_reason = reason
             break
-        logits = backend.forward(unforwarded)
+        logits = yield unforwarded
         decode_steps += 1
 
     result.text = committed + stretch.text

@@ -1,7 +1,8 @@
 """Voting over executed programs, and retrying a failed module (issue 13).
 
 `answer(backend, messages, config, votes=k)` writes k programs for one question: the first with the configured
-sampling (greedy by default), the others sampled at `temperature`. Each runs in the sandbox; the answer is the
+sampling (greedy by default), the others sampled at `temperature`, all in one batch where the backend takes one
+(`generate_many`: the prompt prefilled once, one forward pass per step for all k). Each runs in the sandbox; the answer is the
 first one whose computed value most programs agree on. A tie between values goes to the value the first program
 computed when it is among them, else to the value computed first; when every program failed, the answer is the
 first program's could-not-compute answer. `Vote` reports all of it (agreed of k, tie, failed count, each value).
@@ -17,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from worldmodel.generate import Event, GenerationConfig, GenerationResult, generate
+from worldmodel.generate import Event, GenerationConfig, GenerationResult, generate, generate_many
 
 # The one place these defaults live (CLI, eval and the benchmark read them; the app's twin is web/worker/voting.ts).
 DEFAULT_VOTES = 1
@@ -83,23 +84,20 @@ def answer(backend, messages, config: GenerationConfig | None = None, votes: int
     if votes < 1 or retries < 0:
         raise ValueError("need votes >= 1 and retries >= 0")
 
-    def attempt(index: int) -> GenerationResult:
-        if index == 0:
-            return generate(backend, messages, config, on_event)
-        seed = (config.seed or 0) + index
-        return generate(backend, messages, dataclasses.replace(config, temperature=temperature, seed=seed))
+    def sampled(index: int) -> GenerationConfig:
+        return dataclasses.replace(config, temperature=temperature, seed=(config.seed or 0) + index)
 
-    attempts = [attempt(0)]
     if votes == 1:
+        attempts = [generate(backend, messages, config, on_event)]
         while _computed_value(attempts[-1]) is None and attempts[-1].program is not None and len(attempts) <= retries:
-            attempts.append(attempt(len(attempts)))
+            attempts.append(generate(backend, messages, sampled(len(attempts))))
         chosen = attempts[-1]
         vote = tally([_computed_value(chosen)])
         vote.failed = sum(_computed_value(a) is None for a in attempts)
         if on_event and len(attempts) > 1:
             on_event(Event("retry", chosen.final, {"attempts": len(attempts)}))
         return chosen, vote, attempts
-    attempts += [attempt(i) for i in range(1, votes)]
+    attempts = generate_many(backend, messages, [config, *(sampled(i) for i in range(1, votes))], on_event)
     vote = tally([_computed_value(a) for a in attempts])
     if vote.value is None:
         return attempts[0], vote, attempts

@@ -13,7 +13,7 @@ import { loadBundle, BundleError } from './bundle-loader';
 import { ChatTemplate, ChatTemplateError } from './chat-template';
 import { CONTEXT_BUDGET, fitHistory } from './chat-context';
 import type { Manifest } from './manifest';
-import type { ChatMessage, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
+import type { ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { makeRandom, sampleToken } from './sampling';
 import { ProgramConstraint, tokenizerVocab } from './grammar';
 
@@ -64,6 +64,15 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   if (msg.type === 'abort') {
     abortedId = msg.id; // read between decode steps
+    if (batchInbox?.id === msg.id) batchInbox.wake(); // a batch whose rows all wait for their modules
+    return;
+  }
+  if ((msg.type === 'continue' && msg.row !== undefined) || msg.type === 'end-row') {
+    // A row of the running batch: delivered now (the batch loop is the job in progress and waits for it). A
+    // continue for a batch that has ended (aborted) ends at once, so the page's loop for that row ends too.
+    if (!(batchInbox?.id === msg.id && batchInbox.deliver(msg)) && msg.type === 'continue') {
+      post({ type: 'stopped', id: msg.id, row: msg.row, reason: 'aborted', stats: emptyStats(0) });
+    }
     return;
   }
   // One job at a time: a 'continue' must see the state its 'start' left behind.
@@ -255,100 +264,328 @@ function safeLength(text: string, stops: string[]): number {
   return end;
 }
 
-async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
-  const m = model!;
-  const { options, id } = msg;
-  let promptIds: number[];
-  if (msg.type === 'start') {
-    for (const t of context?.past ?? []) t.dispose();
-    context = { past: null, length: 0, logits: null, carry: '', random: makeRandom(options.seed ?? Date.now()) };
-    let prompt = msg.raw ?? '';
-    if (msg.messages) {
-      const count = (messages: ChatMessage[]) => m.tokenizer.encode(renderPrompt(m, messages), { add_special_tokens: false }).ids.length;
-      const messages = fitHistory(msg.messages, count, msg.contextBudget ?? CONTEXT_BUDGET);
-      prompt = renderPrompt(m, messages);
-      post({ type: 'context', id, messages, promptTokens: count(messages) });
-    }
-    promptIds = m.tokenizer.encode(prompt + (msg.prefix ?? ''), { add_special_tokens: false }).ids;
-  } else {
-    if (!context || !context.logits) throw new Error('Nothing to continue: start a generation first.');
-    promptIds = m.tokenizer.encode(context.carry + msg.text, { add_special_tokens: false }).ids;
-    context.carry = '';
-  }
-  const ctx = context!;
-  const generated: number[] = [];
-  // `tokenIds` is the list being filled: posted once with the 'stopped' message, no copy per token.
-  const stats: DecodeStats = { promptTokens: promptIds.length, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], grammarCompileMs: 0, tokenIds: generated };
-  const vocab = m.manifest.architecture.vocab_size;
-  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
-  const constraint = options.grammar
-    ? await ProgramConstraint.create(m.vocabTokens, vocab, [...m.eos], options.grammar.jumpForward, encode)
-    : null;
-  if (constraint && msg.type === 'start' && msg.prefix) await constraint.observePrefix(msg.prefix);
-  let t = performance.now();
-  const stop = (reason: StopReason) => {
-    constraint?.dispose();
-    stats.decodeMs = performance.now() - t;
-    post({ type: 'stopped', id, reason, stats });
-  };
-  if (promptIds.length > 0) await forward(m, ctx, promptIds);
-  stats.prefillMs = performance.now() - t;
+/**
+ * One stream of generated text between pauses (a 'start' or a 'continue'): chooses each next token from the
+ * logits, applies the grammar and jump-forward, streams the text, matches the stop strings, and says which tokens
+ * to forward next. The single-context loop (`decode`) and the batch loop (`decodeBatch`) both drive it.
+ */
+class Stream {
+  readonly generated: number[] = [];
+  readonly stats: DecodeStats;
+  text = '';
+  private shown = 0;
+  private readonly holdBack: string[];
+  private started = performance.now();
 
-  let text = '';
-  let shown = 0;
-  const show = (upTo: number) => {
-    if (upTo > shown) post({ type: 'text', id, text: text.slice(shown, upTo) });
-    shown = Math.max(shown, upTo);
-  };
-  const holdBack = options.stops.map((s) => s.text);
-  t = performance.now();
-  for (;;) {
-    await yieldToMessages();
-    if (abortedId === id || (abortFlag !== null && Atomics.load(abortFlag, 0) === id)) return stop('aborted');
-    if (generated.length >= options.maxTokens) {
-      show(text.length);
-      return stop('max_tokens');
+  constructor(
+    private readonly m: ModelState,
+    private readonly id: number,
+    private readonly row: number | undefined,
+    readonly options: DecodeOptions,
+    private readonly random: () => number,
+    private readonly constraint: ProgramConstraint | null,
+    promptTokens: number,
+  ) {
+    this.stats = emptyStats(promptTokens, this.generated);
+    this.holdBack = options.stops.map((s) => s.text);
+  }
+
+  /** Decoding starts now (after the prefill). */
+  begin(prefillMs: number): void {
+    this.stats.prefillMs = prefillMs;
+    this.started = performance.now();
+  }
+
+  /**
+   * The next tokens to forward, or the reason decoding stops; `carry` is the text of a token that hit a stop
+   * string and was not forwarded (fed again with the continuation).
+   */
+  async next(logits: Float32Array): Promise<{ forward: number[] } | { stop: StopReason; carry: string }> {
+    const { m, options } = this;
+    const vocab = m.manifest.architecture.vocab_size;
+    if (this.generated.length >= options.maxTokens) {
+      this.show(this.text.length);
+      return { stop: 'max_tokens', carry: '' };
     }
-    const logits = ctx.logits!;
-    if (constraint) await constraint.mask(logits, Math.min(vocab, logits.length));
-    const next = sampleToken(logits, 0, Math.min(vocab, logits.length), options.temperature, options.topP, ctx.random);
+    if (this.constraint) await this.constraint.mask(logits, Math.min(vocab, logits.length));
+    const next = sampleToken(logits, 0, Math.min(vocab, logits.length), options.temperature, options.topP, this.random);
     if (m.eos.has(next)) {
-      show(text.length);
-      return stop('eos');
+      this.show(this.text.length);
+      return { stop: 'eos', carry: '' };
     }
-    const forwarded = text; // the text of the tokens already in the KV cache
-    generated.push(next);
+    const forwarded = this.text; // the text of the tokens already in the KV cache
+    this.generated.push(next);
     const step = [next]; // tokens not forwarded yet
-    text = m.tokenizer.decode(generated, { skip_special_tokens: false });
-    if (constraint) {
-      await constraint.observe(text, next);
-      const forced = await constraint.jumpForward(options.maxTokens - generated.length);
+    this.text = m.tokenizer.decode(this.generated, { skip_special_tokens: false });
+    if (this.constraint) {
+      await this.constraint.observe(this.text, next);
+      const forced = await this.constraint.jumpForward(options.maxTokens - this.generated.length);
       if (forced.length > 0) {
-        generated.push(...forced);
+        this.generated.push(...forced);
         step.push(...forced);
-        text = m.tokenizer.decode(generated, { skip_special_tokens: false });
+        this.text = m.tokenizer.decode(this.generated, { skip_special_tokens: false });
       }
-      stats.jumpTokens = constraint.jumpTokens;
-      stats.maskMs = constraint.maskMs;
-      stats.grammarCompileMs = constraint.compileMs;
     }
-    stats.generatedTokens = generated.length;
+    this.stats.generatedTokens = this.generated.length;
     // Stop strings are matched on decoded text (a tag spans several tokens; a token may run past it),
     // before the new token is forwarded, exactly as worldmodel.generate does.
     let hit: { at: number; stop: StopString } | null = null;
     for (const s of options.stops) {
-      const at = text.indexOf(s.text);
+      const at = this.text.indexOf(s.text);
       if (at >= 0 && (!hit || at < hit.at)) hit = { at, stop: s };
     }
     if (hit) {
       const cut = hit.stop.keep ? hit.at + hit.stop.text.length : hit.at;
-      show(cut);
+      this.show(cut);
       // The last token is not in the cache: its text up to the cut is fed again with whatever follows.
-      ctx.carry = text.slice(Math.min(forwarded.length, cut), cut);
-      return stop(hit.stop.reason);
+      return { stop: hit.stop.reason, carry: this.text.slice(Math.min(forwarded.length, cut), cut) };
     }
-    show(safeLength(text, holdBack)); // stream the token before computing the next one
-    await forward(m, ctx, step);
-    stats.decodeSteps++;
+    this.show(safeLength(this.text, this.holdBack)); // stream the token before computing the next one
+    return { forward: step };
+  }
+
+  /** Posts the 'stopped' message with this stream's figures. */
+  finish(reason: StopReason): void {
+    if (this.constraint) {
+      this.stats.jumpTokens = this.constraint.jumpTokens;
+      this.stats.maskMs = this.constraint.maskMs;
+      this.stats.grammarCompileMs = this.constraint.compileMs;
+      this.constraint.dispose();
+    }
+    this.stats.decodeMs = performance.now() - this.started;
+    post({ type: 'stopped', id: this.id, row: this.row, reason, stats: this.stats });
+  }
+
+  private show(upTo: number): void {
+    if (upTo > this.shown) post({ type: 'text', id: this.id, row: this.row, text: this.text.slice(this.shown, upTo) });
+    this.shown = Math.max(this.shown, upTo);
+  }
+}
+
+/** `tokenIds` is the list being filled: posted once with the 'stopped' message, no copy per token. */
+function emptyStats(promptTokens: number, tokenIds: number[] = []): DecodeStats {
+  return { promptTokens, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], grammarCompileMs: 0, tokenIds };
+}
+
+const aborted = (id: number) => abortedId === id || (abortFlag !== null && Atomics.load(abortFlag, 0) === id);
+
+/** The prompt of a 'start' (the chat fitted to its budget, posted back as 'context'), or of a 'continue'. */
+function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'continue' }>): number[] {
+  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
+  if (msg.type === 'continue') {
+    if (!context || !context.logits) throw new Error('Nothing to continue: start a generation first.');
+    const ids = encode(context.carry + msg.text);
+    context.carry = '';
+    return ids;
+  }
+  let prompt = msg.raw ?? '';
+  if (msg.messages) {
+    const count = (messages: ChatMessage[]) => encode(renderPrompt(m, messages)).length;
+    const messages = fitHistory(msg.messages, count, msg.contextBudget ?? CONTEXT_BUDGET);
+    prompt = renderPrompt(m, messages);
+    post({ type: 'context', id: msg.id, messages, promptTokens: count(messages) });
+  }
+  return encode(prompt + (msg.prefix ?? ''));
+}
+
+async function makeConstraint(m: ModelState, options: DecodeOptions, prefix?: string): Promise<ProgramConstraint | null> {
+  if (!options.grammar) return null;
+  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
+  const constraint = await ProgramConstraint.create(m.vocabTokens, m.manifest.architecture.vocab_size, [...m.eos], options.grammar.jumpForward, encode);
+  if (prefix) await constraint.observePrefix(prefix);
+  return constraint;
+}
+
+async function decode(msg: Extract<ToWorker, { type: 'start' | 'continue' }>) {
+  const m = model!;
+  if (msg.type === 'start') {
+    for (const t of context?.past ?? []) t.dispose();
+    context = { past: null, length: 0, logits: null, carry: '', random: makeRandom(msg.options.seed ?? Date.now()) };
+  }
+  const promptIds = promptOf(m, msg);
+  const ctx = context!;
+  if (msg.type === 'start' && msg.rows && msg.rows.length > 1) return decodeBatch(m, msg, promptIds);
+  const constraint = await makeConstraint(m, msg.options, msg.type === 'start' ? msg.prefix : undefined);
+  const stream = new Stream(m, msg.id, undefined, msg.options, ctx.random, constraint, promptIds.length);
+  const t = performance.now();
+  if (promptIds.length > 0) await forward(m, ctx, promptIds);
+  stream.begin(performance.now() - t);
+  for (;;) {
+    await yieldToMessages();
+    if (aborted(msg.id)) return stream.finish('aborted');
+    const step = await stream.next(ctx.logits!);
+    if ('stop' in step) {
+      ctx.carry = step.carry;
+      return stream.finish(step.stop);
+    }
+    await forward(m, ctx, step.forward);
+    stream.stats.decodeSteps++;
+  }
+}
+
+// ---- Several answers to one prompt in one batch (votes) -------------------------------------------------------
+
+/** A row of a batch: its stream, and what it waits for. */
+interface BatchRow {
+  stream: Stream | null;
+  random: () => number;
+  /** Tokens to forward at the next step (the first sampled, or a continuation's text). */
+  pending: number[] | null;
+  logits: Float32Array;
+  state: 'decoding' | 'paused' | 'done';
+  carry: string;
+}
+
+/** The batch being decoded: 'continue'/'end-row' messages for its rows are delivered here, not queued. */
+let batchInbox: {
+  id: number;
+  /** False when the row is not waiting for it. */
+  deliver: (msg: Extract<ToWorker, { type: 'continue' | 'end-row' }>) => boolean;
+  wake: () => void;
+} | null = null;
+
+/**
+ * Answers one prompt `msg.rows.length` times in one batch: the prompt is prefilled once, its KV cache copied to
+ * every row, and each step forwards every row's next tokens in one session.run — the graph takes a batch dimension
+ * and a decode step reads each weight once whatever the batch. Rows append different numbers of tokens (a
+ * jump-forward, a computed block, or none while paused for the page to run their module): each row's tokens go
+ * at the end of the step and the slots before them are padding, hidden by attention_mask from every later query,
+ * while position_ids keep each row's own positions (the twin of python/worldmodel/model/onnx_backend.py's
+ * OnnxBatch). A row that closes its program pauses, posting 'stopped'; the page runs the module and sends a
+ * 'continue' (or 'end-row') with that row's number.
+ */
+async function decodeBatch(m: ModelState, msg: Extract<ToWorker, { type: 'start' }>, promptIds: number[]) {
+  const ctx = context!;
+  const rowsSpec = msg.rows!;
+  const t = performance.now();
+  await forward(m, ctx, promptIds);
+  const prefillMs = performance.now() - t;
+  const optionsOf = (r: number): DecodeOptions => ({ ...msg.options, ...rowsSpec[r] });
+  const rows: BatchRow[] = [];
+  for (let r = 0; r < rowsSpec.length; r++) {
+    const options = optionsOf(r);
+    const random = makeRandom(options.seed ?? Date.now() + r);
+    const stream = new Stream(m, msg.id, r, options, random, await makeConstraint(m, options, msg.prefix), promptIds.length);
+    stream.begin(prefillMs);
+    rows.push({ stream, random, pending: null, logits: ctx.logits!, state: 'decoding', carry: '' });
+  }
+  const kv = new BatchCache(m, ctx, rows.length);
+  context = null; // a batch leaves no single context to continue
+  let wake: (() => void) | null = null;
+  batchInbox = {
+    id: msg.id,
+    deliver: (c) => {
+      const row = rows[c.row ?? -1];
+      if (!row || row.state !== 'paused') return false;
+      if (c.type === 'end-row') row.state = 'done';
+      else {
+        row.pending = m.tokenizer.encode(row.carry + c.text, { add_special_tokens: false }).ids;
+        row.stream = new Stream(m, msg.id, c.row, c.options, row.random, null, row.pending.length);
+        row.state = 'decoding';
+      }
+      wake?.();
+      return true;
+    },
+    wake: () => wake?.(),
+  };
+  try {
+    for (;;) {
+      await yieldToMessages();
+      if (aborted(msg.id)) {
+        for (const row of rows) if (row.state === 'decoding') row.stream!.finish('aborted');
+        return; // paused rows: their continue is answered 'aborted' (onmessage)
+      }
+      for (const row of rows) {
+        if (row.state !== 'decoding' || row.pending) continue;
+        const step = await row.stream!.next(row.logits);
+        if ('forward' in step) row.pending = step.forward;
+        else {
+          row.carry = step.carry;
+          row.state = step.stop === 'program_closed' ? 'paused' : 'done';
+          row.stream!.finish(step.stop);
+        }
+      }
+      if (rows.every((row) => row.state === 'done')) return;
+      if (!rows.some((row) => row.pending)) {
+        await new Promise<void>((resolve) => (wake = resolve)); // every live row waits for its module
+        wake = null;
+        continue;
+      }
+      const logits = await kv.forward(rows.map((row) => (row.state === 'done' ? null : row.pending)));
+      rows.forEach((row, r) => {
+        if (!row.pending) return;
+        row.logits = logits[r]!;
+        row.stream!.stats.decodeSteps++;
+        row.pending = null;
+      });
+    }
+  } finally {
+    batchInbox = null;
+    kv.dispose();
+  }
+}
+
+/** The KV cache of a batch: [rows, kv heads, slots, head dim] per layer, and which slots each row attends to. */
+class BatchCache {
+  private past: ort.Tensor[];
+  private readonly mask: number[][];
+  private readonly positions: number[];
+
+  constructor(private readonly m: ModelState, ctx: Context, rows: number) {
+    this.past = ctx.past!.map((tensor) => {
+      const one = tensor.data as Float32Array | Uint16Array;
+      const data = new (one.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(one.length * rows);
+      for (let r = 0; r < rows; r++) data.set(one, r * one.length);
+      const [, heads, slots, dim] = tensor.dims;
+      tensor.dispose();
+      return new ort.Tensor(m.kvType, data, [rows, heads, slots, dim]);
+    });
+    ctx.past = null;
+    this.mask = Array.from({ length: rows }, () => new Array(ctx.length).fill(1));
+    this.positions = new Array(rows).fill(ctx.length);
+  }
+
+  /** Appends requests[r] to row r (null: nothing this step); the last position's logits of each row. */
+  async forward(requests: (number[] | null)[]): Promise<(Float32Array | null)[]> {
+    const m = this.m;
+    const rows = requests.length;
+    const width = Math.max(...requests.map((tokens) => tokens?.length ?? 0));
+    const slots = this.mask[0].length + width;
+    const ids: number[] = [];
+    const positions: number[] = [];
+    requests.forEach((tokens, r) => {
+      const n = tokens?.length ?? 0;
+      for (let i = 0; i < width; i++) {
+        const real = i >= width - n;
+        ids.push(real ? tokens![i - (width - n)] : 0);
+        positions.push(real ? this.positions[r] + i - (width - n) : this.positions[r]);
+        this.mask[r].push(real ? 1 : 0);
+      }
+      this.positions[r] += n;
+    });
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: idsTensor(m, ids, [rows, width]),
+      attention_mask: idsTensor(m, this.mask.flat(), [rows, slots]),
+    };
+    if (m.inputNames.has('position_ids')) feeds.position_ids = idsTensor(m, positions, [rows, width]);
+    if (m.inputNames.has('num_logits_to_keep')) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
+    for (let i = 0; i < m.manifest.architecture.num_layers; i++) {
+      feeds[`past_key_values.${i}.key`] = this.past[2 * i];
+      feeds[`past_key_values.${i}.value`] = this.past[2 * i + 1];
+    }
+    const out = await m.session.run(feeds);
+    const data = out.logits.data as Float32Array;
+    const vocab = out.logits.dims[out.logits.dims.length - 1];
+    const perRow = data.length / rows;
+    const logits = requests.map((tokens, r) => (tokens ? data.slice((r + 1) * perRow - vocab, (r + 1) * perRow) : null));
+    out.logits.dispose();
+    for (const tensor of this.past) tensor.dispose();
+    this.past = [];
+    for (let i = 0; i < m.manifest.architecture.num_layers; i++) this.past.push(out[`present.${i}.key`], out[`present.${i}.value`]);
+    return logits;
+  }
+
+  dispose(): void {
+    for (const tensor of this.past) tensor.dispose();
   }
 }

@@ -66,10 +66,21 @@ export type ToWorker =
   // Starts a new context: the chat template renders `messages` fitted to `contextBudget` tokens (chat-context.ts)
   // or `raw` is used verbatim, and decoding begins. `prefix` is appended after the rendered prompt (an assistant
   // answer to continue from).
-  | { type: 'start'; id: number; messages?: ChatMessage[]; contextBudget?: number; raw?: string; prefix?: string; options: DecodeOptions }
-  // Continues the current context: `text` is appended after rolling back any overshoot past the stop string.
-  | { type: 'continue'; id: number; text: string; options: DecodeOptions }
+  // With `rows` (votes): one answer per entry, all decoded in one batch from the prompt prefilled once, each row
+  // with its own sampling; every message about a row carries its number.
+  | { type: 'start'; id: number; messages?: ChatMessage[]; contextBudget?: number; raw?: string; prefix?: string; options: DecodeOptions; rows?: BatchRowOptions[] }
+  // Continues the current context (or row `row` of the running batch, paused after its program): `text` is
+  // appended after rolling back any overshoot past the stop string.
+  | { type: 'continue'; id: number; row?: number; text: string; options: DecodeOptions }
+  // Row `row` of the running batch ends where it paused (its module failed, or the page stopped it).
+  | { type: 'end-row'; id: number; row: number }
   | { type: 'abort'; id: number };
+
+/** What differs between the rows of a batch. */
+export interface BatchRowOptions {
+  temperature: number;
+  seed?: number;
+}
 
 /** `eos`, `max_tokens`, `aborted`, or the `reason` of the StopString that matched. */
 export type StopReason = string;
@@ -80,6 +91,6 @@ export type FromWorker =
   | { type: 'load-error'; code: string; message: string }
   // What the model is given for a chat: the messages after fitting, and the prompt's token count.
   | { type: 'context'; id: number; messages: ChatMessage[]; promptTokens: number }
-  | { type: 'text'; id: number; text: string }
-  | { type: 'stopped'; id: number; reason: StopReason; stats: DecodeStats }
+  | { type: 'text'; id: number; row?: number; text: string }
+  | { type: 'stopped'; id: number; row?: number; reason: StopReason; stats: DecodeStats }
   | { type: 'error'; id: number; message: string };

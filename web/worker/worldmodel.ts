@@ -8,7 +8,7 @@
 // context (docs/protocol.md section 1) before decoding continues.
 
 import type { LoadProgress } from './bundle-loader';
-import type { ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
+import type { BatchRowOptions, ChatMessage, DecodeOptions, DecodeStats, FromWorker, LoadInfo, StopReason, StopString, ToWorker } from './messages';
 import { BYTELOG_CLOSE, BYTELOG_OPEN, PROGRAM_CLOSE_TAGS, THINK_CLOSE, WAT_CLOSE, WAT_OPEN, computedInjection, couldNotCompute, parseAnswer, type Answer } from './protocol';
 import { Sandbox, type RunResult, type SandboxLimits } from './sandbox';
 import { DEFAULT_VOTE_TEMPERATURE, tally, valueKey, type Vote } from './voting';
@@ -68,7 +68,7 @@ export type GenerationEvent =
   | { type: 'wat'; wat: string }
   | { type: 'computed'; result: RunResult; block: string }
   /** With `votes` > 1 or `retries`: how the programs' computed values voted, before the chosen answer's `done`. */
-  | { type: 'vote'; vote: Vote; attempts: number }
+  | { type: 'vote'; vote: Vote; attempts: number; texts: string[] }
   | { type: 'done'; text: string; answer: Answer; reason: StopReason; stats: GenerationStats };
 
 type DoneEvent = Extract<GenerationEvent, { type: 'done' }>;
@@ -93,7 +93,8 @@ type Pending = { push(m: FromWorker): void };
 export class WorldModel {
   readonly sandbox: Sandbox;
   private nextId = 1;
-  private pending = new Map<number, Pending>();
+  /** Listeners by generation id (and row of a batch: `id/row`). */
+  private pending = new Map<string, Pending>();
   private currentId = 0;
 
   private constructor(
@@ -106,7 +107,11 @@ export class WorldModel {
     this.sandbox.warmUp();
     worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       const m = event.data;
-      if ('id' in m) this.pending.get(m.id)?.push(m);
+      if (!('id' in m)) return;
+      const listener = this.pending.get(listenerKey(m.id, 'row' in m ? m.row : undefined));
+      if (listener) listener.push(m);
+      else if (m.type === 'context') this.pending.get(listenerKey(m.id, 0))?.push(m); // a batch's prompt: row 0's
+      else if (m.type === 'error') for (const [key, l] of this.pending) if (key.startsWith(`${m.id}/`)) l.push(m); // every row's
     });
   }
 
@@ -140,6 +145,11 @@ export class WorldModel {
     this.sandbox.cancel();
   }
 
+  /** Row `row` of batch `id` ends where it paused (nothing to do for a single answer). */
+  private endRow(id: number, row: number | undefined): void {
+    if (row !== undefined) this.worker.postMessage({ type: 'end-row', id, row } satisfies ToWorker);
+  }
+
   private abort(id: number): void {
     if (this.abortFlag) Atomics.store(this.abortFlag, 0, id);
     this.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
@@ -160,27 +170,42 @@ export class WorldModel {
     this.sandbox.dispose();
   }
 
-  /** One decoding call: streams text events, ends with the worker's `stopped` message. */
-  private async *decode(request: ToWorker & { id: number }): AsyncGenerator<FromWorker> {
-    const inbox: FromWorker[] = [];
-    let wake: (() => void) | null = null;
-    this.pending.set(request.id, {
+  /** Inboxes by listener key: messages wait there until their decode loop reads them. */
+  private channels = new Map<string, { inbox: FromWorker[]; wake: (() => void) | null }>();
+
+  /** Starts listening for the messages of generation `id` (row `row` of a batch). */
+  private listen(id: number, row?: number): void {
+    const key = listenerKey(id, row);
+    const channel = { inbox: [] as FromWorker[], wake: null as (() => void) | null };
+    this.channels.set(key, channel);
+    this.pending.set(key, {
       push: (m) => {
-        inbox.push(m);
-        wake?.();
+        channel.inbox.push(m);
+        channel.wake?.();
       },
     });
-    this.worker.postMessage(request);
+  }
+
+  /**
+   * One decoding call: streams text events, ends with the worker's `stopped` message. `row`: a row of a batch
+   * (listening since before its start was posted); `send` false: the request was posted already (a batch's start).
+   */
+  private async *decode(request: ToWorker & { id: number }, row?: number, send = true): AsyncGenerator<FromWorker> {
+    const key = listenerKey(request.id, row);
+    if (!this.channels.has(key)) this.listen(request.id, row);
+    const channel = this.channels.get(key)!;
+    if (send) this.worker.postMessage(request);
     try {
       for (;;) {
-        while (inbox.length === 0) await new Promise<void>((r) => (wake = r));
-        wake = null;
-        const m = inbox.shift()!;
+        while (channel.inbox.length === 0) await new Promise<void>((r) => (channel.wake = r));
+        channel.wake = null;
+        const m = channel.inbox.shift()!;
         yield m;
         if (m.type === 'stopped' || m.type === 'error') return;
       }
     } finally {
-      this.pending.delete(request.id);
+      this.pending.delete(key);
+      this.channels.delete(key);
     }
   }
 
@@ -201,12 +226,32 @@ export class WorldModel {
       yield* this.generateOnce(prompt, options);
       return;
     }
-    const attempts: DoneEvent[] = [];
-    for await (const event of this.generateOnce(prompt, options)) {
-      if (event.type === 'done') attempts.push(event);
-      else yield event; // the first program streams; its `done` waits for the vote
-    }
     const sampled = (index: number): GenerateOptions => ({ ...options, temperature: options.voteTemperature ?? DEFAULT_VOTE_TEMPERATURE, seed: (options.seed ?? 0) + index });
+    const batched = votes > 1 && !(typeof prompt === 'string' && options.raw === true) && !this.closesProgram(options);
+    const attempts: DoneEvent[] = [];
+    if (batched) {
+      // All k programs in one batch (the worker's decodeBatch): the prompt prefilled once, one forward pass per
+      // step for every program. The first streams as usual; the others run silently beside it.
+      const id = this.nextId++;
+      const rows = Array.from({ length: votes }, (_, r) => (r === 0 ? options : sampled(r)))
+        .map((o) => ({ temperature: o.temperature ?? this.info.defaultTemperature, seed: o.seed }));
+      for (let r = 0; r < votes; r++) this.listen(id, r);
+      const done: DoneEvent[] = new Array(votes);
+      const silent = rows.slice(1).map(async (_, i) => {
+        for await (const event of this.generateOnce(prompt, sampled(i + 1), { id, row: i + 1 })) if (event.type === 'done') done[i + 1] = event;
+      });
+      for await (const event of this.generateOnce(prompt, options, { id, row: 0, rows })) {
+        if (event.type === 'done') done[0] = event;
+        else yield event; // its `done` waits for the vote
+      }
+      await Promise.all(silent);
+      attempts.push(...done);
+    } else {
+      for await (const event of this.generateOnce(prompt, options)) {
+        if (event.type === 'done') attempts.push(event);
+        else yield event; // the first program streams; its `done` waits for the vote
+      }
+    }
     const silently = async (index: number) => {
       for await (const event of this.generateOnce(prompt, sampled(index))) if (event.type === 'done') attempts.push(event);
     };
@@ -223,11 +268,22 @@ export class WorldModel {
       vote = tally(attempts.map(computedValue));
       chosen = vote.value === null ? attempts[0] : attempts.find((d) => computedValue(d) !== null && valueKey(computedValue(d)!) === valueKey(vote.value!))!;
     }
-    if (attempts.length > 1) yield { type: 'vote', vote, attempts: attempts.length };
+    if (attempts.length > 1) yield { type: 'vote', vote, attempts: attempts.length, texts: attempts.map((d) => d.text) };
     yield chosen;
   }
 
-  private async *generateOnce(prompt: string | ChatMessage[], options: GenerateOptions): AsyncGenerator<GenerationEvent> {
+  /** A prefix that closes a program: it is only prefilled, and the program runs before anything is decoded. */
+  private closesProgram(options: GenerateOptions): boolean {
+    const prefix = options.assistantPrefix?.trimEnd() ?? '';
+    return options.execute !== false && PROGRAM_CLOSE_TAGS.some((tag) => prefix.endsWith(tag));
+  }
+
+  /**
+   * One answer: the protocol loop over the worker's decoding. `batch`: this answer is row `row` of batch `id`
+   * (row 0 posts the batch's start, with every row's sampling in `rows`; the others only listen).
+   */
+  private async *generateOnce(prompt: string | ChatMessage[], options: GenerateOptions,
+    batch?: { id: number; row: number; rows?: BatchRowOptions[] }): AsyncGenerator<GenerationEvent> {
     const raw = typeof prompt === 'string' && options.raw === true;
     const messages: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
     const prefix = options.assistantPrefix?.trimEnd() ?? '';
@@ -255,7 +311,8 @@ export class WorldModel {
       // The grammar covers the module only (the worker continues it from a prefix that left a module open).
       grammar: useTools && options.grammar && !programDone ? { jumpForward: options.jumpForward === true } : undefined,
     });
-    const id = this.nextId++;
+    const id = batch?.id ?? this.nextId++;
+    const row = batch?.row;
     this.currentId = id;
     const onAbort = () => this.stop();
     options.signal?.addEventListener('abort', onAbort);
@@ -267,7 +324,7 @@ export class WorldModel {
     const total: DecodeStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, jumpTokens: 0, maskMs: [], grammarCompileMs: 0, tokenIds: [] };
     let firstPrefill: { tokens: number; ms: number } | null = null;
     let sandboxMs = 0;
-    const prefixClosesProgram = useTools && PROGRAM_CLOSE_TAGS.some((tag) => prefix.endsWith(tag));
+    const prefixClosesProgram = this.closesProgram(options);
     let request: ToWorker & { id: number } = {
       type: 'start',
       id,
@@ -275,7 +332,9 @@ export class WorldModel {
       prefix,
       // A prefix that closes a program is only prefilled: the program runs before anything is decoded.
       options: decodeOptions(prefixClosesProgram ? 0 : maxTokens, false),
+      ...(batch?.rows ? { rows: batch.rows } : {}),
     };
+    let send = row === undefined || row === 0; // a batch's start is posted once, by row 0
     const thinkEvent = (): GenerationEvent | null => {
       if (thinkSent || !text.includes(THINK_CLOSE)) return null;
       thinkSent = true;
@@ -285,7 +344,7 @@ export class WorldModel {
       if (prefix) yield { type: 'token', text: prefix };
       for (;;) {
         let stopped: Extract<FromWorker, { type: 'stopped' }> | null = null;
-        for await (const m of this.decode(request)) {
+        for await (const m of this.decode(request, row, send)) {
           if (m.type === 'context') yield { type: 'context', messages: m.messages, promptTokens: m.promptTokens };
           else if (m.type === 'text') {
             text += m.text;
@@ -295,6 +354,7 @@ export class WorldModel {
           } else if (m.type === 'error') throw new Error(m.message);
           else if (m.type === 'stopped') stopped = m;
         }
+        send = true;
         const s = stopped!;
         total.generatedTokens += s.stats.generatedTokens;
         total.promptTokens += s.stats.promptTokens;
@@ -319,6 +379,7 @@ export class WorldModel {
           sandboxMs += result.ms;
           if (result.errorKind === 'stopped') {
             // Stopped by the user while the module ran: nothing goes into the context, the answer ends here.
+            this.endRow(id, row);
             finished = true;
             yield { type: 'done', text, answer: parseAnswer(text), reason: 'aborted', stats: this.stats(total, firstPrefill, sandboxMs) };
             return;
@@ -327,6 +388,7 @@ export class WorldModel {
           yield { type: 'computed', result, block: injection.trim() };
           text += injection;
           if (!result.ok && (options.onError ?? 'template') === 'template') {
+            this.endRow(id, row);
             const apology = couldNotCompute(result.errorKind ?? 'error');
             text += apology;
             yield { type: 'token', text: apology };
@@ -334,7 +396,7 @@ export class WorldModel {
             yield { type: 'done', text, answer: parseAnswer(text), reason: 'runtime_error', stats: this.stats(total, firstPrefill, sandboxMs) };
             return;
           }
-          request = { type: 'continue', id, text: injection, options: decodeOptions(maxTokens - total.generatedTokens, true) };
+          request = { type: 'continue', id, row, text: injection, options: decodeOptions(maxTokens - total.generatedTokens, true) };
           continue;
         }
         const answer = parseAnswer(text);
@@ -354,6 +416,11 @@ export class WorldModel {
       if (this.currentId === id) this.currentId = 0;
     }
   }
+}
+
+/** Messages of generation `id`, or of row `row` of a batch. */
+function listenerKey(id: number, row?: number): string {
+  return row === undefined ? String(id) : `${id}/${row}`;
 }
 
 export { CONTEXT_BUDGET, fitHistory } from './chat-context';

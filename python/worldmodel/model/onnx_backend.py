@@ -215,3 +215,55 @@ class OnnxBackend:
         logits, self._past = self.session.run(token_ids, self._past, keep=1)
         self.length += len(token_ids)
         return logits[-1].astype(np.float32, copy=False)
+
+    def batch(self, rows: int) -> "OnnxBatch":
+        """`rows` copies of the current context, to be continued apart in one forward pass per step (votes)."""
+        return OnnxBatch(self, rows)
+
+
+class OnnxBatch:
+    """Several continuations of one context, advanced together: the graph takes a batch dimension, and a decode
+    step reads every weight once whatever the batch, so k rows cost little more than one (5 rows: ~1.1× on 1
+    thread). Rows append different numbers of tokens in a step (a jump-forward, a computed block): each row's
+    tokens are placed at the step's end and the slots before them are padding that `attention_mask` hides from
+    every later query, while `position_ids` keep each row's own positions, so a row computes what it would alone
+    (logits agree to ~4e-5)."""
+
+    def __init__(self, backend: OnnxBackend, rows: int):
+        if backend.length == 0:
+            raise ValueError("a batch continues a context: forward the prompt first")
+        self.backend = backend
+        self.past = {name: np.repeat(value, rows, axis=0) for name, value in backend._past.items()}
+        self.mask = np.ones((rows, backend.length), dtype=np.int64)  # which cached slots each row may attend to
+        self.positions = np.full(rows, backend.length, dtype=np.int64)  # each row's next position
+
+    def keep(self, rows: list[int]) -> None:
+        """Drop every row not in `rows` (finished answers); the rest keep their order."""
+        if len(rows) == len(self.positions):
+            return
+        self.past = {name: value[rows] for name, value in self.past.items()}
+        self.mask, self.positions = self.mask[rows], self.positions[rows]
+
+    def forward(self, requests: list[list[int]]) -> list[np.ndarray]:
+        """Append requests[i] to row i; the logits (vocab,) of each row's last token."""
+        if len(requests) != len(self.positions) or not all(requests):
+            raise ValueError("forward needs one non-empty list of tokens per row")
+        width = max(map(len, requests))
+        if self.mask.shape[1] + width > self.backend.max_positions:
+            raise ValueError(f"context of {self.mask.shape[1] + width} slots exceeds the model's {self.backend.max_positions}")
+        ids = np.zeros((len(requests), width), dtype=np.int64)
+        step_mask = np.zeros((len(requests), width), dtype=np.int64)
+        positions = np.repeat(self.positions[:, None], width, axis=1)
+        for row, tokens in enumerate(requests):
+            pad = width - len(tokens)
+            ids[row, pad:] = tokens
+            step_mask[row, pad:] = 1
+            positions[row, pad:] = self.positions[row] + np.arange(len(tokens))
+        self.mask = np.concatenate([self.mask, step_mask], axis=1)
+        self.positions += [len(tokens) for tokens in requests]
+        session = self.backend.session
+        feeds = {"input_ids": ids, "attention_mask": self.mask, "position_ids": positions,
+                 "num_logits_to_keep": np.array(1, dtype=np.int64), **self.past}
+        by_name = dict(zip(session.output_names, session.session.run(session.output_names, feeds)))
+        self.past = {p: by_name[q] for p, q in zip(session.past_names, session.present_names)}
+        return [row[-1].astype(np.float32, copy=False) for row in by_name["logits"]]
