@@ -6,7 +6,8 @@
 For each question set (a seeded random sample of the test split; benchmarks/human_questions.jsonl) and each mode:
 accuracy, compile rate (over every program written, votes included), tokens decoded, decode steps (forward passes),
 seconds per answer (of which compiling the grammar and its specializations to each function's locals) and the mask
-overhead per token (p50/p99), for: no grammar; grammar; grammar + jump-forward;
+overhead per token (p50/p99), for: no grammar; jump-forward guided by the grammar without masking ("jump only");
+grammar; grammar + jump-forward;
 voting with k = 3 and k = 5 (grammar + jump-forward, the first program greedy, the others sampled).
 
 A vote's k programs are written in one batch where the backend takes one (the ONNX backend: the prompt prefilled
@@ -32,7 +33,7 @@ from worldmodel.generate import COMPILE_ERROR_KINDS, GenerationConfig, generate
 from worldmodel.voting import answer, tally, value_key
 
 HUMAN_QUESTIONS = Path("benchmarks/human_questions.jsonl")
-MODES = ("no grammar", "grammar", "grammar+jump", "vote k=3", "vote k=5")
+MODES = ("no grammar", "jump only", "grammar", "grammar+jump", "vote k=3", "vote k=5")
 
 
 def _computed(result) -> str | None:
@@ -60,26 +61,23 @@ def _vote(row: dict, attempts: list) -> dict:
     return {**_row_record(row, attempts, chosen), "agreed": vote.agreed, "tie": vote.tie}
 
 
-def run_question(backend, row: dict, max_new_tokens: int, votes: bool = True) -> dict[str, dict]:
-    """Every mode's record for one question (`votes` False: the three single-program modes only)."""
+def run_question(backend, row: dict, max_new_tokens: int, modes: tuple[str, ...] = MODES) -> dict[str, dict]:
+    """Each of `modes`' record for one question."""
     messages = list(row.get("history") or []) + [{"role": "user", "content": row["question"]}]
     plain = GenerationConfig(max_new_tokens=max_new_tokens)
+    single = {"no grammar": plain, "jump only": replace(plain, jump_forward=True),
+              "grammar": replace(plain, grammar=True), "grammar+jump": replace(plain, grammar=True, jump_forward=True)}
     records = {}
-    result = generate(backend, messages, plain)
-    records["no grammar"] = _row_record(row, [result], result)
-    result = generate(backend, messages, replace(plain, grammar=True))
-    records["grammar"] = _row_record(row, [result], result)
-    jump = replace(plain, grammar=True, jump_forward=True)
-    result = generate(backend, messages, jump)
-    records["grammar+jump"] = _row_record(row, [result], result)
-    if not votes:
-        return records
-    for k in (3, 5):
+    for mode in modes:
+        if mode in single:
+            result = generate(backend, messages, single[mode])
+            records[mode] = _row_record(row, [result], result)
+            continue
         started = time.perf_counter()
-        _, _, attempts = answer(backend, messages, jump, votes=k)
+        _, _, attempts = answer(backend, messages, single["grammar+jump"], votes=int(mode.rsplit("=", 1)[1]))
         # One batch: the vote's cost is its wall time and its forward passes are the longest answer's.
-        records[f"vote k={k}"] = {**_vote(row, attempts), "seconds": time.perf_counter() - started,
-                                  "steps": max(a.decode_steps for a in attempts)}
+        records[mode] = {**_vote(row, attempts), "seconds": time.perf_counter() - started,
+                         "steps": max(a.decode_steps for a in attempts)}
     return records
 
 
@@ -129,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-new-tokens", type=int, default=1024)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--no-votes", action="store_true", help="only the single-program modes (a quick run)")
+    parser.add_argument("--modes", default=None, help=f"comma-separated subset of: {', '.join(MODES)}")
     parser.add_argument("--out", type=Path, default=None, help="also write every record as JSON")
     args = parser.parse_args(argv)
 
@@ -146,18 +145,21 @@ def main(argv: list[str] | None = None) -> int:
         sets[f"human questions ({HUMAN_QUESTIONS})"] = read_questions(HUMAN_QUESTIONS, args.human)
     report = {}
     for title, rows in sets.items():
-        modes = MODES[:3] if args.no_votes else MODES
+        modes = tuple(args.modes.split(",")) if args.modes else MODES[:4] if args.no_votes else MODES
+        unknown = set(modes) - set(MODES)
+        if unknown:
+            parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
         per_mode: dict[str, list[dict]] = {mode: [] for mode in modes}
         started = time.perf_counter()
         for index, row in enumerate(rows, 1):
-            for mode, record in run_question(backend, row, args.max_new_tokens, not args.no_votes).items():
+            for mode, record in run_question(backend, row, args.max_new_tokens, modes).items():
                 per_mode[mode].append({**record, "category": _category(row), "question": row["question"]})
             print(f"[{index}/{len(rows)}] {time.perf_counter() - started:.0f}s {row['question'][:60]!r} "
                   + " ".join("✓" if per_mode[m][-1]["correct"] else "✗" for m in modes), file=sys.stderr, flush=True)
         summaries = {mode: summarize(records) for mode, records in per_mode.items()}
         report[title] = {"summaries": summaries, "records": per_mode}
         print(format_table(title, summaries) + "\n", flush=True)
-        for mode in modes[1:]:
+        for mode in (m for m in modes if m not in ("no grammar", "jump only")):  # the masked modes
             for record in per_mode[mode]:
                 for program, kind, message in record["rejected"]:
                     print(f"admitted by the grammar, rejected by the engine ({mode}, {kind}): {message}\n{program}\n")

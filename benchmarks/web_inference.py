@@ -11,8 +11,9 @@ tokens/s for both, and the ratios. Timings on a shared machine move with its loa
 Then the decoding modes in the app itself (issue 13), on `--decoding` questions (`--decoding-from human`: the
 first of benchmarks/human_questions.jsonl; `test`: a seeded sample of the test split, follow-ups with their
 history): accuracy, share of programs that computed, tokens, decode steps, seconds per answer (mean and p50),
-grammar compile seconds and mask overhead per token (p50/p99), for no grammar, grammar, grammar + jump-forward and
-votes k = 3 and 5 (written in one batch by the worker) — the browser's figures beside benchmarks.grammar_decoding's.
+grammar compile seconds and mask overhead per token (p50/p99), for no grammar, jump-forward guided by the grammar
+without masking, grammar, grammar + jump-forward and votes k = 3 and 5 (written in one batch by the worker) — the
+browser's figures beside benchmarks.grammar_decoding's.
 """
 
 from __future__ import annotations

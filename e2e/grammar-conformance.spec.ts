@@ -84,3 +84,26 @@ test('with the grammar on, the inference worker writes only what the grammar adm
   expect(out.stats.maskMs.length).toBeGreaterThan(0);
   expect(out.stats.decodeSteps).toBeLessThanOrEqual(out.stats.generatedTokens);
 });
+
+test('jump-forward without the grammar masks nothing: the model writes its own module', async ({ page, browserName }) => {
+  test.setTimeout(300_000);
+  await openApp(page, browserName);
+  const prefix = '<think>Multiply.</think>\n<wat_model>\n(module\n  (func $main (export "main")\n    (call $print_i64 (call $int_mul (i64.const 17) (i64.const 2';
+  const out = await page.evaluate(async (prefix) => {
+    type Done = { type: 'done'; text: string; stats: { generatedTokens: number; jumpTokens: number; maskMs: number[] } };
+    const wm = (window as unknown as { worldmodel: { model: { generate(q: string, o: object): AsyncIterable<{ type: string }> } } }).worldmodel;
+    const run = async (options: object) => {
+      let done: Done | null = null;
+      for await (const event of wm.model.generate('What is 17 times 23?', { assistantPrefix: prefix, maxTokens: 32, temperature: 0, ...options }))
+        if (event.type === 'done') done = event as Done;
+      return done!;
+    };
+    return { guided: await run({ jumpForward: true }), plain: await run({}) };
+  }, prefix);
+  expect(out.guided.stats.maskMs).toEqual([]);
+  expect(out.guided.text.startsWith(prefix)).toBe(true);
+  // The random model leaves the grammar at once (it is then off for the answer): with nothing jumped before that,
+  // the answer is exactly the unguided one.
+  if (out.guided.stats.jumpTokens === 0) expect(out.guided.text).toBe(out.plain.text);
+  else expect(out.guided.stats.jumpTokens).toBeLessThan(out.guided.stats.generatedTokens);
+});

@@ -48,7 +48,7 @@ def tokenizer():
     return load_tokenizer(None)
 
 
-@pytest.mark.parametrize("grammar,jump", [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize("grammar,jump", [(False, False), (True, False), (True, True), (False, True)])
 def test_the_same_answer_with_and_without_the_grammar(tokenizer, grammar, jump):
     backend = TextBackend(tokenizer, ANSWER)
     result = generate(backend, "What is 17 times 23?", GenerationConfig(grammar=grammar, jump_forward=jump))
@@ -70,6 +70,16 @@ def test_the_mask_leaves_the_text_outside_the_program_free(tokenizer):
     assert abs(len(result.mask_seconds) - module_tokens) <= 2
 
 
-def test_jump_forward_needs_the_grammar():
-    with pytest.raises(ValueError):
-        GenerationConfig(jump_forward=True)
+BROKEN_MODULE = '\n(module\n  (func $main (export "main")\n    (call $print_i64 (i64.const 6.5))))\n'
+BROKEN = f"<think>Print it.</think>\n<wat_model>{BROKEN_MODULE}</wat_model>\n"
+
+
+def test_jump_forward_without_the_grammar_masks_nothing_and_lets_a_bad_module_fail(tokenizer):
+    # Masked, the grammar cannot let `(i64.const 6.5)` be written; guiding jump-forward only, it writes the module
+    # as the model does, which then fails to compile and says so instead of computing something else.
+    guided = generate(TextBackend(tokenizer, BROKEN), "Print 6.5", GenerationConfig(jump_forward=True, max_new_tokens=80))
+    assert guided.text.startswith(BROKEN) and guided.program == BROKEN_MODULE.strip()
+    assert guided.computed_error == "wat_syntax" and "could not compute" in guided.final
+    assert guided.jump_tokens > 0 and not guided.mask_seconds  # jumped before the model left the grammar, masked nothing
+    with pytest.raises(AssertionError, match="departed from the answer"):  # the mask refuses the model's own text
+        generate(TextBackend(tokenizer, BROKEN), "Print 6.5", GenerationConfig(grammar=True, max_new_tokens=80))

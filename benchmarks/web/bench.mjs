@@ -91,6 +91,7 @@ async function transformersjs() {
 // The decoding modes of issue 13 as the app runs them (the inference worker's grammar, jump-forward and voting).
 const MODES = {
   'no grammar': {},
+  'jump only': { jumpForward: true },
   grammar: { grammar: true },
   'grammar+jump': { grammar: true, jumpForward: true },
   'vote k=3': { grammar: true, jumpForward: true, votes: 3 },

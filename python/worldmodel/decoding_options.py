@@ -33,7 +33,8 @@ def add_decoding_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grammar", action=argparse.BooleanOptionalAction, default=defaults.grammar,
                         help="constrain the module to the typed WAT grammar (XGrammar; the `grammar` extra)")
     parser.add_argument("--jump-forward", action=argparse.BooleanOptionalAction, default=defaults.jump_forward,
-                        help="with --grammar: append text the grammar forces without decoding it")
+                        help="append text the grammar forces without decoding it (without --grammar the grammar "
+                             "masks nothing and only guides the jumps)")
     parser.add_argument("--votes", type=int, default=DEFAULT_VOTES,
                         help="programs written per question; the value most of them computed is the answer")
     parser.add_argument("--vote-temperature", type=float, default=DEFAULT_VOTE_TEMPERATURE,
@@ -45,5 +46,5 @@ def add_decoding_arguments(parser: argparse.ArgumentParser) -> None:
 def decoding_from_args(args: argparse.Namespace) -> Decoding:
     if args.votes < 1 or args.retries < 0:
         raise ValueError("need --votes >= 1 and --retries >= 0")
-    return Decoding(grammar=args.grammar or args.jump_forward, jump_forward=args.jump_forward, votes=args.votes,
+    return Decoding(grammar=args.grammar, jump_forward=args.jump_forward, votes=args.votes,
                     vote_temperature=args.vote_temperature, retries=args.retries)

@@ -39,7 +39,8 @@ class GenerationConfig:
     # Prompt tokens for earlier turns and the question: a chat is fitted as worldmodel.chat_context says.
     context_budget: int = CONTEXT_BUDGET
     # Constrain the module to the typed WAT grammar (worldmodel.grammar; needs the `grammar` extra), and append the
-    # text the grammar forces in one step instead of decoding it token by token. Defaults: README "Decoding".
+    # text the grammar forces in one step instead of decoding it token by token; jump_forward without grammar: the
+    # grammar only guides the jumps and masks nothing (constraint.py). The CLI's and app's defaults: README "Decoding".
     grammar: bool = False
     jump_forward: bool = False
 
@@ -48,8 +49,6 @@ class GenerationConfig:
             raise ValueError(f"on_error must be 'template' or 'model', not {self.on_error!r}")
         if self.max_new_tokens < 1 or self.temperature < 0 or not 0 < self.top_p <= 1:
             raise ValueError("need max_new_tokens >= 1, temperature >= 0 and 0 < top_p <= 1")
-        if self.jump_forward and not self.grammar:
-            raise ValueError("jump_forward needs grammar")
 
 
 def could_not_compute(error_kind: str) -> str:
@@ -250,10 +249,11 @@ def answer_steps(
 
     logits = yield tokenizer.encode(prompt, add_special_tokens=False).ids
     constraint = None
-    if config.grammar and config.use_tools:
+    if (config.grammar or config.jump_forward) and config.use_tools:
         from worldmodel.grammar.constraint import ProgramConstraint
 
-        constraint = ProgramConstraint(tokenizer, logits.shape[-1], eos_token_ids, config.jump_forward)
+        constraint = ProgramConstraint(tokenizer, logits.shape[-1], eos_token_ids, config.jump_forward,
+                                       masking=config.grammar)
     committed = ""  # assistant text already in the backend's context (before the current stretch)
     stretch = _Decoder(tokenizer)
     result = GenerationResult(text="")

@@ -188,7 +188,7 @@ const generateOptions = (extra: Partial<GenerateOptions> = {}): GenerateOptions 
   temperature: settings.temperature,
   topP: settings.topP,
   grammar: settings.grammar,
-  jumpForward: settings.grammar && settings.jumpForward,
+  jumpForward: settings.jumpForward,
   votes: settings.votes,
   retries: settings.retries,
   ...extra,

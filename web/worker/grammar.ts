@@ -134,7 +134,11 @@ export function allowed(bitmask: Int32Array, id: number): boolean {
   return ((bitmask[id >>> 5] >>> (id & 31)) & 1) === 1;
 }
 
-/** The grammar's state for one answer: off until <wat_model>, then masks logits, off again after </wat_model>. */
+/**
+ * The grammar's state for one answer: off until <wat_model>, then masks logits, off again after </wat_model>.
+ * With `masking` false it masks nothing and only guides jump-forward: the first token it does not admit turns it
+ * off for the rest of the answer, so the model writes what it would write alone except where text was forced.
+ */
 export class ProgramConstraint {
   private matcher: ModuleMatcher | null = null;
   private finished = false;
@@ -152,13 +156,14 @@ export class ProgramConstraint {
     private readonly texts: string[],
     private readonly jumpForwardEnabled: boolean,
     private readonly encode: (text: string) => number[],
+    private readonly masking: boolean,
   ) {}
 
   /** `vocab` as tokenizerVocab gives it; the grammar is compiled now, not at the opening tag. */
-  static async create(vocab: string[], vocabSize: number, stopIds: number[], jumpForward: boolean, encode: (text: string) => number[], grammar = WAT_GRAMMAR): Promise<ProgramConstraint> {
+  static async create(vocab: string[], vocabSize: number, stopIds: number[], jumpForward: boolean, encode: (text: string) => number[], grammar = WAT_GRAMMAR, masking = true): Promise<ProgramConstraint> {
     const compile = (text: string) => compileGrammar(vocab, vocabSize, stopIds, text);
     await compile(grammar);
-    return new ProgramConstraint(compile, grammar, textsFor(vocab), jumpForward, encode);
+    return new ProgramConstraint(compile, grammar, textsFor(vocab), jumpForward, encode, masking);
   }
 
   get active(): boolean {
@@ -174,7 +179,12 @@ export class ProgramConstraint {
   async observe(text: string, token: number): Promise<void> {
     if (this.matcher) {
       if (token < 0) return;
-      if (!(await this.matcher.acceptToken(token))) throw new Error(`token ${token} was outside the grammar's mask`);
+      if (!(await this.matcher.acceptToken(token))) {
+        if (this.masking) throw new Error(`token ${token} was outside the grammar's mask`); // a bug: never comes
+        this.dispose(); // unmasked, the model left the grammar: it goes on alone
+        this.failed = true;
+        return;
+      }
       this.closeIfDone();
       return;
     }
@@ -190,7 +200,7 @@ export class ProgramConstraint {
 
   /** Sets every logit the grammar forbids to -Infinity (nothing while the grammar is off). */
   async mask(logits: Float32Array, vocab: number): Promise<void> {
-    if (!this.matcher) return;
+    if (!this.matcher || !this.masking) return;
     const started = performance.now();
     const bitmask = await this.matcher.getNextTokenBitmask();
     for (let id = 0; id < vocab; id++) if (!allowed(bitmask, id)) logits[id] = -Infinity;

@@ -391,7 +391,7 @@ function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'conti
 async function makeConstraint(m: ModelState, options: DecodeOptions, prefix?: string): Promise<ProgramConstraint | null> {
   if (!options.grammar) return null;
   const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
-  const constraint = await ProgramConstraint.create(m.vocabTokens, m.manifest.architecture.vocab_size, [...m.eos], options.grammar.jumpForward, encode);
+  const constraint = await ProgramConstraint.create(m.vocabTokens, m.manifest.architecture.vocab_size, [...m.eos], options.grammar.jumpForward, encode, undefined, options.grammar.mask);
   if (prefix) await constraint.observePrefix(prefix);
   return constraint;
 }

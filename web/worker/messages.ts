@@ -20,8 +20,11 @@ export interface DecodeOptions {
   topP: number;
   stops: StopString[];
   seed?: number;
-  /** Constrain the module between <wat_model> and </wat_model> to the typed WAT grammar (grammar.ts). */
-  grammar?: { jumpForward: boolean };
+  /**
+   * Follow the module between <wat_model> and </wat_model> with the typed WAT grammar (grammar.ts): `mask`
+   * constrains it, `jumpForward` appends forced text in one step (without `mask`, the grammar only guides that).
+   */
+  grammar?: { mask: boolean; jumpForward: boolean };
 }
 
 export interface DecodeStats {

@@ -46,7 +46,10 @@ export interface GenerateOptions {
   assistantPrefix?: string;
   /** Constrain the module to the typed WAT grammar (web/worker/grammar.ts; default false, see README "Decoding"). */
   grammar?: boolean;
-  /** With `grammar`: append the text the grammar forces in one step instead of decoding it token by token. */
+  /**
+   * Append the text the grammar forces in one step instead of decoding it token by token (without `grammar`, the
+   * grammar masks nothing and only guides the jumps: see README "Decoding").
+   */
   jumpForward?: boolean;
   /**
    * Programs written per question (voting.ts; default 1): the first streams as usual, the others are sampled at
@@ -309,7 +312,9 @@ export class WorldModel {
       stops: !useTools ? [] : programDone ? afterProgram : beforeProgram,
       seed: options.seed,
       // The grammar covers the module only (the worker continues it from a prefix that left a module open).
-      grammar: useTools && options.grammar && !programDone ? { jumpForward: options.jumpForward === true } : undefined,
+      grammar: useTools && (options.grammar || options.jumpForward) && !programDone
+        ? { mask: options.grammar === true, jumpForward: options.jumpForward === true }
+        : undefined,
     });
     const id = batch?.id ?? this.nextId++;
     const row = batch?.row;

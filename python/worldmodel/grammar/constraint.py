@@ -6,6 +6,11 @@ closing tag are complete. While on, `mask(logits)` sets every token the grammar 
 XGrammar bitmask, unpacked with numpy so that torch and ONNX logits are masked the same way), and
 `jump_forward()` returns the tokens of the text the grammar forces next, to be appended without decoding.
 
+With `masking=False` the grammar only guides jump-forward: nothing is masked, the grammar follows the model's
+tokens, and the first token it does not admit turns it off for the rest of the answer, so the model writes what it
+would write unconstrained (a module that would not compile still fails, and says so) except where the grammar
+forced text it had not written yet.
+
 The browser twin is web/worker/grammar.ts (`@mlc-ai/web-xgrammar`, the same C++ core compiled to WebAssembly); the
 conformance corpus (e2e/make_grammar_corpus.py) holds both to identical masks.
 """
@@ -145,7 +150,8 @@ def allowed_tokens(bitmask: np.ndarray, vocab_size: int) -> np.ndarray:
 class ProgramConstraint:
     """The grammar's state for one answer (create one per generation)."""
 
-    def __init__(self, tokenizer, vocab_size: int, stop_ids, jump_forward: bool = False, grammar: str | None = None):
+    def __init__(self, tokenizer, vocab_size: int, stop_ids, jump_forward: bool = False, grammar: str | None = None,
+                 masking: bool = True):
         import torch
         from worldmodel.grammar import import_xgrammar, wat_grammar
 
@@ -159,6 +165,7 @@ class ProgramConstraint:
         self.compile(self.grammar)  # compiled now, not at the opening tag
         self.texts = token_texts(vocab)
         self.jump_forward_enabled = jump_forward
+        self.masking = masking
         self.matcher = None
         self.finished = False  # the grammar ran (a module and its closing tag) and is off for the rest of the turn
         self.failed = False  # the text at the opening tag did not fit the grammar: decoding went on unconstrained
@@ -177,7 +184,10 @@ class ProgramConstraint:
         from elsewhere). Turns the grammar on at `<wat_model>`, advances it by the token, and off when it ends."""
         if self.matcher is not None:
             if token is not None and not self.matcher.accept_token(token):
-                raise RuntimeError(f"token {token} was outside the grammar's mask")  # a bug: masked tokens never come
+                if self.masking:
+                    raise RuntimeError(f"token {token} was outside the grammar's mask")  # a bug: never comes
+                self.matcher, self.failed = None, True  # unmasked, the model left the grammar: it goes on alone
+                return
             if self.matcher.is_terminated():
                 self.matcher, self.finished = None, True
             return
@@ -190,8 +200,8 @@ class ProgramConstraint:
             self.matcher, self.failed = None, True
 
     def mask(self, logits: np.ndarray) -> np.ndarray:
-        """`logits` with every token the grammar forbids at -inf (unchanged while the grammar is off)."""
-        if self.matcher is None:
+        """`logits` with every token the grammar forbids at -inf (unchanged while the grammar is off or not masking)."""
+        if self.matcher is None or not self.masking:
             return logits
         started = time.perf_counter()
         self.matcher.fill_next_token_bitmask(self.bitmask)
@@ -209,7 +219,8 @@ class ProgramConstraint:
         if not forced:
             return []
         # The forced text's last token stays with the model: the text may end inside a token the model writes merged
-        # with what follows (forced ")" then its habitual "))" closes one form too many). Masked, it can only continue.
+        # with what follows (forced ")" then its habitual "))" closes one form too many). Masked, it can only continue;
+        # unmasked, a token the grammar refuses turns the grammar off.
         tokens = self.tokenizer.encode(forced, add_special_tokens=False).ids[:-1][:limit]
         accepted = []
         for token in tokens:  # the string is forced, but a token must not cross where the grammar ends
