@@ -7,7 +7,8 @@ writes them after `<wat_model>`, tokenized by the real SmolLM2 tokenizer, plus a
 (the replay then stops where Python's matcher refused the token), among them uses of locals that were never declared
 or have another type, a local declared twice and an import repeated: the matchers specialize the grammar to what
 the module has imported and declared (grammar/scope.py, web/worker/grammar-scope.ts), and the corpus records how
-many times.
+many times. Branches end it: a loop whose labels are right, one naming a label never declared, and a branch where
+no block declared one (their labels are checked token by token, scope.py's branch_filter).
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ OFF_GRAMMAR = ["\n(module\n  (func $main (export \"main\")\n    (call $print_i64
                "\n(module\n  (func $main (export \"main\")\n    (local $g f64) (local $g i64)\n    (nop)))\n</wat_model>",
                "\n(module\n  (import \"rt\" \"print_i64\" (func $print_i64 (param i64)))\n"
                "  (import \"rt\" \"print_i64\" (func $print_i64 (param i64)))\n  (func (export \"main\")))\n</wat_model>"]
+# Branches: their labels are checked token by token (a label of an enclosing block, and none where there is none).
+LOOP = "\n(module\n  (func $main (export \"main\")\n    (local $i i64)\n    (block $done\n      (loop $next\n"
+BRANCHES = [LOOP + "        (br_if $done (i64.ge_s (local.get $i) (i64.const 3)))\n        (br $next)))))\n</wat_model>",
+            LOOP + "        (br_if $stop (i32.const 1))\n        (br $next)))))\n</wat_model>",
+            "\n(module\n  (func $main (export \"main\")\n    (br $x)))\n</wat_model>"]
 
 
 def mask_hash(words: np.ndarray, vocab_size: int) -> str:
@@ -57,7 +63,7 @@ def module_texts() -> list[str]:
     chosen = texts[::step][:STREAMS]
     # A module with a helper beside main: two functions, two specializations.
     helper = next(text for text in texts if "$day_number" in text)
-    return chosen + ([helper] if helper not in chosen else []) + OFF_GRAMMAR
+    return chosen + ([helper] if helper not in chosen else []) + OFF_GRAMMAR + BRANCHES
 
 
 def main(out: str) -> int:

@@ -139,8 +139,8 @@ def test_the_grammar_admits_valid_modules_that_run(text):
 
 
 MAIN = '\n(module\n  (func $main (export "main")\n    (local $n i64) (local $x f64)\n    '
-HELPER = ('\n(module\n  (func $day_number (param $y i64) (param $m i64) (param $d i64) (result i64)\n    (local $t f64)\n'
-          '    (local.get $d))\n  (func $main (export "main")\n    (local $k i64)\n    ')
+HELPER = ('\n(module\n  (func $day_number (param $year i64) (param $month i64) (param $day i64) (result i64)\n'
+          '    (local $t f64)\n    (local.get $day))\n  (func $main (export "main")\n    (local $k i64)\n    ')
 
 
 DECLARED = ("declaring", MAIN.index("(local $x f64)") + 14, (("$n", "i64"), ("$x", "f64")), None, "main_first")
@@ -154,7 +154,7 @@ IMPORTS = '\n(module (import "rt" "print_i64" (func $print_i64 (param i64))) (im
     (MAIN + "(local.set", DECLARED),                            # the head may still grow
     (MAIN + "(local.set ", ("body", DECLARED[1], *DECLARED[2:])),
     (HELPER[:HELPER.index("(local.get")] + "(drop ",
-     ("body", HELPER.index("(local $t f64)") + 14, (("$y", "i64"), ("$m", "i64"), ("$d", "i64"), ("$t", "f64")), "i64",
+     ("body", HELPER.index("(local $t f64)") + 14, (("$year", "i64"), ("$month", "i64"), ("$day", "i64"), ("$t", "f64")), "i64",
       "helper_first")),
     (HELPER[:HELPER.index("  (func $main")], None),             # between the functions
     (HELPER + "(call ", ("body", HELPER.index("(local $k i64)") + 14, (("$k", "i64"),), None, "last")),
@@ -194,6 +194,27 @@ def test_a_declaration_cannot_reuse_a_name(declarations, admitted):
     assert accepts(text)  # the context-free grammar alone cannot tell
     assert accepts_typed(text) is admitted
     assert run_wat(text).ok is admitted
+
+
+@pytest.mark.parametrize("body, admitted", [
+    ("(block $done (loop $next (br_if $done (i32.const 1)) (br $next)))", True),
+    ("(block $done (loop $next (br_if $br_if (i32.const 1))))", False),      # a label nothing declared
+    ("(loop $next (nop)) (br $next)", False),                                 # its loop has closed
+    ("(drop (block $b (result i64) (br $b) (i64.const 1)))", False),          # a block with a result needs a value
+    ("(block $do (br $done))", False),                                        # a longer name than any declared
+    ("(block $done (br $do))", False),                                        # a shorter one
+    ("(br_if $x (i32.const 0))", False),                                      # no label at all: no branch can begin
+])
+def test_a_branch_names_only_a_label_of_an_enclosing_block(body, admitted):
+    text = MAIN + body + "))\n"
+    assert accepts(text)  # the context-free grammar alone cannot tell
+    assert accepts_typed(text) is admitted
+    assert run_wat(text).ok is admitted
+
+
+def test_a_helpers_parameters_keep_their_names():
+    assert not accepts_typed(HELPER.replace("(param $month i64)", "(param $year i64)") + "(nop)))\n")
+    assert accepts_typed(HELPER + "(nop)))\n")
 
 
 @pytest.mark.parametrize("imports, admitted", [
@@ -245,8 +266,8 @@ def test_a_type_without_locals_offers_no_use_of_one():
 def test_a_helpers_locals_are_not_mains():
     tail = '(call $print_i64 (call $day_number (local.get $k) (i64.const 1) (i64.const 2)))))\n'
     assert accepts_typed(HELPER + tail)
-    assert not accepts_typed(HELPER + tail.replace("$k", "$d"))  # $d is the helper's
-    assert not accepts_typed(HELPER.replace("(local.get $d)", "(local.get $t)") + tail)  # $t is f64, the result i64
+    assert not accepts_typed(HELPER + tail.replace("$k", "$day"))  # $day is the helper's
+    assert not accepts_typed(HELPER.replace("(local.get $day)", "(local.get $t)") + tail)  # $t is f64, the result i64
 
 
 def test_the_constraint_masks_only_inside_the_program_block(tokenizer):

@@ -231,3 +231,54 @@ export function tokenTexts(vocab: string[]): string[] {
     }).join('');
   });
 }
+
+const BRANCH = /^\((br_if|br)(\s*)(\$[A-Za-z0-9_.]*)?([\s\S]*)$/;
+const BRANCH_STATE = /^\((b|br|br_|br_i|br_if)?(\s+\$?[A-Za-z0-9_.]*)?$/;
+
+interface OpenForm {
+  head: string | null;
+  label: string | null;
+  result: boolean;
+  atoms: number;
+}
+
+/** The labels a branch at the end of `text` may name, innermost first (scope.py's branch_labels). */
+export function branchLabels(text: string): string[] {
+  const stack: OpenForm[] = [];
+  for (const match of text.matchAll(LEXEME)) {
+    const lexeme = match[0];
+    if (/^\s+$/.test(lexeme)) continue;
+    if (lexeme === '(') stack.push({ head: null, label: null, result: false, atoms: 0 });
+    else if (lexeme === ')') stack.pop();
+    else if (stack.length > 0) {
+      const form = stack[stack.length - 1];
+      if (form.head === null) {
+        form.head = lexeme;
+        if (lexeme === 'result' && stack.length > 1 && stack[stack.length - 2].head === 'block') stack[stack.length - 2].result = true;
+      } else {
+        if (form.atoms === 0 && (form.head === 'block' || form.head === 'loop') && lexeme.startsWith('$')) form.label = lexeme;
+        form.atoms++;
+      }
+    }
+  }
+  return stack.reverse().filter((f) => f.label && (f.head === 'loop' || (f.head === 'block' && !f.result))).map((f) => f.label!);
+}
+
+/**
+ * Null unless `text` ends inside a branch form; then whether a token's text keeps its label one an enclosing block
+ * or loop declared (and begins no branch where there is none to name). scope.py's branch_filter.
+ */
+export function branchFilter(text: string): ((tokenText: string) => boolean) | null {
+  const start = text.lastIndexOf('(');
+  if (start < 0 || !BRANCH_STATE.test(text.slice(start))) return null;
+  const tail = text.slice(start);
+  const labels = branchLabels(text.slice(0, start));
+  return (tokenText: string) => {
+    const match = BRANCH.exec(tail + tokenText);
+    if (!match) return true; // not a branch (yet): the grammar decides
+    const label = match[3];
+    if (labels.length === 0) return false;
+    if (label === undefined) return true;
+    return match[4] === '' ? labels.some((name) => name.startsWith(label)) : labels.includes(label);
+  };
+}

@@ -7,7 +7,7 @@
 
 import * as xgr from '@mlc-ai/web-xgrammar';
 import WAT_GRAMMAR from '../../python/worldmodel/grammar/wat.ebnf?raw';
-import { moduleScope, sameScope, specialize, tokenTexts, type Scope } from './grammar-scope';
+import { branchFilter, moduleScope, sameScope, specialize, tokenTexts, type Scope } from './grammar-scope';
 import { WAT_CLOSE, WAT_OPEN } from './protocol';
 
 export { WAT_GRAMMAR };
@@ -80,22 +80,40 @@ export class ModuleMatcher {
     return module;
   }
 
+  /** Accepts `text` whole or says false (the matcher is then spent); per character where a branch may begin. */
   async acceptString(text: string): Promise<boolean> {
-    if (!this.matcher._acceptString(text)) return false;
-    this.text += text;
-    await this.rescope();
+    if (!text.includes('(') && branchFilter(this.text) === null) {
+      if (!this.matcher._acceptString(text)) return false;
+      this.text += text;
+      await this.rescope();
+      return true;
+    }
+    for (const char of text) {
+      const admits = branchFilter(this.text);
+      if ((admits && !admits(char)) || !this.matcher._acceptString(char)) return false;
+      this.text += char;
+      await this.rescope();
+    }
     return true;
   }
 
   async acceptToken(token: number): Promise<boolean> {
-    if (!this.matcher.acceptToken(token)) return false;
+    const admits = branchFilter(this.text);
+    if ((admits && !admits(this.texts[token])) || !this.matcher.acceptToken(token)) return false;
     this.text += this.texts[token];
     await this.rescope();
     return true;
   }
 
-  getNextTokenBitmask(): Promise<Int32Array> {
-    return this.matcher.getNextTokenBitmask();
+  async getNextTokenBitmask(): Promise<Int32Array> {
+    const bitmask = await this.matcher.getNextTokenBitmask();
+    const admits = branchFilter(this.text);
+    if (admits) {
+      for (let id = 0; id < this.texts.length; id++) {
+        if (allowed(bitmask, id) && !admits(this.texts[id])) bitmask[id >>> 5] &= ~(1 << (id & 31));
+      }
+    }
+    return bitmask;
   }
 
   findJumpForwardString(): string {

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from worldmodel import protocol
-from worldmodel.grammar.scope import module_scope, specialize
+from worldmodel.grammar.scope import branch_filter, module_scope, specialize
 
 
 def tokenizer_vocab(tokenizer) -> list[str]:
@@ -84,7 +84,8 @@ def token_texts(vocab: tuple[str, ...]) -> tuple[str, ...]:
 class ModuleMatcher:
     """An XGrammar matcher over one module that follows what the module has imported and declared
     (grammar/scope.py): after each accepted token it reads the scope off the module text, and when the scope
-    changes (an import or a local declared, a body begun) it continues with the grammar specialized to it."""
+    changes (an import or a local declared, a body begun) it continues with the grammar specialized to it. Inside a
+    branch, the mask and the tokens accepted also keep its label one the enclosing blocks declared (scope.py)."""
 
     def __init__(self, compile_grammar, grammar: str, texts):
         from worldmodel.grammar import import_xgrammar
@@ -106,14 +107,25 @@ class ModuleMatcher:
         return self._xgrammar.GrammarMatcher(compiled, terminate_without_stop_token=True)
 
     def accept_string(self, text: str) -> bool:
-        if not self.matcher.accept_string(text):
-            return False
-        self.text += text
-        self._rescope()
+        """Accepts `text` whole or says False (then the matcher is spent: callers drop it). Character by character
+        where a branch may begin, so that its label is checked as decoding would."""
+        if "(" not in text and branch_filter(self.text) is None:
+            if not self.matcher.accept_string(text):
+                return False
+            self.text += text
+            self._rescope()
+            return True
+        for char in text:
+            admits = branch_filter(self.text)
+            if (admits is not None and not admits(char)) or not self.matcher.accept_string(char):
+                return False
+            self.text += char
+            self._rescope()
         return True
 
     def accept_token(self, token: int) -> bool:
-        if not self.matcher.accept_token(token):
+        admits = branch_filter(self.text)
+        if (admits is not None and not admits(self.texts[token])) or not self.matcher.accept_token(token):
             return False
         self.text += self.texts[token]
         self._rescope()
@@ -121,6 +133,13 @@ class ModuleMatcher:
 
     def fill_next_token_bitmask(self, bitmask) -> None:
         self.matcher.fill_next_token_bitmask(bitmask)
+        admits = branch_filter(self.text)
+        if admits is None:
+            return
+        words = bitmask[0].numpy().view(np.uint32)  # shares the tensor's memory
+        for token in np.flatnonzero(allowed_tokens(words.view(np.int32), len(self.texts))):
+            if not admits(self.texts[token]):
+                words[token >> 5] &= ~np.uint32(1 << (token & 31))
 
     def find_jump_forward_string(self) -> str:
         return self.matcher.find_jump_forward_string()

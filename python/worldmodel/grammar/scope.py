@@ -15,7 +15,10 @@ of the specialized grammar, fed the text written since the scope's start, carrie
 duplicate import or declaration, a local that was never declared or one of the wrong type can no longer be written. The
 prefix is not part of the specialized grammar, so compiling it costs what the generic one does (cached per text).
 
-Still untyped: labels (declared inside the body) and a parameter named twice.
+Labels are declared inside the body, where no specialization can start (the grammar would have to resume inside
+open blocks), so a branch is checked token by token instead: `branch_filter` says, when the module ends inside a
+`(br`/`(br_if` form, which continuations keep its label one of the enclosing blocks' (without a result) or loops'
+(and, with none, that no branch can begin). The matchers apply it to the mask and to every accepted token.
 
 Twin: web/worker/grammar-scope.ts (the same scan and rewrite); e2e/make_grammar_corpus.py records masks with it
 and e2e/grammar-conformance.spec.ts requires the browser's to be identical.
@@ -220,3 +223,58 @@ def _char_ranges(chars: list[str]) -> str:
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_BRANCH = re.compile(r"\((br_if|br)(\s*)(\$[A-Za-z0-9_.]*)?(.*)\Z", re.S)
+_BRANCH_STATE = re.compile(r"\((b|br|br_|br_i|br_if)?(\s+\$?[A-Za-z0-9_.]*)?\Z")
+
+
+def branch_labels(text: str) -> list[str]:
+    """The labels a branch at the end of `text` may name: those of the enclosing blocks without a result (a branch
+    to one with a result would need a value) and loops, innermost first."""
+    stack: list[dict] = []
+    for match in _LEXEME.finditer(text):
+        lexeme = match.group()
+        if lexeme.isspace():
+            continue
+        if lexeme == "(":
+            stack.append({"head": None, "label": None, "result": False, "atoms": 0})
+        elif lexeme == ")":
+            if stack:
+                stack.pop()
+        elif stack:
+            form = stack[-1]
+            if form["head"] is None:
+                form["head"] = lexeme
+                if lexeme == "result" and len(stack) > 1 and stack[-2]["head"] == "block":
+                    stack[-2]["result"] = True
+            else:
+                if form["atoms"] == 0 and form["head"] in ("block", "loop") and lexeme.startswith("$"):
+                    form["label"] = lexeme
+                form["atoms"] += 1
+    return [form["label"] for form in reversed(stack) if form["label"]
+            and (form["head"] == "loop" or (form["head"] == "block" and not form["result"]))]
+
+
+def branch_filter(text: str):
+    """None unless `text` ends inside a branch form (from its "(" through its label); then a predicate over a
+    token's text: False when the token would name a label no enclosing block or loop declared, or begin a branch
+    where there is no label to name (a dead end the mask could not leave)."""
+    start = text.rfind("(")
+    if start < 0 or not _BRANCH_STATE.match(text, start):
+        return None
+    tail = text[start:]
+    labels = branch_labels(text[:start])
+
+    def admits(token_text: str) -> bool:
+        match = _BRANCH.match(tail + token_text)
+        if not match:
+            return True  # not a branch (yet): the grammar decides
+        label, rest = match.group(3), match.group(4)
+        if not labels:
+            return False
+        if label is None:
+            return True
+        return any(name.startswith(label) for name in labels) if rest == "" else label in labels
+
+    return admits

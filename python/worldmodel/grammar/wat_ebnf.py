@@ -9,10 +9,10 @@ parentheses balance, and only rt names that exist can be called or imported, wit
 What a CFG cannot type: the type of a local (`local.get $x`) comes from its declaration. Every use of a local goes
 through `local_set_T`/`local_use_T` and `local_T` for T in i32, i64, f64 (here any `local_name`), and decoding specializes those rules to
 the declarations of the function being written (scope.py), so a constrained module names only declared locals of the
-right type. Still untyped: labels (declared inside the body) and duplicate declarations; a module that gets them
-wrong fails to compile (`benchmarks.grammar_decoding` lists such modules).
+right type; imports and locals are not declared twice, and a branch names only a label of an enclosing block
+(both there too). `benchmarks.grammar_decoding` lists any module the grammar admitted and the engine rejected.
 Whether a called function is defined is not context-free either, so the module's own functions are limited to
-the helpers the curriculum's programs define (`CURRICULUM_HELPERS`), each with its fixed signature: a call to one
+the helpers the curriculum's programs define (`CURRICULUM_HELPERS`), each with its fixed header: a call to one
 is typed, and only calling it without defining it can still fail.
 
 The grammar text is xgrammar's EBNF (GBNF-like: `::=`, `"…"`, `[…]`, `* + ?`); `root` also takes the closing
@@ -22,9 +22,11 @@ The grammar text is xgrammar's EBNF (GBNF-like: `::=`, `"…"`, `[…]`, `* + ?`
 from __future__ import annotations
 
 VALUE_TYPES = ("i32", "i64", "f64")
-# Functions the curriculum's programs define beside main (python/worldmodel/data/families), name → (params, results).
-CURRICULUM_HELPERS: dict[str, tuple[list[str], list[str]]] = {
-    "day_number": (["i64", "i64", "i64"], ["i64"]),
+# Functions the curriculum's programs define beside main (python/worldmodel/data/families), name → (params as
+# (name, type), results). The parameters keep the names the converter gives them (the Python source's), so a
+# parameter cannot be named twice and the whole header is forced text.
+CURRICULUM_HELPERS: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
+    "day_number": ([("year", "i64"), ("month", "i64"), ("day", "i64")], ["i64"]),
 }
 CLOSE_TAG = "</wat_model>"
 IDENT_TAIL = "[a-zA-Z0-9_.]{0,40}"  # what follows an identifier's first character (scope.py builds on it too)
@@ -152,9 +154,9 @@ def grammar_text(rt_functions: dict[str, tuple[list[str], list[str]]]) -> str:
     for name, (params, results) in CURRICULUM_HELPERS.items():
         if name in rt_functions:
             raise ValueError(f"helper {name} shadows an rt export")
-        arguments = "".join(f" ws expr_{p}" for p in params)
+        arguments = "".join(f" ws expr_{t}" for _, t in params)
         lines.append(f'call_{name} ::= "(call ${name}"{arguments} ows ")"')
-        header = "".join(f' ws "(param" ws local_name ws "{p})"' for p in params)
+        header = "".join(f' ws "(param ${p} {t})"' for p, t in params)
         body = (f' ws "(result {results[0]})" ( ws local_decl )* ( ws stmt )* ws expr_{results[0]}' if results
                 else ' ( ws local_decl )* ( ws stmt )*')
         lines.append(f'func_{name} ::= "(func ${name}"{header}{body} ows ")"')
