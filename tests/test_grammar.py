@@ -301,6 +301,27 @@ def test_jump_forward_leaves_the_forced_texts_last_token_to_the_model(tokenizer)
     assert np.isfinite(masked[whole[-1]])  # the model may still write the last token itself
 
 
+def test_unmasked_guidance_jumps_as_the_mask_does_without_compiling_the_vocabulary(tokenizer):
+    from worldmodel.grammar.constraint import ProgramConstraint
+
+    prefix = '<think>Add.</think>\n<wat_model>\n(module\n  (import "rt" "int_add"'
+    jumps = []
+    for masking in (True, False):
+        constraint = ProgramConstraint(tokenizer, tokenizer.get_vocab_size(), {0}, jump_forward=True, masking=masking)
+        constraint.observe(prefix, token=None, program_done=False)
+        assert constraint.matcher.by_text is not masking  # unmasked: compiled for a one-token vocabulary
+        jumps.append(constraint.jump_forward(100))
+        logits = np.zeros(tokenizer.get_vocab_size(), dtype=np.float32)
+        assert np.isfinite(constraint.mask(logits)).all() is not masking  # unmasked: nothing is masked
+    assert jumps[0] == jumps[1] and len(jumps[0]) > 3
+    guided = ProgramConstraint(tokenizer, tokenizer.get_vocab_size(), {0}, jump_forward=True, masking=False)
+    guided.observe(prefix, token=None, program_done=False)
+    closing = tokenizer.encode(")", add_special_tokens=False).ids
+    assert len(closing) == 1
+    guided.observe(prefix + ")", token=closing[0], program_done=False)  # an import without its signature
+    assert guided.matcher is None and guided.failed and guided.jump_forward(100) == []
+
+
 @pytest.fixture(scope="module")
 def tokenizer():
     from worldmodel.model import load_tokenizer
