@@ -369,9 +369,14 @@ function emptyStats(promptTokens: number, tokenIds: number[] = []): DecodeStats 
 
 const aborted = (id: number) => abortedId === id || (abortFlag !== null && Atomics.load(abortFlag, 0) === id);
 
+/** The token ids of `text` (no special tokens added). */
+function encodeText(m: ModelState, text: string): number[] {
+  return m.tokenizer.encode(text, { add_special_tokens: false }).ids;
+}
+
 /** The prompt of a 'start' (the chat fitted to its budget, posted back as 'context'), or of a 'continue'. */
 function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'continue' }>): number[] {
-  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
+  const encode = (s: string) => encodeText(m, s);
   if (msg.type === 'continue') {
     if (!context || !context.logits) throw new Error('Nothing to continue: start a generation first.');
     const ids = encode(context.carry + msg.text);
@@ -390,7 +395,7 @@ function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'conti
 
 async function makeConstraint(m: ModelState, options: DecodeOptions, prefix?: string): Promise<ProgramConstraint | null> {
   if (!options.grammar) return null;
-  const encode = (s: string) => m.tokenizer.encode(s, { add_special_tokens: false }).ids;
+  const encode = (s: string) => encodeText(m, s);
   const constraint = await ProgramConstraint.create(m.vocabTokens, m.manifest.architecture.vocab_size, [...m.eos], options.grammar.jumpForward, encode, undefined, options.grammar.mask);
   if (prefix) await constraint.observePrefix(prefix);
   return constraint;
@@ -479,7 +484,7 @@ async function decodeBatch(m: ModelState, msg: Extract<ToWorker, { type: 'start'
       if (!row || row.state !== 'paused') return false;
       if (c.type === 'end-row') row.state = 'done';
       else {
-        row.pending = m.tokenizer.encode(row.carry + c.text, { add_special_tokens: false }).ids;
+        row.pending = encodeText(m, row.carry + c.text);
         row.stream = new Stream(m, msg.id, c.row, c.options, row.random, null, row.pending.length);
         row.state = 'decoding';
       }
