@@ -203,17 +203,16 @@ def generate_many(
     logits = backend.forward(prompts[0])
     batch = backend.batch(len(runs))  # the prompt's KV cache, once per row
     results: list[GenerationResult | None] = [None] * len(runs)
-    live = list(range(len(runs)))
+    live = list(range(len(runs)))  # the answers still being written, in the batch's row order
     outputs = [logits] * len(runs)
     while live:
-        requests: list[list[int]] = []
-        for row, index in enumerate(list(live)):
+        requests, kept = [], []
+        for row, index in enumerate(live):
             try:
                 requests.append(runs[index].send(outputs[row]))
+                kept.append(row)
             except StopIteration as done:
                 results[index] = done.value
-                live[row] = -1
-        kept = [row for row, index in enumerate(live) if index >= 0]
         live = [live[row] for row in kept]
         if live:
             batch.keep(kept)

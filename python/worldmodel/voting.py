@@ -3,9 +3,9 @@
 `answer(backend, messages, config, votes=k)` writes k programs for one question: the first with the configured
 sampling (greedy by default), the others sampled at `temperature`, all in one batch where the backend takes one
 (`generate_many`: the prompt prefilled once, one forward pass per step for all k). Each runs in the sandbox; the
-answer is the first one whose computed value most programs agree on. A tie between values goes to the value the first program
-computed when it is among them, else to the value computed first; when every program failed, the answer is the
-first program's could-not-compute answer. `Vote` reports all of it (agreed of k, tie, failed count, each value).
+answer is the first one whose computed value most programs agree on. A tie between values goes to the value the
+first program computed when it is among them, else to the value computed first; when every program failed, the
+answer is the first program's could-not-compute answer. `Vote` reports all of it (agreed of k, tie, failed count, each value).
 
 With one vote, `retries` > 0 samples again after a module that failed to compile or run, up to that many times,
 before keeping the could-not-compute answer. The browser twin is web/worker/voting.ts.

@@ -221,14 +221,28 @@ function emptyPast(m: ModelState): ort.Tensor[] {
 
 /** Appends `ids` to the cached context and keeps the last position's logits. */
 async function forward(m: ModelState, ctx: Context, ids: number[]) {
-  const layers = m.manifest.architecture.num_layers;
-  const past = ctx.past ?? emptyPast(m);
   const total = ctx.length + ids.length;
+  const positions = ids.map((_, i) => ctx.length + i);
+  const { logits, present } = await runGraph(m, ids, new Array(total).fill(1), positions, 1, ctx.past ?? emptyPast(m));
+  for (const t of ctx.past ?? []) t.dispose();
+  ctx.past = present;
+  ctx.length = total;
+  ctx.logits = logits[0];
+}
+
+/**
+ * One session.run: `rows` rows of `ids.length / rows` new tokens each after `past` (`mask`: rows × every slot,
+ * `positions`: rows × new tokens, row-major). The last position's logits of each row and the new KV cache; `past`
+ * is the caller's to dispose.
+ */
+async function runGraph(m: ModelState, ids: number[], mask: number[], positions: number[], rows: number, past: ort.Tensor[]): Promise<{ logits: Float32Array[]; present: ort.Tensor[] }> {
+  const layers = m.manifest.architecture.num_layers;
+  const width = ids.length / rows;
   const feeds: Record<string, ort.Tensor> = {
-    input_ids: idsTensor(m, ids, [1, ids.length]),
-    attention_mask: idsTensor(m, new Array(total).fill(1), [1, total]),
+    input_ids: idsTensor(m, ids, [rows, width]),
+    attention_mask: idsTensor(m, mask, [rows, mask.length / rows]),
   };
-  if (m.inputNames.has('position_ids')) feeds.position_ids = idsTensor(m, ids.map((_, i) => ctx.length + i), [1, ids.length]);
+  if (m.inputNames.has('position_ids')) feeds.position_ids = idsTensor(m, positions, [rows, width]);
   // Only the last position's logits are needed (saves a seq × vocab projection during prefill).
   if (m.inputNames.has('num_logits_to_keep')) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
   for (let i = 0; i < layers; i++) {
@@ -236,17 +250,14 @@ async function forward(m: ModelState, ctx: Context, ids: number[]) {
     feeds[`past_key_values.${i}.value`] = past[2 * i + 1];
   }
   const out = await m.session.run(feeds);
-  const logits = out.logits;
-  const vocab = logits.dims[logits.dims.length - 1];
-  const data = logits.data as Float32Array;
-  const last = data.slice(data.length - vocab);
-  logits.dispose();
+  const data = out.logits.data as Float32Array;
+  const vocab = out.logits.dims[out.logits.dims.length - 1];
+  const perRow = data.length / rows;
+  const logits = Array.from({ length: rows }, (_, r) => data.slice((r + 1) * perRow - vocab, (r + 1) * perRow));
+  out.logits.dispose();
   const present: ort.Tensor[] = [];
   for (let i = 0; i < layers; i++) present.push(out[`present.${i}.key`], out[`present.${i}.value`]);
-  for (const t of ctx.past ?? []) t.dispose();
-  ctx.past = present;
-  ctx.length = total;
-  ctx.logits = last;
+  return { logits, present };
 }
 
 /** Length of the text that can be shown now: never a prefix of a stop string, never half a UTF-8 sequence. */
@@ -555,7 +566,6 @@ class BatchCache {
     const m = this.m;
     const rows = requests.length;
     const width = Math.max(...requests.map((tokens) => tokens?.length ?? 0));
-    const slots = this.mask[0].length + width;
     const ids: number[] = [];
     const positions: number[] = [];
     requests.forEach((tokens, r) => {
@@ -568,26 +578,10 @@ class BatchCache {
       }
       this.positions[r] += n;
     });
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: idsTensor(m, ids, [rows, width]),
-      attention_mask: idsTensor(m, this.mask.flat(), [rows, slots]),
-    };
-    if (m.inputNames.has('position_ids')) feeds.position_ids = idsTensor(m, positions, [rows, width]);
-    if (m.inputNames.has('num_logits_to_keep')) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
-    for (let i = 0; i < m.manifest.architecture.num_layers; i++) {
-      feeds[`past_key_values.${i}.key`] = this.past[2 * i];
-      feeds[`past_key_values.${i}.value`] = this.past[2 * i + 1];
-    }
-    const out = await m.session.run(feeds);
-    const data = out.logits.data as Float32Array;
-    const vocab = out.logits.dims[out.logits.dims.length - 1];
-    const perRow = data.length / rows;
-    const logits = requests.map((tokens, r) => (tokens ? data.slice((r + 1) * perRow - vocab, (r + 1) * perRow) : null));
-    out.logits.dispose();
+    const { logits, present } = await runGraph(m, ids, this.mask.flat(), positions, rows, this.past);
     for (const tensor of this.past) tensor.dispose();
-    this.past = [];
-    for (let i = 0; i < m.manifest.architecture.num_layers; i++) this.past.push(out[`present.${i}.key`], out[`present.${i}.value`]);
-    return logits;
+    this.past = present;
+    return requests.map((tokens, r) => (tokens ? logits[r] : null));
   }
 
   dispose(): void {

@@ -91,13 +91,20 @@ export interface GenerationStats extends DecodeStats {
   sandboxMs: number;
 }
 
-type Pending = { push(m: FromWorker): void };
+/** The messages of one decoding call, waiting until its loop reads them. */
+type Channel = { inbox: FromWorker[]; wake: (() => void) | null };
+
+function deliver(channel: Channel | undefined, m: FromWorker): void {
+  if (!channel) return;
+  channel.inbox.push(m);
+  channel.wake?.();
+}
 
 export class WorldModel {
   readonly sandbox: Sandbox;
   private nextId = 1;
-  /** Listeners by generation id (and row of a batch: `id/row`). */
-  private pending = new Map<string, Pending>();
+  /** Channels by generation id (and row of a batch: `id/row`). */
+  private channels = new Map<string, Channel>();
   private currentId = 0;
 
   private constructor(
@@ -111,10 +118,10 @@ export class WorldModel {
     worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       const m = event.data;
       if (!('id' in m)) return;
-      const listener = this.pending.get(listenerKey(m.id, 'row' in m ? m.row : undefined));
-      if (listener) listener.push(m);
-      else if (m.type === 'context') this.pending.get(listenerKey(m.id, 0))?.push(m); // a batch's prompt: row 0's
-      else if (m.type === 'error') for (const [key, l] of this.pending) if (key.startsWith(`${m.id}/`)) l.push(m); // every row's
+      const channel = this.channels.get(listenerKey(m.id, 'row' in m ? m.row : undefined));
+      if (channel) deliver(channel, m);
+      else if (m.type === 'context') deliver(this.channels.get(listenerKey(m.id, 0)), m); // a batch's prompt: row 0's
+      else if (m.type === 'error') for (const [key, c] of this.channels) if (key.startsWith(`${m.id}/`)) deliver(c, m); // every row's
     });
   }
 
@@ -173,20 +180,9 @@ export class WorldModel {
     this.sandbox.dispose();
   }
 
-  /** Inboxes by listener key: messages wait there until their decode loop reads them. */
-  private channels = new Map<string, { inbox: FromWorker[]; wake: (() => void) | null }>();
-
   /** Starts listening for the messages of generation `id` (row `row` of a batch). */
   private listen(id: number, row?: number): void {
-    const key = listenerKey(id, row);
-    const channel = { inbox: [] as FromWorker[], wake: null as (() => void) | null };
-    this.channels.set(key, channel);
-    this.pending.set(key, {
-      push: (m) => {
-        channel.inbox.push(m);
-        channel.wake?.();
-      },
-    });
+    this.channels.set(listenerKey(id, row), { inbox: [], wake: null });
   }
 
   /**
@@ -207,7 +203,6 @@ export class WorldModel {
         if (m.type === 'stopped' || m.type === 'error') return;
       }
     } finally {
-      this.pending.delete(key);
       this.channels.delete(key);
     }
   }

@@ -60,16 +60,19 @@ class LlamaOnnxSession:
         """Append `token_ids` after `past`; returns (logits [kept, vocab], new past). keep=0: all positions."""
         ids = np.asarray(token_ids, dtype=np.int64).reshape(1, -1)
         past_len = next(iter(past.values())).shape[2]
-        feeds = {
-            "input_ids": ids,
-            "attention_mask": np.ones((1, past_len + ids.shape[1]), dtype=np.int64),
-            "position_ids": np.arange(past_len, past_len + ids.shape[1], dtype=np.int64).reshape(1, -1),
-            "num_logits_to_keep": np.array(keep, dtype=np.int64),
-            **past,
-        }
+        logits, new_past = self.step(ids, np.ones((1, past_len + ids.shape[1]), dtype=np.int64),
+                                     np.arange(past_len, past_len + ids.shape[1], dtype=np.int64).reshape(1, -1),
+                                     past, keep)
+        return logits[0], new_past
+
+    def step(self, ids: np.ndarray, attention_mask: np.ndarray, position_ids: np.ndarray,
+             past: dict[str, np.ndarray], keep: int = 1) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """One pass over a batch: ids and position_ids [rows, new], attention_mask [rows, every slot]; returns
+        (logits [rows, kept, vocab], new past)."""
+        feeds = {"input_ids": ids, "attention_mask": attention_mask, "position_ids": position_ids,
+                 "num_logits_to_keep": np.array(keep, dtype=np.int64), **past}
         by_name = dict(zip(self.output_names, self.session.run(self.output_names, feeds)))
-        new_past = {p: by_name[q] for p, q in zip(self.past_names, self.present_names)}
-        return by_name["logits"][0], new_past
+        return by_name["logits"], {p: by_name[q] for p, q in zip(self.past_names, self.present_names)}
 
 
 def open_session(bundle: Bundle, threads: int | None = None, check: bool = True,
@@ -261,9 +264,5 @@ class OnnxBatch:
             positions[row, pad:] = self.positions[row] + np.arange(len(tokens))
         self.mask = np.concatenate([self.mask, step_mask], axis=1)
         self.positions += [len(tokens) for tokens in requests]
-        session = self.backend.session
-        feeds = {"input_ids": ids, "attention_mask": self.mask, "position_ids": positions,
-                 "num_logits_to_keep": np.array(1, dtype=np.int64), **self.past}
-        by_name = dict(zip(session.output_names, session.session.run(session.output_names, feeds)))
-        self.past = {p: by_name[q] for p, q in zip(session.past_names, session.present_names)}
-        return [row[-1].astype(np.float32, copy=False) for row in by_name["logits"]]
+        logits, self.past = self.backend.session.step(ids, self.mask, positions, self.past)
+        return [row[-1].astype(np.float32, copy=False) for row in logits]
