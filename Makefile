@@ -53,8 +53,9 @@ browsers:
 web: setup $(NODE_STAMP)
 	PYTHON=$(PY) npm run build
 
-# The default model's bundle (exporting it takes a few minutes once), then the app on http://127.0.0.1:8000/.
-bundles/default/manifest.json: | setup
+# The default model's bundle (exporting it takes a few minutes once, again when the committed adapter changes), then
+# the app on http://127.0.0.1:8000/.
+bundles/default/manifest.json: $(wildcard models/smollm2-135m-wat-lora/*.json models/smollm2-135m-wat-lora/*.safetensors) | setup
 	$(PY) -m export --out bundles/default
 
 # The benchmark page's results go to a local leaderboard (SQLite in runs/; docs/leaderboard.md), shown at /leaderboard.html.

@@ -78,6 +78,7 @@ test('a three-turn chat: each turn gets the previous turn whole and older turns 
   expect(contexts[1].promptTokens).toBeGreaterThan(0);
   await page.locator('#toggle-perf').click();
   await expect(page.locator('[data-metric="Chat context"]')).toHaveText(`5 messages, ${contexts[1].promptTokens} prompt tokens`);
+  await expect(page.locator('#chat-note')).toBeHidden(); // this model takes earlier turns
 
   // The whole chat, with how each turn ended, survives a reload; "New chat" clears it for good.
   await page.getByRole('tab', { name: 'Math solver' }).click();
@@ -93,6 +94,22 @@ test('a three-turn chat: each turn gets the previous turn whole and older turns 
   await page.reload();
   await expect(page.locator('#loader')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   await expect(page.locator('#chat-history .message')).toHaveCount(0);
+});
+
+test('a model trained on single questions is sent each question alone, and the chat says so', async ({ page, browserName }) => {
+  await presetSettings(page, { temperature: 1, topP: 1, maxTokens: 6 });
+  await presetChat(page);
+  await recordWorkerMessages(page);
+  await openApp(page, browserName, '&bundle=/bundle/single-question/manifest.json');
+  await expect(page.locator('#chat-note')).toBeVisible();
+  await expect(page.locator('#chat-note')).toHaveText(/trained on single questions: it answers each one on its own/);
+
+  await ask(page, 'A train travels 240 km in 3 hours. How fast is it?');
+  const log = await workerLog(page);
+  // The page still sends the whole chat; the worker gives the model the question alone (the manifest's budget 0).
+  expect(log.filter((m) => m.type === 'page-start')[0].messages!.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+  const [context] = log.filter((m) => m.type === 'context');
+  expect(context.messages).toEqual([{ role: 'user', content: 'A train travels 240 km in 3 hours. How fast is it?' }]);
 });
 
 test('stopping shows a stopped state, never an answer: in the chat and while a module runs', async ({ page, browserName }) => {

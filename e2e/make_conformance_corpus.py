@@ -178,7 +178,7 @@ def bytelog_programs(count: int) -> list[tuple[str, str]]:
 
 def contexts(turns: list[tuple[str, str]]) -> list[dict]:
     """Conversations of 1-5 dataset turns with what worldmodel.chat_context.fit_history sends for a follow-up, at
-    budgets from everything to nothing. Tokens are counted as characters of the contents here, so that both
+    budgets from everything to nothing (0). Tokens are counted as characters of the contents here, so that both
     implementations count alike; the browser counts real tokens of its chat template."""
     from worldmodel.chat_context import fit_history
 
@@ -193,7 +193,8 @@ def contexts(turns: list[tuple[str, str]]) -> list[dict]:
                 messages += [{"role": "user", "content": f"question of {row_id}"}, {"role": "assistant", "content": reply}]
             messages.append({"role": "user", "content": "And with 40 instead?"})
             total = chars(messages)
-            for budget in sorted({total, total * 2 // 3, total // 3, total // 6, 30}, reverse=True):
+            # 0: a model trained on single questions (SINGLE_QUESTION) gets the question alone.
+            for budget in sorted({total, total * 2 // 3, total // 3, total // 6, 30, 0}, reverse=True):
                 cases.append({"messages": messages, "budget": budget, "sent": fit_history(messages, chars, budget)})
     return cases
 

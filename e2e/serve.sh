@@ -2,7 +2,8 @@
 # Builds everything the e2e tests need from the repository alone, then serves it:
 #   a tiny bundle (random 2-layer model, real tokenizer) from the exporter, the conformance corpus from the
 #   Python runtime, the hostile bundles beside it (/bundle/hostile/), releases 1.0.0–4.0.0 for the second
-#   origin (e2e/serve-bundle-origin.sh serves build/e2e/releases), the web app, and `worldmodel serve` with a
+#   origin (e2e/serve-bundle-origin.sh serves build/e2e/releases), a copy of the bundle for a model trained on
+#   single questions (/bundle/single-question/), the web app, and `worldmodel serve` with a
 #   fresh leaderboard database on the given port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ cp "$OUT/releases/channel.json" "$OUT/releases/e2e-channel-1.0.0.json"
 "$PY" e2e/make_conformance_corpus.py "$OUT/conformance.json"
 "$PY" e2e/make_grammar_corpus.py "$OUT/grammar.json"
 "$PY" e2e/make_hostile_bundles.py "$OUT/bundle/hostile"
+"$PY" e2e/make_single_question_bundle.py "$OUT/bundle" "$OUT/bundle/single-question"
 PYTHON="$PY" npm run build --silent
 rm -f "$OUT/leaderboard.db"
 # The admin token lets e2e/benchmark.spec.ts accept a quarantined result (the tiny model can be implausibly fast).

@@ -63,6 +63,7 @@ def _generation(source: Source) -> dict:
         "top_p": defaults.top_p,
         "eos_token_ids": source.eos_token_ids,
         "stop_strings": [WAT_CLOSE],
+        "context_budget": source.context_budget,
     }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import torch
 
+from worldmodel.chat_context import adapter_context_budget
 from worldmodel.model.loading import BASE_MODEL_ID, load_model, load_tokenizer
 from worldmodel.model.torch_backend import TorchBackend
 
@@ -24,6 +25,7 @@ class Source:
     description: str
     eos_token_ids: list[int]
     chat_template: str
+    context_budget: int  # what the adapter was trained for (worldmodel.chat_context.adapter_context_budget)
 
 
 def _adapter_digest(adapter: Path) -> str:
@@ -86,6 +88,7 @@ def load_source(tiny: bool = False, adapter: "str | Path | None" = None, base: "
         description=description,
         eos_token_ids=sorted(reference.eos_token_ids),
         chat_template=reference.chat_template,
+        context_budget=adapter_context_budget(adapter),
     )
 
 

@@ -1,8 +1,13 @@
 """worldmodel.chat_context: what a follow-up question sends to the model (the browser twin is checked against
 these same rules by the conformance corpus, e2e/make_conformance_corpus.py)."""
 
+import json
+
+import pytest
+
 from worldmodel import protocol
-from worldmodel.chat_context import fit_history, shortened_turn
+from worldmodel.chat_context import (ADAPTER_RECORD, CONTEXT_BUDGET, SINGLE_QUESTION, adapter_context_budget,
+                                     fit_history, shortened_turn, write_adapter_record)
 
 MODULE = '(module (import "rt" "print_i64" (func $p (param i64))) (func (export "main") (call $p (i64.const 391))))'
 
@@ -62,3 +67,66 @@ def test_generate_gives_the_model_the_fitted_conversation():
     generate(backend, history, GenerationConfig(max_new_tokens=8, context_budget=40))
     prompt = backend.tokenizer.decode(backend.fed[0], skip_special_tokens=False)
     assert "question 1" not in prompt and "And with 40 instead?" in prompt
+
+
+def test_a_single_question_model_gets_the_question_alone_without_counting():
+    history = [{"role": "system", "content": "be brief"}] + turn(1) + turn(2) + [{"role": "user", "content": "q"}]
+
+    def never(messages):
+        raise AssertionError("nothing to fit")
+
+    assert fit_history(history, never, budget=SINGLE_QUESTION) == [history[0], history[-1]]
+
+
+def test_the_adapter_records_the_budget_it_was_trained_for(tmp_path):
+    assert adapter_context_budget(None) == CONTEXT_BUDGET
+    assert adapter_context_budget(tmp_path) == CONTEXT_BUDGET  # no record: the default
+    write_adapter_record(tmp_path, conversations=0)
+    assert adapter_context_budget(tmp_path) == SINGLE_QUESTION
+    write_adapter_record(tmp_path, conversations=120)
+    assert adapter_context_budget(tmp_path) == CONTEXT_BUDGET
+    for bad in (-1, 2.5, "1024", None):
+        (tmp_path / ADAPTER_RECORD).write_text(json.dumps({"context_budget": bad}))
+        with pytest.raises(ValueError, match="context_budget"):
+            adapter_context_budget(tmp_path)
+
+
+def test_the_published_adapter_is_given_single_questions():
+    from worldmodel.model.loading import default_adapter_path
+
+    assert adapter_context_budget(default_adapter_path()) == SINGLE_QUESTION
+
+
+def test_generate_uses_the_model_budget_unless_the_config_sets_one():
+    from model_helpers import ScriptedBackend
+
+    from worldmodel.generate import GenerationConfig, generate
+    from worldmodel.model import load_tokenizer
+
+    backend = ScriptedBackend(load_tokenizer(), "It is 40.")
+    backend.context_budget = SINGLE_QUESTION
+    history = turn(1) + [{"role": "user", "content": "What is 40 + 2?"}]
+    generate(backend, history, GenerationConfig(max_new_tokens=8))
+    prompt = backend.tokenizer.decode(backend.fed[0], skip_special_tokens=False)
+    assert "question 1" not in prompt and "<wat_model>" not in prompt and "What is 40 + 2?" in prompt
+    generate(backend, history, GenerationConfig(max_new_tokens=8, context_budget=CONTEXT_BUDGET))
+    prompt = backend.tokenizer.decode(backend.fed[0], skip_special_tokens=False)
+    assert "question 1" in prompt and "What is 40 + 2?" in prompt
+
+
+def test_the_cli_chat_says_when_each_question_is_answered_alone(monkeypatch, capsys):
+    from model_helpers import ScriptedBackend
+
+    from worldmodel.chat_context import SINGLE_QUESTION_NOTE
+    from worldmodel.cli import main
+    from worldmodel.commands import chat
+    from worldmodel.model import load_tokenizer
+
+    backend = ScriptedBackend(load_tokenizer(), "It is 42.")
+    monkeypatch.setattr(chat, "open_backend", lambda args: backend)
+    for budget, expected in ((SINGLE_QUESTION, True), (CONTEXT_BUDGET, False)):
+        backend.context_budget = budget
+        lines = iter(["What is 40 + 2?", ""])
+        monkeypatch.setattr("builtins.input", lambda prompt: next(lines))
+        assert main(["chat", "--no-jump-forward"]) == 0
+        assert (SINGLE_QUESTION_NOTE in capsys.readouterr().out) is expected

@@ -57,7 +57,7 @@ def test_every_kept_computed_row_reruns_and_matches_ground_truth(small_build):
 
 def test_follow_up_turns_change_one_number_and_write_a_whole_new_module():
     result = pipeline.build(seed=3, per_family=36, families=FAMILIES[:8], chat=False, refusals=False)
-    follow_ups = [row for row in result.rows if row.get("history")]
+    follow_ups = [row for row in result.rows if row.get("history") and "previous" not in row]
     assert len(follow_ups) >= 8
     for row in follow_ups:
         first, second = (protocol.parse_answer(row["messages"][i]["content"]) for i in (1, 3))
@@ -73,11 +73,40 @@ def test_follow_up_turns_change_one_number_and_write_a_whole_new_module():
             assert numbers(second.think) != numbers(first.think), (row["question"], first.think, second.think)
 
 
+def test_some_questions_come_after_an_unrelated_turn_of_the_same_split(small_build):
+    rows = {row["id"]: row for row in small_build.rows}
+    asked_later = [row for row in small_build.rows if "previous" in row]
+    single = [row for row in small_build.rows if not row.get("history")]
+    assert len(asked_later) >= len(single) // pipeline.NEW_QUESTION_EVERY - 2
+    for row in asked_later:
+        previous = rows[row["previous"]]
+        # The earlier turn is another family's whole single-turn row from the same split (no test row trains).
+        assert row["history"] == previous["messages"] and len(previous["messages"]) == 2
+        assert previous["family"] != row["family"] and previous["split"] == row["split"]
+        assert row["messages"] == row["history"] + [{"role": "user", "content": row["question"]},
+                                                    row["messages"][-1]]
+        answer = protocol.parse_answer(row["messages"][-1]["content"])
+        if answer.wat is not None:  # the reply's module stands alone
+            assert run_wat(answer.wat).computed_text == answer.computed
+
+
+def test_a_question_too_long_after_an_earlier_turn_is_asked_on_its_own():
+    turns = lambda messages: 600 * (len(messages) // 2)  # noqa: E731  (one turn fits MAX_TOKENS, two do not)
+    options = dict(seed=5, per_family=12, families=FAMILIES[:6], chat=False, refusals=False)
+    unlimited, limited = pipeline.build(**options), pipeline.build(**options, count_tokens=turns)
+    asked_later = [row["id"] for row in unlimited.rows if "previous" in row]
+    assert asked_later and not any("previous" in row for row in limited.rows)
+    single = {row["id"]: row for row in limited.rows if len(row["messages"]) == 2}
+    assert all(row_id in single for row_id in asked_later)  # kept, as single questions
+    follow_ups = len(unlimited.rows) - len(limited.rows)
+    assert limited.drops[pipeline.TOO_LONG] == follow_ups  # only follow-ups, which need their earlier turn
+
+
 def test_plain_rows_have_no_program(small_build):
     plain = [row for row in small_build.rows if row["stage"] in ("refusal", "chat")]
     assert {row["stage"] for row in plain} == {"refusal", "chat"}
     for row in plain:
-        answer = protocol.parse_answer(row["messages"][1]["content"])
+        answer = protocol.parse_answer(row["messages"][-1]["content"])
         assert answer.wat is None and answer.computed is None and answer.final
         assert row["answer"] is None
 
@@ -216,7 +245,7 @@ def test_narrow_families_get_their_share_of_rows():
     general = next(f for f in FAMILIES if f.share == 1)
     result = pipeline.build(seed=2, per_family=10, families=[narrow, general], chat=False, refusals=False)
     assert sum(result.drops.values()) == 0
-    counts = Counter(row["family"] for row in result.rows if not row.get("history"))
+    counts = Counter(row["family"] for row in result.rows if not row.get("history") or "previous" in row)
     assert counts[general.name] == 10 and counts[narrow.name] == narrow.rows(10) < 10
 
 

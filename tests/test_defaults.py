@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from worldmodel.chat_context import CONTEXT_BUDGET
+from worldmodel.chat_context import CONTEXT_BUDGET, SINGLE_QUESTION, SINGLE_QUESTION_NOTE
 from worldmodel.cli import command_module
 from worldmodel.generate import GenerationConfig
 from worldmodel.runtime import Limits
@@ -67,3 +67,10 @@ def test_the_browser_sandbox_limits_are_the_python_runtime_limits():
 def test_the_browser_context_budget_is_the_python_one():
     match = re.search(r"export const CONTEXT_BUDGET = ([\d_]+);", (WEB_WORKER / "chat-context.ts").read_text())
     assert ts_number(match.group(1)) == CONTEXT_BUDGET
+
+
+def test_the_browser_single_question_rule_is_the_python_one():
+    source = (WEB_WORKER / "chat-context.ts").read_text()
+    assert ts_number(re.search(r"export const SINGLE_QUESTION = ([\d_]+);", source).group(1)) == SINGLE_QUESTION
+    note = re.search(r"export const SINGLE_QUESTION_NOTE =\s*'([^']*)';", source).group(1)
+    assert note == SINGLE_QUESTION_NOTE

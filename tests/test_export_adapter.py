@@ -9,6 +9,7 @@ import torch
 from export.__main__ import main as export_main
 from export.pipeline import build_bundle
 from export.source import load_source, tiny_model
+from worldmodel.chat_context import CONTEXT_BUDGET, SINGLE_QUESTION, write_adapter_record
 from worldmodel.model.loading import load_tokenizer
 from worldmodel.model.onnx_backend import OnnxBackend
 
@@ -27,6 +28,7 @@ def tiny_adapter(tmp_path_factory):
     peft_model = get_peft_model(base, config)
     folder = tmp_path_factory.mktemp("adapter") / "tiny-lora"
     peft_model.save_pretrained(folder)
+    write_adapter_record(folder, conversations=0)  # trained on single questions
     return folder
 
 
@@ -45,8 +47,12 @@ def test_adapter_is_merged_into_the_exported_model(tiny_adapter, tmp_path):
     assert with_adapter.parity["full_top1"] >= 0.995  # parity is checked against the merged PyTorch model
     assert "adapter" in with_adapter.manifest["model"]["source"]
     assert with_adapter.manifest["model"]["version"] != without.manifest["model"]["version"]
+    # The adapter's record of what it was trained for reaches the bundle, where the CLI and the app read it.
+    assert with_adapter.manifest["generation"]["context_budget"] == SINGLE_QUESTION
+    assert without.manifest["generation"]["context_budget"] == CONTEXT_BUDGET
 
     ids = [1, 504, 3000, 42, 7]
+    assert OnnxBackend.from_bundle(tmp_path / "merged", threads=1).context_budget == SINGLE_QUESTION
     logits_merged = OnnxBackend.from_bundle(tmp_path / "merged", threads=1).forward(ids)
     logits_plain = OnnxBackend.from_bundle(tmp_path / "plain", threads=1).forward(ids)
     assert not np.allclose(logits_merged, logits_plain, atol=1e-3)

@@ -16,6 +16,7 @@ import torch
 from safetensors.torch import load_file
 
 from model_helpers import make_tiny_model_folder, protocol_row, write_dataset
+from worldmodel.chat_context import ADAPTER_RECORD
 from worldmodel.train.trainer import TrainConfig, TrainState, lr_factor, regroup_micro_batches, train
 
 torch.set_num_threads(1)
@@ -60,6 +61,8 @@ def test_training_reduces_loss_and_saves_an_adapter(setup):
     adapter = out / "adapter"
     assert (adapter / "adapter_config.json").is_file()
     assert any(name.endswith(".safetensors") for name in os.listdir(adapter))
+    # Single-question rows only: the adapter's record says so, and the chat sends each question alone.
+    assert json.loads((adapter / ADAPTER_RECORD).read_text()) == {"context_budget": 0, "conversations_trained": 0}
     assert list((out / "tensorboard").iterdir())  # event files were written
 
 

@@ -83,3 +83,21 @@ def test_training_rows_relinked_to_abi_1_state_every_signature_and_compute_the_s
     assert with_module_abi([row], 2) == [row]
     with pytest.raises(ValueError):
         with_module_abi([row], 3)
+
+
+def test_relink_rewrites_training_splits_and_copies_question_files(tmp_path):
+    import json
+
+    from worldmodel.cli import main
+
+    module = "(module\n  (func $main (export \"main\")\n    (call $print_i64 (i64.const 7))))"
+    row = {"id": "r", "messages": [{"role": "user", "content": "7?"},
+                                   {"role": "assistant", "content": f"<wat_model>\n{module}\n</wat_model>\n<computed>7</computed>\n7."}]}
+    source, out = tmp_path / "data", tmp_path / "abi1"
+    source.mkdir()
+    (source / "train.jsonl").write_text(json.dumps(row) + "\n")
+    questions = json.dumps({"question": "How many?", "answer": 3, "category": "gsm8k"}) + "\n"
+    (source / "gsm8k_test.jsonl").write_text(questions)  # evaluation questions: no messages to relink
+    assert main(["data", "relink", "--source", str(source), "--out", str(out), "--module-abi", "1"]) == 0
+    assert '(import "rt" "print_i64"' in json.loads((out / "train.jsonl").read_text())["messages"][1]["content"]
+    assert (out / "gsm8k_test.jsonl").read_text() == questions

@@ -6,16 +6,51 @@ checks that both give the same messages. The model is trained on follow-ups that
 whole. Older turns are shortened to what a follow-up can use: the question, the computed block and the final
 answer; their modules are left out (every module stands alone). When the prompt is over the token budget the
 oldest turns go first, then the previous turn is shortened, then dropped: the question is always sent.
+
+The budget is the model's own: an adapter records the one it was trained for (ADAPTER_RECORD), and a model trained
+on single questions only gets SINGLE_QUESTION, so each question is sent alone.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Callable
 
 from worldmodel import protocol
 
 # Prompt tokens (chat template included) a follow-up may use: the longest training example (data.build.MAX_TOKENS).
 CONTEXT_BUDGET = 1024
+# The budget of a model never trained on conversations: every question is sent alone, because earlier turns
+# derail it (the published adapter answered 0 of the 28 human questions after one unrelated turn, 21 alone).
+SINGLE_QUESTION = 0
+# What a chat tells its user when earlier turns are not sent (the app's twin: web/worker/chat-context.ts).
+SINGLE_QUESTION_NOTE = ("This model was trained on single questions: it answers each one on its own, without the "
+                        "earlier turns. Put every number a question needs into it.")
+# In an adapter folder, written by the trainer: {"context_budget": N}, the budget the adapter was trained for.
+# Export copies it into the bundle's manifest (generation.context_budget), where the CLI and the app read it.
+ADAPTER_RECORD = "conversation.json"
+
+
+def adapter_context_budget(adapter: "str | os.PathLike | None") -> int:
+    """The context budget an adapter was trained for: its record, else CONTEXT_BUDGET (no adapter: the base
+    instruct model holds a conversation; an adapter without a record gets the default)."""
+    if adapter is None or not (Path(adapter) / ADAPTER_RECORD).is_file():
+        return CONTEXT_BUDGET
+    path = Path(adapter) / ADAPTER_RECORD
+    budget = json.loads(path.read_text(encoding="utf-8")).get("context_budget")
+    if type(budget) is not int or budget < 0:
+        raise ValueError(f"{path}: context_budget must be a whole number of tokens >= 0, not {budget!r}")
+    return budget
+
+
+def write_adapter_record(adapter: "str | os.PathLike", conversations: int) -> None:
+    """Record what an adapter learned: CONTEXT_BUDGET when `conversations` training rows had earlier turns,
+    else SINGLE_QUESTION."""
+    budget = CONTEXT_BUDGET if conversations else SINGLE_QUESTION
+    record = {"context_budget": budget, "conversations_trained": conversations}
+    (Path(adapter) / ADAPTER_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def shortened_turn(text: str) -> str:
@@ -46,12 +81,15 @@ def _shortened(turn: list[dict]) -> list[dict]:
 
 
 def fit_history(messages: list[dict], count_tokens: Callable[[list[dict]], int], budget: int = CONTEXT_BUDGET) -> list[dict]:
-    """The messages to send for the last one (the new question): see the module docstring for the rule."""
+    """The messages to send for the last one (the new question): see the module docstring for the rule. A budget
+    of SINGLE_QUESTION sends the system prompt and the question only."""
     if not messages:
         return []
     system = [m for m in messages[:-1] if m["role"] == "system"]
-    turns = _turns([m for m in messages[:-1] if m["role"] != "system"])
     question = [messages[-1]]
+    if budget == SINGLE_QUESTION:
+        return system + question
+    turns = _turns([m for m in messages[:-1] if m["role"] != "system"])
     # The previous turn whole, older ones shortened.
     kept = [_shortened(turn) for turn in turns[:-1]] + turns[-1:]
 

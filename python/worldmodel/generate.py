@@ -9,7 +9,7 @@ is usually several tokens and a token may carry text past the tag.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Generator
 
 import numpy as np
@@ -37,7 +37,8 @@ class GenerationConfig:
     # "model" lets the model write the answer (the result then flags any number it names).
     on_error: str = "template"
     # Prompt tokens for earlier turns and the question: a chat is fitted as worldmodel.chat_context says.
-    context_budget: int = CONTEXT_BUDGET
+    # None: the model's own (backend.context_budget: what its adapter was trained for).
+    context_budget: int | None = None
     # Constrain the module to the typed WAT grammar (worldmodel.grammar; needs the `grammar` extra), and append the
     # text the grammar forces in one step instead of decoding it token by token; jump_forward without grammar: the
     # grammar only guides the jumps and masks nothing (constraint.py). The CLI's and app's defaults: README "Decoding".
@@ -158,6 +159,14 @@ class _Decoder:
         return delta
 
 
+def _for_model(config: GenerationConfig | None, backend: Backend) -> GenerationConfig:
+    """`config` with the model's own context budget where it leaves it open."""
+    config = config or GenerationConfig()
+    if config.context_budget is not None:
+        return config
+    return replace(config, context_budget=getattr(backend, "context_budget", CONTEXT_BUDGET))
+
+
 def generate(
     backend: Backend,
     messages: list[dict] | str,
@@ -167,7 +176,7 @@ def generate(
     program_runner: Callable[[str, str], object] = run_program,
 ) -> GenerationResult:
     """Answer the last user message. `messages` is a chat history or a single question string."""
-    steps = answer_steps(backend.tokenizer, backend.eos_token_ids, messages, config, on_event,
+    steps = answer_steps(backend.tokenizer, backend.eos_token_ids, messages, _for_model(config, backend), on_event,
                          chat_template or getattr(backend, "chat_template", None), program_runner)
     backend.reset()
     request = next(steps)
@@ -194,7 +203,8 @@ def generate_many(
         return [generate(backend, messages, config, on_event if i == 0 else None, program_runner=program_runner)
                 for i, config in enumerate(configs)]
     template = getattr(backend, "chat_template", None)
-    runs = [answer_steps(backend.tokenizer, backend.eos_token_ids, messages, config, on_event if i == 0 else None,
+    runs = [answer_steps(backend.tokenizer, backend.eos_token_ids, messages, _for_model(config, backend),
+                         on_event if i == 0 else None,
                          template, program_runner) for i, config in enumerate(configs)]
     prompts = [next(run) for run in runs]
     if any(prompt != prompts[0] for prompt in prompts):
@@ -242,7 +252,8 @@ def answer_steps(
         return len(tokenizer.encode(render_chat(candidate, template, add_generation_prompt=True),
                                     add_special_tokens=False).ids)
 
-    prompt = render_chat(fit_history(messages, count_tokens, config.context_budget), template, add_generation_prompt=True)
+    budget = CONTEXT_BUDGET if config.context_budget is None else config.context_budget
+    prompt = render_chat(fit_history(messages, count_tokens, budget), template, add_generation_prompt=True)
     sample = _Sampler(config)
     started = time.perf_counter()
 

@@ -2,7 +2,7 @@
 import './style.css';
 import { registerSW } from 'virtual:pwa-register';
 import { Sandbox } from '../worker/sandbox';
-import { CONTEXT_BUDGET, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type GenerationStats, type LoadProgress, type RunResult } from '../worker/worldmodel';
+import { CONTEXT_BUDGET, SINGLE_QUESTION, SINGLE_QUESTION_NOTE, WorldModel, clearBundleCache, fitHistory, type GenerateOptions, type GenerationStats, type LoadProgress, type RunResult } from '../worker/worldmodel';
 import { computedBlock, parseAnswer } from '../worker/protocol';
 import { voteSummary } from '../worker/voting';
 import { highlightInto } from './highlight';
@@ -259,6 +259,9 @@ async function loadModel() {
     $('loader').dataset.state = 'ready';
     showLoadInfo(info);
     settingInputs.maxTokens.placeholder = String(info.maxNewTokens);
+    // A model trained on single questions is sent each question alone (chat-context.ts): say so where people type.
+    $('chat-note').textContent = info.contextBudget === SINGLE_QUESTION ? SINGLE_QUESTION_NOTE : '';
+    $('chat-note').hidden = info.contextBudget !== SINGLE_QUESTION;
     if (updates) {
       showVariants();
       void updates.checkForUpdate().then(showVariants);

@@ -8,6 +8,11 @@ import { COMPUTED_CLOSE, COMPUTED_OPEN, parseAnswer } from './protocol';
 
 /** Prompt tokens (chat template included) a follow-up may use (worldmodel.chat_context.CONTEXT_BUDGET). */
 export const CONTEXT_BUDGET = 1024;
+/** The budget of a model trained on single questions only (manifest generation.context_budget): each question alone. */
+export const SINGLE_QUESTION = 0;
+/** What the chat tells its user when earlier turns are not sent (worldmodel.chat_context.SINGLE_QUESTION_NOTE). */
+export const SINGLE_QUESTION_NOTE =
+  'This model was trained on single questions: it answers each one on its own, without the earlier turns. Put every number a question needs into it.';
 
 /** An assistant turn without its think and program blocks: the computed block, then the final answer. */
 export function shortenedTurn(text: string): string {
@@ -37,6 +42,7 @@ export function fitHistory(messages: ChatMessage[], countTokens: (messages: Chat
   const system = earlier.filter((m) => m.role === 'system');
   const turns = turnsOf(earlier.filter((m) => m.role !== 'system'));
   const question = [messages[messages.length - 1]];
+  if (budget === SINGLE_QUESTION) return [...system, ...question];
   let kept = [...turns.slice(0, -1).map(shortened), ...turns.slice(-1)];
   const fits = (candidate: ChatMessage[][]) => countTokens([...system, ...candidate.flat(), ...question]) <= budget;
   while (kept.length > 1 && !fits(kept)) kept.shift();

@@ -195,6 +195,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     defaultTemperature: manifest.generation.temperature,
     defaultTopP: manifest.generation.top_p,
     stopStrings: manifest.generation.stop_strings,
+    contextBudget: manifest.generation.context_budget ?? CONTEXT_BUDGET,
   };
 }
 
@@ -397,7 +398,7 @@ function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'conti
   let prompt = msg.raw ?? '';
   if (msg.messages) {
     const count = (messages: ChatMessage[]) => encode(renderPrompt(m, messages)).length;
-    const messages = fitHistory(msg.messages, count, msg.contextBudget ?? CONTEXT_BUDGET);
+    const messages = fitHistory(msg.messages, count, msg.contextBudget ?? m.manifest.generation.context_budget ?? CONTEXT_BUDGET);
     prompt = renderPrompt(m, messages);
     post({ type: 'context', id: msg.id, messages, promptTokens: count(messages) });
   }

@@ -27,6 +27,8 @@ export interface Manifest {
     top_p: number;
     eos_token_ids: number[];
     stop_strings: string[];
+    /** Prompt tokens for earlier chat turns, as the model was trained (0: each question alone; absent: CONTEXT_BUDGET). */
+    context_budget?: number;
   };
   tokenizer: { files: string[]; chat_template?: string | null };
   graph: string;
@@ -131,6 +133,7 @@ export function validateManifest(value: unknown, url: string): Manifest {
   if (!isPositive(g.max_new_tokens) || typeof g.temperature !== 'number' || !(g.temperature >= 0) || typeof g.top_p !== 'number' || !(g.top_p > 0 && g.top_p <= 1))
     fail('generation.max_new_tokens/temperature/top_p out of range');
   if (!Array.isArray(g.stop_strings) || !g.stop_strings.every((s) => typeof s === 'string')) fail('generation.stop_strings must be strings');
+  if (g.context_budget !== undefined && !isCount(g.context_budget)) fail('generation.context_budget must be a whole number of tokens >= 0');
   if (!isObject(m.tokenizer) || !Array.isArray(m.tokenizer.files) || m.tokenizer.files.length === 0) fail('tokenizer.files must be a list');
   if (m.tokenizer.chat_template != null && typeof m.tokenizer.chat_template !== 'string') fail('tokenizer.chat_template must be a string');
   if (!Array.isArray(m.files) || m.files.length === 0 || m.files.length > MAX_FILES) fail(`files must be a list of 1 to ${MAX_FILES} entries`);

@@ -61,6 +61,8 @@ export interface LoadInfo {
   defaultTemperature: number;
   defaultTopP: number;
   stopStrings: string[];
+  /** Prompt tokens for earlier chat turns, as the model was trained (manifest generation.context_budget; 0: each question alone). */
+  contextBudget: number;
 }
 
 export type ToWorker =

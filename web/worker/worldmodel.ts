@@ -35,7 +35,7 @@ export interface GenerateOptions {
    * could-not-compute sentence, so no number can be invented; "model" lets the model write the answer.
    */
   onError?: 'template' | 'model';
-  /** Prompt tokens for earlier turns and the question (chat-context.ts; default CONTEXT_BUDGET). */
+  /** Prompt tokens for earlier turns and the question (chat-context.ts; default: the model's, info.contextBudget). */
   contextBudget?: number;
   /** Treat a string prompt as raw text to continue (code completion) instead of a chat message. */
   raw?: boolean;
@@ -423,6 +423,6 @@ function listenerKey(id: number, row?: number): string {
   return row === undefined ? String(id) : `${id}/${row}`;
 }
 
-export { CONTEXT_BUDGET, fitHistory } from './chat-context';
+export { CONTEXT_BUDGET, SINGLE_QUESTION, SINGLE_QUESTION_NOTE, fitHistory } from './chat-context';
 export { parseAnswer, computedBlock, couldNotCompute, fromComputation, numbersIn } from './protocol';
 export { clearBundleCache } from './bundle-loader';

@@ -73,6 +73,16 @@ def token_counter(path: str | None):
     return count
 
 
+def _has_conversations(path: Path, opener) -> bool:
+    """Whether a JSONL file holds training rows (with messages); question-only files such as gsm8k_test.jsonl are
+    copied as they are."""
+    import json
+
+    with opener(path, "rt", encoding="utf-8") as handle:
+        first = next((line for line in handle if line.strip()), None)
+    return first is not None and "messages" in json.loads(first)
+
+
 def relink(args: argparse.Namespace) -> int:
     """Rewrite every split of --source into --out with --module-abi modules; other files are copied."""
     import gzip
@@ -89,9 +99,9 @@ def relink(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for path in sorted(args.source.iterdir()):
         split = path.name.removesuffix(".gz").removesuffix(".jsonl")
-        if path.name.endswith((".jsonl", ".jsonl.gz")):
+        opener = gzip.open if path.name.endswith(".gz") else open
+        if path.name.endswith((".jsonl", ".jsonl.gz")) and _has_conversations(path, opener):
             rows = with_module_abi(load_split(args.source, split), args.module_abi)
-            opener = gzip.open if path.name.endswith(".gz") else open
             with opener(args.out / path.name, "wt", encoding="utf-8") as handle:
                 handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
             print(f"{split:<10} {len(rows):>6} rows  {args.out / path.name}  (module ABI {args.module_abi})")

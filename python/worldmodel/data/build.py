@@ -41,6 +41,11 @@ FOLLOW_UPS = (
     "ok and if {old} was {new}?",
     "How about {new} rather than {old}?",
 )
+# One row in 10 is asked in a chat that has already answered an unrelated question (another family): the model must
+# answer it from its own numbers. Measured (2026-11-30): the published adapter, trained on single questions only,
+# answered 0 of the 28 human questions after one unrelated earlier turn, against 21 of 28 alone.
+NEW_QUESTION_EVERY = 10
+PREVIOUS_TURN_DRAWS = 20  # draws for an earlier turn of another family before the row stays a single turn
 # Training packs turns into a 2k context; one example must leave room for the chat template and more.
 MAX_TOKENS = 1024
 
@@ -289,18 +294,47 @@ def build(
     if chat:
         plain_rows += chat_rows(rng, seen)
 
+    assign_splits(computed_rows + plain_rows, rng)
+    ask_in_running_chats(computed_rows + plain_rows, rng)
     rows = []
     for row in computed_rows + plain_rows:
         if count_tokens is not None:
             length = count_tokens(row["messages"])
+            if length > MAX_TOKENS and "previous" in row:  # too long after an earlier turn: asked on its own
+                row["messages"] = row["messages"][len(row.pop("history")):]
+                del row["previous"]
+                length = count_tokens(row["messages"])
             if length > MAX_TOKENS:
                 result.drop(TOO_LONG, row["family"], f"{length} tokens")
                 continue
             result.token_lengths[row["id"]] = length
         rows.append(row)
-    assign_splits(rows, rng)
     result.rows = rows
     return result
+
+
+def ask_in_running_chats(rows: list[dict], rng: random.Random) -> None:
+    """Every NEW_QUESTION_EVERY-th single-turn row gets an earlier, unrelated turn as its history: a row of another
+    family from the same split (so no test question is trained on), sent whole as chat_context sends the previous
+    turn. `previous` names that row."""
+    single = [row for row in rows if not row.get("history")]
+    asked_later = single[::NEW_QUESTION_EVERY]
+    chosen = {id(row) for row in asked_later}
+    earlier_turns: dict[str, list[dict]] = {}  # split -> rows that stay single turns
+    for row in single:
+        if id(row) not in chosen:
+            earlier_turns.setdefault(row["split"], []).append(row)
+    for row in asked_later:
+        pool = earlier_turns.get(row["split"])
+        if not pool:
+            continue
+        draws = (rng.choice(pool) for _ in range(PREVIOUS_TURN_DRAWS))
+        previous = next((other for other in draws if other["family"] != row["family"]), None)
+        if previous is None:
+            continue
+        row["history"] = previous["messages"]
+        row["previous"] = previous["id"]
+        row["messages"] = previous["messages"] + row["messages"]
 
 
 GSM8K_FINALS = ("The answer is {v}.", "{v}.", "So the answer is {v}.", "That makes {v}.", "It comes to {v}.")

@@ -95,7 +95,8 @@ def render_card(result: BuildResult, *, seed: int, per_family: int, families: li
             [family.name, family.stage, f"{len(family.templates)} / {held}", len(mine), split_counts, refusals, drops]
         )
     lines += _table(["family", "stage", "templates", "rows", "train / val / test", "refusals", "dropped"], family_rows)
-    follow_ups = [r for r in rows if r.get("history")]
+    follow_ups = [r for r in rows if r.get("history") and "previous" not in r]
+    new_questions = [r for r in rows if "previous" in r]
     gsm8k_rows = [r for r in rows if r["stage"] == "gsm8k"]
     gsm8k_drops = sum(result.drops_by_family.get("gsm8k", Counter()).values())
     lines += [
@@ -103,6 +104,10 @@ def render_card(result: BuildResult, *, seed: int, per_family: int, families: li
         f"Follow-up turns (a second question in the same chat that changes one number; the reply writes a whole new "
         f"module): {len(follow_ups)} rows, "
         + ", ".join(f"{sum(r['split'] == s for r in follow_ups)} {s}" for s in SPLITS) + ".",
+        "",
+        f"New questions in a running chat (an earlier, unrelated turn of another family from the same split comes "
+        f"first, whole; the reply uses only the new question's numbers): {len(new_questions)} rows, "
+        + ", ".join(f"{sum(r['split'] == s for r in new_questions)} {s}" for s in SPLITS) + ".",
     ]
     if gsm8k_rows or gsm8k_drops:
         total = len(gsm8k_rows) + gsm8k_drops

@@ -22,6 +22,7 @@ class Backend(Protocol):
     name: str  # "torch" | "onnx"
     tokenizer: "tokenizers.Tokenizer"  # HF tokenizers object (fast), same vocab for all backends
     eos_token_ids: frozenset[int]
+    context_budget: int  # prompt tokens for earlier turns and the question, as trained (worldmodel.chat_context)
 
     def reset(self) -> None:
         """Drop the KV cache: the next `forward` starts a new context."""

@@ -26,6 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from worldmodel import PROTOCOL_VERSION
+from worldmodel.chat_context import CONTEXT_BUDGET
 from worldmodel.model.versions import check_range, check_semver, satisfies
 
 MANIFEST = "manifest.json"
@@ -109,6 +110,9 @@ class Generation(_Strict):
     top_p: float = Field(gt=0, le=1, allow_inf_nan=False)
     eos_token_ids: list[int] = Field(min_length=1, max_length=64)
     stop_strings: list[str] = Field(max_length=64)
+    # Prompt tokens for earlier chat turns and the question, as the model was trained (worldmodel.chat_context;
+    # 0: each question alone). Absent from bundles exported before the field.
+    context_budget: int = Field(default=CONTEXT_BUDGET, ge=0, le=1_000_000)
 
 
 class TokenizerInfo(_Strict):

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from worldmodel.chat_context import CONTEXT_BUDGET
 from worldmodel.model.bundle import Bundle, BundleError
 from worldmodel.model.chat import ChatTemplateError, render_chat
 
@@ -185,6 +186,8 @@ class OnnxBackend:
         self.eos_token_ids = frozenset(int(t) for t in eos_token_ids)
         self.max_positions = max_positions
         self.manifest = manifest or {}
+        # Absent from bundles exported before the field (docs/bundle.md): the default.
+        self.context_budget = self.manifest.get("generation", {}).get("context_budget", CONTEXT_BUDGET)
         self.reset()
 
     @classmethod

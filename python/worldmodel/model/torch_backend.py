@@ -7,13 +7,14 @@ import os
 import numpy as np
 import torch
 
+from worldmodel.chat_context import CONTEXT_BUDGET, adapter_context_budget
 from worldmodel.model.chat import SMOLLM2_CHAT_TEMPLATE
 
 
 class TorchBackend:
     name = "torch"
 
-    def __init__(self, model, tokenizer, threads: int | None = None):
+    def __init__(self, model, tokenizer, threads: int | None = None, context_budget: int = CONTEXT_BUDGET):
         """`tokenizer` is the transformers fast tokenizer returned by `load_tokenizer`."""
         if threads:
             torch.set_num_threads(threads)
@@ -27,6 +28,7 @@ class TorchBackend:
         if tokenizer.eos_token_id is not None:
             eos.add(tokenizer.eos_token_id)
         self.eos_token_ids = frozenset(eos)
+        self.context_budget = context_budget
         self._cache = None
         self.context_length = 0
 
@@ -37,7 +39,8 @@ class TorchBackend:
         from worldmodel.model.loading import load_model
 
         model, tokenizer = load_model(base, adapter)
-        return cls(model.to(device or default_device()), tokenizer, threads=threads)
+        return cls(model.to(device or default_device()), tokenizer, threads=threads,
+                   context_budget=adapter_context_budget(adapter))
 
     def reset(self) -> None:
         self._cache = None

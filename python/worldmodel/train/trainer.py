@@ -18,10 +18,13 @@ import signal
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import torch
 
+from worldmodel.chat_context import write_adapter_record
 from worldmodel.generate import GenerationConfig
 from worldmodel.train.collator import IGNORE_INDEX, EncodedExample, collate, encode_example, pack
 
@@ -428,6 +431,9 @@ def train(config: TrainConfig) -> dict:
         numeric = [r for r in load_split(data, "validation")  # chat/refusal rows have no answer to check
                    if isinstance(r.get("answer"), (int, float)) and not isinstance(r.get("answer"), bool)]
         val_rows = numeric[: config.eval_examples]
+    # Rows with earlier turns: the adapter's record says whether it may be given a conversation (chat_context).
+    conversations = sum(sum(m["role"] == "user" for m in row["messages"]) > 1 for row in train_rows)
+    save_adapter = partial(_save_adapter, model, tokenizer, new_token_ids=new_token_ids, conversations=conversations)
     examples, dropped = encode_rows(train_rows, tokenizer, config.max_len)
     if not examples:
         raise ValueError("no training examples left after encoding")
@@ -527,13 +533,13 @@ def train(config: TrainConfig) -> dict:
 
                 if config.eval_every and val_rows and (state.step % config.eval_every == 0 or state.step == total_steps):
                     _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
-                                        new_token_ids)
+                                        save_adapter)
 
                 if state.step % config.checkpoint_every == 0 or state.step == total_steps:
                     if is_main:
                         save_checkpoint(checkpoint, model, optimizer, scheduler, state, saved_config)
                         # A loadable adapter of the latest weights, for whoever needs one before the run ends.
-                        _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
+                        save_adapter(out / "last_adapter")
                     _barrier(world)
                 interrupted = config.stop_after_steps and state.step >= config.stop_after_steps
                 if (interrupted or stop.requested) and state.step < total_steps:
@@ -560,11 +566,11 @@ def train(config: TrainConfig) -> dict:
             final = out / "adapter"
             best = out / "best_adapter"
             if not best.is_dir():  # no evaluation ran: the last weights are the result
-                _save_adapter(model, tokenizer, final, new_token_ids)
+                save_adapter(final)
             else:
                 shutil.rmtree(final, ignore_errors=True)
                 shutil.copytree(best, final)
-            _save_adapter(model, tokenizer, out / "last_adapter", new_token_ids)
+            save_adapter(out / "last_adapter")
             (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
             say(f"adapter saved to {final}")
         logger.close()
@@ -575,7 +581,7 @@ def train(config: TrainConfig) -> dict:
 
 
 def _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, is_main, world,
-                                    new_token_ids) -> None:
+                        save_adapter: Callable[[Path], None]) -> None:
     """Rank 0 runs the tool loop on validation; everyone learns the verdict (early stopping is collective)."""
     verdict = torch.zeros(1)
     if is_main:
@@ -588,7 +594,7 @@ def _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, 
         state.evals_without_improvement = 0 if improved else state.evals_without_improvement + 1
         if report["accuracy"] >= state.best_accuracy:  # ties go to the later, longer-trained weights
             state.best_accuracy, state.best_step = report["accuracy"], state.step
-            _save_adapter(model, tokenizer, out / "best_adapter", new_token_ids)
+            save_adapter(out / "best_adapter")
         patience = config.early_stopping_patience
         verdict[0] = float(bool(patience) and state.evals_without_improvement >= patience)
     if world > 1:
@@ -596,11 +602,12 @@ def _evaluate_and_track(config, model, tokenizer, val_rows, state, out, logger, 
     state.stopped_early = bool(verdict[0])
 
 
-def _save_adapter(model, tokenizer, folder: Path, new_token_ids: list[int]) -> None:
+def _save_adapter(model, tokenizer, folder: Path, *, new_token_ids: list[int], conversations: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     # Only LoRA matrices (and the added tokens' rows), never the whole resized embedding matrix.
     model.save_pretrained(folder, save_embedding_layers=False)
     if new_token_ids:
         tokenizer.save_pretrained(folder)  # the adapter needs its own tokenizer when tokens were added
+    write_adapter_record(folder, conversations)
 
 
