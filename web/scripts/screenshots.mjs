@@ -13,7 +13,7 @@ await page.waitForSelector('#loader[data-state="ready"]', { timeout: 600_000 });
 const settle = () => page.waitForFunction(() => !document.querySelector('.streaming') && !document.getElementById('chat-send').disabled, null, { timeout: 600_000 });
 
 await page.locator('#toggle-perf').click();
-// A math chat with a follow-up: each answer shows its steps (think, module, computed value, answer).
+// A math chat of two questions: each answer shows its steps (think, module, computed value, answer).
 for (const question of ['What is 17 times 23?', 'A train travels 240 km in 3 hours. What is its average speed in km/h?']) {
   await page.locator('#chat-input').fill(question);
   await page.locator('#chat-input').press('Enter');

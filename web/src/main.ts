@@ -343,7 +343,7 @@ async function answerChat(attempt = 1) {
   await generating((message) => view.finish(message, 'error'), async (running) => {
     const messages = history.map(({ role, content }) => ({ role, content }));
     for await (const event of running.generate(messages, generateOptions(extra))) {
-      if (event.type === 'context') setPerf('Chat context', `${event.messages.length} messages, ${event.promptTokens} prompt tokens`);
+      if (event.type === 'context') setPerf('Chat context', `${event.messages.length} message${event.messages.length === 1 ? '' : 's'}, ${event.promptTokens} prompt tokens`);
       else if (event.type === 'token') view.update((text += event.text));
       else if (event.type === 'wat') view.setRunning();
       else if (event.type === 'vote') view.setVote(voteSummary(event.vote));
