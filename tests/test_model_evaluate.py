@@ -118,6 +118,7 @@ def test_published_adapter_is_fp16_and_loads_to_the_same_model(tmp_path):
 
     from model_helpers import make_tiny_model_folder
     from worldmodel.model.loading import load_model
+    from worldmodel.chat_context import CONTEXT_BUDGET, adapter_context_budget, write_adapter_record
     from worldmodel.train.model_card import copy_adapter
 
     torch.set_num_threads(1)
@@ -127,7 +128,9 @@ def test_published_adapter_is_fp16_and_loads_to_the_same_model(tmp_path):
     model, _ = load_model(tiny)
     peft_model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
     peft_model.save_pretrained(tmp_path / "run" / "adapter")
+    write_adapter_record(tmp_path / "run" / "adapter", conversations=12)
     copy_adapter(tmp_path / "run" / "adapter", tmp_path / "published")
+    assert adapter_context_budget(tmp_path / "published") == CONTEXT_BUDGET  # the record travels with the weights
     published = (tmp_path / "published" / "adapter_model.safetensors").stat().st_size
     assert published < 0.6 * (tmp_path / "run" / "adapter" / "adapter_model.safetensors").stat().st_size
     ids = torch.tensor([[1, 2, 3, 4, 5]])

@@ -205,6 +205,7 @@ def test_sigterm_stops_after_the_step_with_a_checkpoint(setup):
     assert "stopping after this step" in output and "run the same command again to resume" in output
     state = torch.load(out / "checkpoint" / "checkpoint.pt", weights_only=False)["state"]
     assert 2 <= state["step"] < 100000
+    assert (out / "last_adapter" / "adapter_config.json").is_file()  # usable where the run cannot go on
 
 
 def test_a_gzipped_split_reads_like_the_plain_one(setup, tmp_path):

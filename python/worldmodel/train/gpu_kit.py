@@ -30,9 +30,13 @@ MARGIN_BYTES = 2 * 2**20  # files the checkout gains before the call (a note, a 
 PART_BYTES = 40 * 2**20  # at most: fewer, larger parts mean fewer calls, but each must fit beside the checkout
 # Pure-Python wheels the GPU image lacks, for its Python 3.12 (KINDS.md lists what it has).
 WHEELS = ["gguf==0.19.0"]
-# The published adapter's recipe (models/smollm2-135m-wat-lora/README.md): 3 epochs of 16 packed 1,024-token rows.
-TRAIN_FLAGS = ("--epochs 3 --rows-per-batch 16 --grad-accum 1 --max-len 1024 --lr 1e-3 --warmup-steps 30 "
-               "--eval-every 0 --checkpoint-every 100 --logger none --bf16")
+# The published adapter's recipe (models/smollm2-135m-wat-lora/README.md: 3 epochs of 4.75 M tokens, 16 packed
+# 1,024-token rows) at about its token count: today's curriculum is 7.7 M training tokens, so 2 epochs (15.4 M).
+TRAIN_FLAGS = ("--epochs 2 --rows-per-batch 16 --grad-accum 1 --max-len 1024 --lr 1e-3 --warmup-steps 30 "
+               "--eval-every 0 --checkpoint-every 50 --logger none --bf16")
+# The training command's share of the last call (the device tool's limit is 600 s): at this point it is stopped
+# (SIGTERM: the step ends, a checkpoint and `last_adapter` are written), and the last adapter comes back instead.
+TRAIN_SECONDS = 540
 
 JOIN = """#!/usr/bin/env bash
 # On the GPU machine: keep this call's part of the base model where train.sh finds it.
@@ -53,10 +57,15 @@ echo "{gguf_sha256}  /tmp/wm-base/{gguf_name}" | sha256sum -c -
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .gpu/run/wheels/*.whl
 export PYTHONPATH="/tmp/site:$PWD/python:$PWD" PYTHONUNBUFFERED=1 WORLDMODEL_CACHE=/tmp/wm-cache
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-python3 -m worldmodel train --base /tmp/wm-base/{gguf_name} --data .gpu/run/data --out /tmp/wm-run \\
-    {flags} {extra} 2>&1 | tee "$OUT/train.log"
+timeout -s TERM -k 30 "${{TRAIN_SECONDS:-{train_seconds}}}" python3 -m worldmodel train --base /tmp/wm-base/{gguf_name} \\
+    --data .gpu/run/data --out /tmp/wm-run {flags} {extra} 2>&1 | tee "$OUT/train.log" || true
+# The whole run's adapter, else the last one of a run stopped at its time limit (the log says at which step).
+ADAPTER=/tmp/wm-run/adapter
+[ -f "$ADAPTER/adapter_config.json" ] || ADAPTER=/tmp/wm-run/last_adapter
+[ -f "$ADAPTER/adapter_config.json" ] || {{ echo "no adapter was written: see $OUT/train.log"; exit 1; }}
+echo "adapter: $ADAPTER" | tee -a "$OUT/train.log"
 # The adapter as it is published (fp16: a fp32 one is over the 16 MiB a file from $OUT may have).
-python3 -c 'import sys; from pathlib import Path; from worldmodel.train.model_card import copy_adapter; copy_adapter(Path(sys.argv[1]), Path(sys.argv[2]))' /tmp/wm-run/adapter "$OUT"
+python3 -c 'import sys; from pathlib import Path; from worldmodel.train.model_card import copy_adapter; copy_adapter(Path(sys.argv[1]), Path(sys.argv[2]))' "$ADAPTER" "$OUT"
 cp /tmp/wm-run/metrics.jsonl /tmp/wm-run/train_config.json "$OUT/" 2>/dev/null || true
 ls -l "$OUT"
 """
@@ -130,6 +139,7 @@ def build_kit(data: Path, kit: Path = KIT, extra_flags: str = "", wheels: bool =
     if wheels:
         download_wheels(kit / "run" / "wheels")
     (kit / "run" / "train.sh").write_text(TRAIN.format(gguf_name=gguf.name, flags=TRAIN_FLAGS, extra=extra_flags,
+                                                       train_seconds=TRAIN_SECONDS,
                                                        gguf_sha256=hashlib.sha256(gguf.read_bytes()).hexdigest()))
     run_bytes = sum(f.stat().st_size for f in (kit / "run").rglob("*") if f.is_file())
     try:

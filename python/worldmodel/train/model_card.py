@@ -12,6 +12,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from worldmodel.chat_context import ADAPTER_RECORD
+
 TARGETS = {"accuracy": 0.90, "compile_rate": 0.98}
 
 
@@ -143,7 +145,7 @@ def write_model_card(adapter: Path, run: Path, eval_report: Path | None = None, 
 
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "tokenizer.json", "tokenizer_config.json",
-                 "chat_template.jinja")
+                 "chat_template.jinja", ADAPTER_RECORD)
 
 
 def copy_adapter(source: Path, destination: Path) -> None:

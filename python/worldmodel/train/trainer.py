@@ -545,6 +545,7 @@ def train(config: TrainConfig) -> dict:
                 if (interrupted or stop.requested) and state.step < total_steps:
                     if is_main:
                         save_checkpoint(checkpoint, model, optimizer, scheduler, state, saved_config)
+                        save_adapter(out / "last_adapter")  # usable as it is where the run cannot go on (a lent GPU)
                         say(f"stopped at step {state.step}/{total_steps}; run the same command again to resume")
                     logger.close()
                     _barrier(world)
