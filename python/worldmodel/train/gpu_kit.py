@@ -31,7 +31,7 @@ PART_BYTES = 40 * 2**20  # at most: fewer, larger parts mean fewer calls, but ea
 # Pure-Python wheels the GPU image lacks, for its Python 3.12 (KINDS.md lists what it has).
 WHEELS = ["gguf==0.19.0"]
 # The published adapter's recipe (models/smollm2-135m-wat-lora/README.md: 3 epochs of 4.75 M tokens, 16 packed
-# 1,024-token rows) at about its token count: today's curriculum is 7.7 M training tokens, so 2 epochs (15.4 M).
+# 1,024-token rows) at about its token count: today's curriculum is 7.8 M training tokens, so 2 epochs (15.5 M).
 TRAIN_FLAGS = ("--epochs 2 --rows-per-batch 16 --grad-accum 1 --max-len 1024 --lr 1e-3 --warmup-steps 30 "
                "--eval-every 0 --checkpoint-every 50 --logger none --bf16")
 # The training command's share of the last call (the device tool's limit is 600 s): at this point it is stopped
