@@ -31,6 +31,8 @@ interface ModelState {
   inputNames: Set<string>;
   /** Tokens by id, for the grammar's TokenizerInfo. */
   vocabTokens: string[];
+  /** Prompt tokens for earlier chat turns, as the model was trained (chat-context.ts). */
+  contextBudget: number;
 }
 
 /** The context held in the KV cache. */
@@ -176,6 +178,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     kvType: ((typeOf('past_key_values.0.key') ?? manifest.onnx?.kv_dtype ?? 'float32') as ort.Tensor.Type),
     inputNames: new Set(session.inputNames),
     vocabTokens: tokenizerVocab(tokenizerJson),
+    contextBudget: manifest.generation.context_budget ?? CONTEXT_BUDGET,
   };
   context = null;
   return {
@@ -195,7 +198,7 @@ async function load(manifestUrl: string, requestedThreads: number): Promise<Load
     defaultTemperature: manifest.generation.temperature,
     defaultTopP: manifest.generation.top_p,
     stopStrings: manifest.generation.stop_strings,
-    contextBudget: manifest.generation.context_budget ?? CONTEXT_BUDGET,
+    contextBudget: model.contextBudget,
   };
 }
 
@@ -398,7 +401,7 @@ function promptOf(m: ModelState, msg: Extract<ToWorker, { type: 'start' | 'conti
   let prompt = msg.raw ?? '';
   if (msg.messages) {
     const count = (messages: ChatMessage[]) => encode(renderPrompt(m, messages)).length;
-    const messages = fitHistory(msg.messages, count, msg.contextBudget ?? m.manifest.generation.context_budget ?? CONTEXT_BUDGET);
+    const messages = fitHistory(msg.messages, count, msg.contextBudget ?? m.contextBudget);
     prompt = renderPrompt(m, messages);
     post({ type: 'context', id: msg.id, messages, promptTokens: count(messages) });
   }
