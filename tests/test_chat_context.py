@@ -130,3 +130,5 @@ def test_the_cli_chat_says_when_each_question_is_answered_alone(monkeypatch, cap
         monkeypatch.setattr("builtins.input", lambda prompt: next(lines))
         assert main(["chat", "--no-jump-forward"]) == 0
         assert (SINGLE_QUESTION_NOTE in capsys.readouterr().out) is expected
+    assert main(["chat", "--context-budget", "-1"]) == 2
+    assert "context budget must be 0 or more" in capsys.readouterr().out

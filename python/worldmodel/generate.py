@@ -50,6 +50,8 @@ class GenerationConfig:
             raise ValueError(f"on_error must be 'template' or 'model', not {self.on_error!r}")
         if self.max_new_tokens < 1 or self.temperature < 0 or not 0 < self.top_p <= 1:
             raise ValueError("need max_new_tokens >= 1, temperature >= 0 and 0 < top_p <= 1")
+        if self.context_budget is not None and self.context_budget < 0:
+            raise ValueError("the context budget must be 0 or more tokens")
 
 
 def could_not_compute(error_kind: str) -> str:

@@ -22,10 +22,11 @@ def run(args: argparse.Namespace) -> int:
     backend = open_backend(args)
     if backend is None:
         return 2
-    if args.context_budget is not None and args.context_budget < 0:
-        print("--context-budget must be 0 or more tokens")
+    try:
+        config = replace(generation_config(args), context_budget=args.context_budget)
+    except ValueError as error:  # GenerationConfig checks every setting
+        print(f"worldmodel chat: {error}")
         return 2
-    config = replace(generation_config(args), context_budget=args.context_budget)
     history: list[dict] = []
     print("Ask a question (empty line or Ctrl-D to quit).")
     budget = backend.context_budget if args.context_budget is None else args.context_budget
